@@ -1,0 +1,206 @@
+"""conflictmap dashboard: a thin Streamlit shell over the conflictmap library.
+
+Run with `make run` (or `streamlit run app.py`). Widgets are read into small frozen
+objects (Filters, MapSpec); everything else is a call into src/conflictmap.
+"""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from conflictmap import dashboard, export, importer, timeline
+from conflictmap.assets import check_installed
+from conflictmap.errors import ConflictmapError
+from conflictmap.factions import load_factions, save_factions
+from conflictmap.filters import Filters
+from conflictmap.mapview import (
+    MAX_MARKERS,
+    Legend,
+    MapSpec,
+    base_map,
+    heat_layer,
+    incident_layer,
+    legend_html,
+)
+from conflictmap.settings import Settings
+from conflictmap.store import open_store
+from conflictmap.text import plain
+
+st.set_page_config(page_title="conflictmap", page_icon="🗺️", layout="wide")
+settings = Settings()
+
+
+@st.cache_resource
+def get_store(url: str):
+    return open_store(url, settings)
+
+
+@st.cache_data(show_spinner="Loading incidents…", max_entries=2)
+def load_incidents(url: str, version: tuple[int, int]):
+    return get_store(url).read()
+
+
+def read_filters(frame, factions) -> Filters:
+    side = st.sidebar
+    side.header("Filters")
+    first, last = dashboard.date_bounds(frame)
+    if first == last:
+        dates = side.date_input("Dates", value=(first, last))
+    else:
+        dates = side.slider(
+            "Dates", min_value=first, max_value=last, value=(first, last), format="YYYY-MM-DD"
+        )
+    start, end = ((*tuple(dates), None, None))[:2]
+    chosen = side.multiselect("Factions", factions.names, default=factions.names)
+    types = dashboard.event_types(frame)
+    picked = side.multiselect("Event types", types, default=types)
+    least = side.number_input("Minimum fatalities", min_value=0, value=0, step=1)
+    return Filters(
+        start,
+        end or start,
+        tuple(chosen) if len(chosen) < len(factions.names) else None,
+        tuple(picked) if len(picked) < len(types) else None,
+        int(least),
+    )
+
+
+def show_map(shown, factions, spec: MapSpec, heat: bool) -> None:
+    fmap = base_map(spec)
+    fmap.add_child(Legend(legend_html(factions, factions.names)))
+    layers = [incident_layer(shown, factions)] + ([heat_layer(shown)] if heat else [])
+    st_folium(
+        fmap,
+        key="map",
+        height=spec.height,
+        use_container_width=True,
+        feature_group_to_add=layers,
+        layer_control=folium.LayerControl(collapsed=False),
+        returned_objects=[],
+    )
+
+
+def show_downloads(shown, factions, filters: Filters, spec: MapSpec) -> None:
+    columns = st.columns(4)
+    for column, (fmt, mime) in zip(
+        columns,
+        [
+            ("csv", "text/csv"),
+            ("geojson", "application/geo+json"),
+            ("gpkg", "application/geopackage+sqlite3"),
+            ("html", "text/html"),
+        ],
+        strict=True,
+    ):
+        column.download_button(
+            f"Download {fmt.upper()}",
+            key=f"dl-{fmt}",
+            mime=mime,
+            file_name=f"conflictmap-incidents.{fmt}",
+            data=lambda fmt=fmt: export.export(shown, fmt, factions, filters, spec),
+        )
+
+
+def tab_map(frame, factions) -> None:
+    filters = read_filters(frame, factions)
+    shown = dashboard.apply(frame, filters)
+    summary = dashboard.summarise(shown)
+    a, b, c = st.columns(3)
+    a.metric("Incidents", f"{summary.incidents:,}")
+    b.metric("Reported fatalities", f"{summary.fatalities:,}")
+    c.metric("Illustrative (not real)", f"{summary.illustrative:,}")
+    spec = MapSpec(tiles=settings.tiles)
+    heat = st.sidebar.toggle("Heat map layer (weighted by fatalities)", value=False)
+    if len(shown) > MAX_MARKERS:
+        st.warning(
+            f"{len(shown):,} incidents match; the map draws the {MAX_MARKERS:,} most "
+            "recent (the heat map and exports use all). Narrow the filters to see all."
+        )
+    show_map(shown, factions, spec, heat)
+    st.caption(plain(filters.describe()), help="This sentence is written into every export.")
+    if summary.illustrative:
+        st.info(
+            f"{summary.illustrative} of these incidents are illustrative sample data "
+            "(notes start with [ILLUSTRATIVE]); they are not real events."
+        )
+    measure = st.radio("Timeline", ["events", "fatalities"], horizontal=True)
+    data = timeline.timeline(shown)
+    if len(data):
+        st.altair_chart(timeline.chart(data, factions.colours, measure), width="stretch")
+    show_downloads(shown, factions, filters, spec)
+
+
+def tab_import(store) -> None:
+    if done := st.session_state.pop("imported", None):
+        st.success(plain(done))
+    round_ = st.session_state.setdefault("upload_round", 0)
+    upload = st.file_uploader(
+        "Incident file (ACLED, UCDP GED or your own sheet)",
+        type=["csv", "tsv", "txt"],
+        key=f"upload-{round_}",
+    )
+    if upload is None:
+        return
+    data = upload.getvalue()
+    bar = st.progress(0.0, "Checking…")
+    try:
+        report, _ = importer.check_bytes(
+            data, upload.name, settings, lambda f, m: bar.progress(f, plain(m))
+        )
+    except ConflictmapError as exc:
+        bar.empty()
+        st.error(plain(exc))
+        return
+    bar.empty()
+    st.write(plain(report.summary()))
+    if report.issues:
+        st.dataframe(report.to_frame(), width="stretch", hide_index=True)
+        st.download_button(
+            "Download the report (CSV)",
+            report.to_csv(),
+            file_name="conflictmap-report.csv",
+            mime="text/csv",
+        )
+    if report.imported and st.button(f"Import {report.imported:,} incidents", type="primary"):
+        bar = st.progress(0.0, "Importing…")
+        done = importer.import_bytes(
+            data, upload.name, store, settings, progress=lambda f, m: bar.progress(f, plain(m))
+        )
+        st.session_state["imported"] = done.summary()
+        st.session_state["upload_round"] = round_ + 1
+        st.rerun()
+
+
+def tab_factions(factions) -> None:
+    st.write(
+        "Factions group actors. An actor belongs to the first faction whose actor name "
+        "appears in it (longest name first). Colours are #RRGGBB."
+    )
+    edited = st.data_editor(factions.table, num_rows="dynamic", width="stretch", key="factions")
+    if st.button("Save factions"):
+        try:
+            save_factions(edited, settings.factions_file)
+            st.success("Saved; the map uses the new groups.")
+        except ConflictmapError as exc:
+            st.error(plain(exc))
+
+
+def main() -> None:
+    check_installed()
+    url = settings.default_store_url
+    store = get_store(url)
+    factions = load_factions(settings.factions_file)
+    frame = dashboard.with_factions(load_incidents(url, store.version()), factions)
+    st.title("conflictmap")
+    st.caption(plain(f"Store: {url} · {len(frame):,} incidents"))
+    maps, imports, groups = st.tabs(["Map", "Import", "Factions"])
+    with maps:
+        tab_map(frame, factions)
+    with imports:
+        tab_import(store)
+    with groups:
+        tab_factions(factions)
+
+
+main()

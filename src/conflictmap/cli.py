@@ -1,0 +1,177 @@
+"""The ``conflictmap`` command: a thin shell over the library.
+
+Exit codes: 0 done, 1 the input could not be used, 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from conflictmap.dashboard import apply, with_factions
+from conflictmap.errors import ConflictmapError, UsageError
+from conflictmap.export import FORMATS, export
+from conflictmap.factions import load_factions
+from conflictmap.filters import Filters
+from conflictmap.gazetteer import load_gazetteer
+from conflictmap.importer import import_files, validate_file
+from conflictmap.mapview import MapSpec
+from conflictmap.settings import ROOT, Settings
+from conflictmap.store import open_store
+
+SAMPLES = ROOT / "data" / "sample"
+
+
+def _progress(fraction: float, message: str) -> None:
+    print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+
+def _emit(data, as_json: bool, text: str) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str) if as_json else text)
+
+
+def _report_text(report) -> str:
+    lines = [report.summary()]
+    lines += [
+        f"  line {i.line}, {i.column or '-'} = {i.value!r}: {i.message} [{i.severity}]"
+        for i in report.to_frame().itertuples()
+    ]
+    return "\n".join(lines)
+
+
+def cmd_validate(args, settings: Settings) -> int:
+    report = validate_file(Path(args.file), settings)
+    _emit(report.to_dict(), args.json, _report_text(report))
+    return 0
+
+
+def cmd_import(args, settings: Settings) -> int:
+    store = open_store(args.store, settings)
+    reports = import_files(args.files, store, settings, args.user, _progress)
+    data = [r.to_dict() for r in reports]
+    _emit(
+        data[0] if len(data) == 1 else data, args.json, "\n".join(_report_text(r) for r in reports)
+    )
+    return 0
+
+
+def cmd_geocode(args, settings: Settings) -> int:
+    match = load_gazetteer(settings).lookup(args.name, args.country or "", args.admin1 or "")
+    data = match.to_dict()
+    if match.place:
+        p = match.place
+        text = (
+            f"{p.name} ({p.country}) {p.latitude:.5f}, {p.longitude:.5f} precision "
+            f"{match.precision} [{match.method}; {p.source}]"
+        )
+        text += "".join(
+            f"\n  also: {a.name} ({a.country} {a.admin1}) {a.latitude:.4f}, {a.longitude:.4f}"
+            for a in match.alternatives
+        )
+    else:
+        text = f"'{args.name}' is not in the gazetteer."
+    _emit(data, args.json, text)
+    return 0 if match.place else 1
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
+
+
+def filters_from(args) -> Filters:
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise UsageError(f"--from {args.date_from} is after --to {args.date_to}.")
+    return Filters(
+        args.date_from,
+        args.date_to,
+        tuple(args.faction) if args.faction else None,
+        tuple(args.event_type) if args.event_type else None,
+        args.min_fatalities,
+    )
+
+
+def cmd_export(args, settings: Settings) -> int:
+    filters = filters_from(args)
+    factions = load_factions(settings.factions_file)
+    _progress(0.1, "Reading the store")
+    frame = apply(with_factions(open_store(args.store, settings).read(), factions), filters)
+    _progress(0.5, f"Writing {len(frame):,} incidents as {args.format}")
+    data = export(frame, args.format, factions, filters, MapSpec(tiles=settings.tiles))
+    out = Path(args.output)
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+    _progress(
+        1.0, f"Wrote {len(frame):,} incidents to {out} ({len(data):,} bytes). {filters.describe()}"
+    )
+    return 0
+
+
+def cmd_seed(args, settings: Settings) -> int:
+    """Load the sample incidents into an empty store (``make run`` calls this)."""
+    store = open_store(args.store, settings)
+    if store.count() and not args.force:
+        print(f"The store already holds {store.count():,} incidents; nothing seeded.")
+        return 0
+    reports = import_files(sorted(SAMPLES.glob("*.csv")), store, settings, "sample", _progress)
+    print("\n".join(r.summary() for r in reports))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="conflictmap", description="Map conflict incidents.")
+    sub = top.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check a file and print the report; store nothing")
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("import", help="validate, geocode and store files (one batch each)")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--store")
+    p.add_argument("--user", default="", help="who imports (default: the OS user)")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("geocode", help="look a place name up in the gazetteer")
+    p.add_argument("name")
+    p.add_argument("--country")
+    p.add_argument("--admin1")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("export", help="write the filtered incidents to a file")
+    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument("-o", "--output", required=True)
+    p.add_argument("--from", dest="date_from", type=_date)
+    p.add_argument("--to", dest="date_to", type=_date)
+    p.add_argument("--faction", action="append")
+    p.add_argument("--event-type", action="append")
+    p.add_argument("--min-fatalities", type=int, default=0)
+    p.add_argument("--store")
+    p = sub.add_parser("seed", help="load data/sample into an empty store")
+    p.add_argument("--store")
+    p.add_argument("--force", action="store_true")
+    return top
+
+
+COMMANDS = {
+    "validate": cmd_validate,
+    "import": cmd_import,
+    "geocode": cmd_geocode,
+    "export": cmd_export,
+    "seed": cmd_seed,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args, Settings())
+    except ConflictmapError as exc:
+        print(f"conflictmap {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Exports of the filtered incidents: CSV, GeoJSON, GeoPackage and a standalone HTML map.
+
+Every export states the filters that produced it: a ``#`` first line in CSV (our
+import skips it), a ``conflictmap`` member in GeoJSON, the layer description in
+GeoPackage, and the legend caption in HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from conflictmap.assets import inline
+from conflictmap.factions import Factions
+from conflictmap.filters import Filters
+from conflictmap.mapview import MapSpec, full_map
+from conflictmap.schema import NAMES, TEXTUAL
+
+FORMATS = ("csv", "geojson", "gpkg", "html")
+EXTRA = ("faction", "faction1", "faction2")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def stamp(filters: Filters, count: int) -> str:
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"conflictmap export, {now}: {count} incidents. {filters.describe()}"
+
+
+def defuse(value):
+    """Keep a spreadsheet from running a cell as a formula: prefix a quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def restore(value: str) -> str:
+    """The inverse of ``defuse`` (used when our own CSV comes back)."""
+    if value.startswith("'") and value[1:2] in _FORMULA_START and value[1:2] != "":
+        return value[1:]
+    return value
+
+
+def _table(frame: pd.DataFrame) -> pd.DataFrame:
+    columns = [c for c in (*NAMES, *EXTRA) if c in frame.columns]
+    out = pd.DataFrame(frame[columns]).copy()
+    for name in ("event_date", "end_date"):
+        out[name] = pd.to_datetime(out[name]).dt.strftime("%Y-%m-%d")
+    return out
+
+
+def to_csv(frame: pd.DataFrame, filters: Filters) -> bytes:
+    out = _table(frame)
+    text = [c for c in (*TEXTUAL, *EXTRA) if c in out.columns]
+    out[text] = out[text].map(defuse)
+    header = "# " + stamp(filters, len(out)).replace("\n", " ") + "\n"
+    return (header + out.to_csv(index=False)).encode("utf-8")
+
+
+def to_geojson(frame: gpd.GeoDataFrame, filters: Filters) -> bytes:
+    out = gpd.GeoDataFrame(_table(frame), geometry=frame.geometry.values, crs="EPSG:4326")
+    data = json.loads(out.to_json(na="null", drop_id=True))
+    data["conflictmap"] = {"description": stamp(filters, len(out)), "filters": filters.to_dict()}
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def to_gpkg(frame: gpd.GeoDataFrame, filters: Filters) -> bytes:
+    out = gpd.GeoDataFrame(_table(frame), geometry=frame.geometry.values, crs="EPSG:4326")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "incidents.gpkg"
+        out.to_file(
+            path,
+            layer="incidents",
+            driver="GPKG",
+            engine="pyogrio",
+            layer_options={"DESCRIPTION": stamp(filters, len(out))},
+        )
+        return path.read_bytes()
+
+
+def to_html(
+    frame: pd.DataFrame, factions: Factions, filters: Filters, spec: MapSpec = MapSpec()
+) -> bytes:
+    sources = sorted(
+        {
+            s.strip()
+            for v in frame.get("source", pd.Series(dtype=str)).dropna()
+            for s in str(v).split(";")
+            if s.strip()
+        }
+    )
+    caption = [
+        stamp(filters, len(frame)),
+        "Sources: "
+        + ("; ".join(sources[:8]) + (" ..." if len(sources) > 8 else "") if sources else "none"),
+    ]
+    fmap = full_map(frame, factions, spec, caption)
+    return inline(fmap.get_root().render()).encode("utf-8")
+
+
+def export(
+    frame, fmt: str, factions: Factions, filters: Filters, spec: MapSpec = MapSpec()
+) -> bytes:
+    if fmt == "csv":
+        return to_csv(frame, filters)
+    if fmt == "geojson":
+        return to_geojson(frame, filters)
+    if fmt == "gpkg":
+        return to_gpkg(frame, filters)
+    if fmt == "html":
+        return to_html(frame, factions, filters, spec)
+    raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")

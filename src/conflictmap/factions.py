@@ -1,0 +1,122 @@
+"""Factions: analyst-defined groups of actors, kept as a small editable CSV table.
+
+Which side an actor belongs to is the analyst's judgement, not a fact of the data,
+so the grouping lives in ``data/factions.csv`` (faction, colour, actor) and is
+applied when incidents are read, never baked into the store.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from conflictmap.errors import FactionError
+from conflictmap.names import ascii_digits, is_arabic, normalise_arabic
+from conflictmap.settings import ROOT
+
+UNASSIGNED = "Unassigned"
+UNASSIGNED_COLOUR = "#7f8c8d"
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_LATIN_ARTICLE = re.compile(r"\b(?:al|el)\s+")
+
+
+def match_form(text: str) -> str:
+    """Words normalised for matching actor names: case, hyphens, Arabic forms, 'al'."""
+    text = ascii_digits(str(text)).lower()
+    if is_arabic(text):
+        text = normalise_arabic(text)
+        words = re.sub(r"[^\w]+", " ", text).split()
+        words = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in words]
+        return " " + " ".join(words) + " "
+    text = re.sub(r"[^\w]+", " ", text)
+    return " " + " ".join(_LATIN_ARTICLE.sub("", text).split()) + " "
+
+
+@dataclass(frozen=True)
+class Factions:
+    table: pd.DataFrame  # faction, colour, actor
+
+    @property
+    def colours(self) -> dict[str, str]:
+        colours = dict(zip(self.table["faction"], self.table["colour"], strict=True))
+        return colours | {UNASSIGNED: UNASSIGNED_COLOUR}
+
+    @property
+    def names(self) -> list[str]:
+        return [*dict.fromkeys(self.table["faction"]), UNASSIGNED]
+
+    def _patterns(self) -> list[tuple[str, str]]:
+        pairs = {
+            (match_form(a), f)
+            for a, f in zip(self.table["actor"], self.table["faction"], strict=True)
+        }
+        return sorted(pairs, key=lambda p: -len(p[0]))
+
+    def of_actor(self, actor: str, patterns=None) -> str:
+        form = match_form(actor)
+        for pattern, faction in patterns or self._patterns():
+            if pattern.strip() and pattern in form:
+                return faction
+        return ""
+
+    def assign(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Adds faction1, faction2 and faction (the one used for colour and legend)."""
+        patterns = self._patterns()
+        columns = ["actor1", "assoc_actor_1", "actor2", "assoc_actor_2"]
+        actors = pd.unique(frame[columns].fillna("").astype(str).values.ravel())
+        lookup = {a: self.of_actor(a, patterns) if a else "" for a in actors}
+        out = frame.copy()
+        for side, main, assoc in (
+            ("faction1", "actor1", "assoc_actor_1"),
+            ("faction2", "actor2", "assoc_actor_2"),
+        ):
+            first = frame[main].fillna("").astype(str).map(lookup)
+            second = frame[assoc].fillna("").astype(str).map(lookup)
+            out[side] = first.where(first != "", second)
+        out["faction"] = out["faction1"].where(out["faction1"] != "", out["faction2"])
+        out["faction"] = out["faction"].replace("", UNASSIGNED)
+        return out
+
+
+def check_table(table: pd.DataFrame) -> pd.DataFrame:
+    missing = {"faction", "colour", "actor"} - set(table.columns)
+    if missing:
+        raise FactionError(
+            f"The faction table lacks column(s) {sorted(missing)}; it needs "
+            "faction, colour and actor."
+        )
+    table = table[["faction", "colour", "actor"]].fillna("").astype(str)
+    table = table.apply(lambda s: s.str.strip())
+    table = table[(table["faction"] != "") | (table["actor"] != "")]
+    for number, row in enumerate(table.itertuples(index=False), start=2):
+        if not row.faction or not row.actor:
+            raise FactionError(
+                f"Faction table line {number}: both a faction and an actor "
+                f"are needed (got '{row.faction}', '{row.actor}')."
+            )
+        if not _COLOUR.match(row.colour):
+            raise FactionError(
+                f"Faction table line {number}: colour '{row.colour}' for "
+                f"'{row.faction}' is not #RRGGBB (for example #c0392b)."
+            )
+    first = table.groupby("faction", sort=False)["colour"].transform("first")
+    return table.assign(colour=first).reset_index(drop=True)
+
+
+def load_factions(path: Path) -> Factions:
+    """The analyst's table, or the seed table shipped in the repository's data/."""
+    source = path if path.exists() else ROOT / "data" / "factions.csv"
+    return Factions(check_table(pd.read_csv(source, dtype=str, keep_default_na=False)))
+
+
+def save_factions(table: pd.DataFrame, path: Path) -> Factions:
+    """Check then write atomically (a bad edit never replaces a good file)."""
+    factions = Factions(check_table(table))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    factions.table.to_csv(tmp, index=False)
+    tmp.replace(path)
+    return factions

@@ -1,0 +1,94 @@
+"""Filters are data: each applies itself and describes itself in plain words.
+
+The description appears under the map and inside every export and snapshot, so a
+file always says how it was cut.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from conflictmap.factions import UNASSIGNED
+
+
+def _words(items: tuple[str, ...]) -> str:
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+@dataclass(frozen=True)
+class Filters:
+    """None (or empty) means 'no restriction' for that field."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    factions: tuple[str, ...] | None = None
+    event_types: tuple[str, ...] | None = None
+    min_fatalities: int = 0
+
+    def mask(self, frame: pd.DataFrame) -> pd.Series:
+        keep = pd.Series(True, index=frame.index)
+        if self.date_from:  # an event overlapping the window is in it
+            keep &= frame["end_date"].fillna(frame["event_date"]) >= pd.Timestamp(self.date_from)
+        if self.date_to:
+            keep &= frame["event_date"] <= pd.Timestamp(self.date_to)
+        if self.factions is not None:
+            chosen = set(self.factions)
+            sides = frame[["faction1", "faction2"]].fillna("")
+            unassigned = (sides["faction1"] == "") & (sides["faction2"] == "")
+            keep &= (
+                sides["faction1"].isin(chosen)
+                | sides["faction2"].isin(chosen)
+                | (unassigned & (UNASSIGNED in chosen))
+            )
+        if self.event_types is not None:
+            keep &= frame["event_type"].fillna("").isin(self.event_types)
+        if self.min_fatalities:
+            keep &= frame["fatalities"].fillna(0) >= self.min_fatalities
+        return keep
+
+    def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.loc[self.mask(frame)]
+
+    def describe(self) -> str:
+        """One sentence, e.g. 'Incidents from 2018-05-01 to 2018-06-30 involving ...'."""
+        parts = ["Incidents"]
+        if self.date_from and self.date_to:
+            parts.append(f"from {self.date_from:%Y-%m-%d} to {self.date_to:%Y-%m-%d}")
+        elif self.date_from:
+            parts.append(f"from {self.date_from:%Y-%m-%d}")
+        elif self.date_to:
+            parts.append(f"up to {self.date_to:%Y-%m-%d}")
+        else:
+            parts.append("of all dates")
+        if self.factions is not None:
+            parts.append(
+                f"involving {_words(self.factions)}"
+                if self.factions
+                else "involving no faction (none selected)"
+            )
+        else:
+            parts.append("involving any faction")
+        if self.event_types is not None:
+            parts.append(
+                f"of type {_words(self.event_types)}"
+                if self.event_types
+                else "of no event type (none selected)"
+            )
+        if self.min_fatalities:
+            parts.append(f"with at least {self.min_fatalities} reported fatalities")
+        return " ".join(parts) + "."
+
+    def to_dict(self) -> dict:
+        return {
+            "from": self.date_from and self.date_from.isoformat(),
+            "to": self.date_to and self.date_to.isoformat(),
+            "factions": list(self.factions) if self.factions is not None else None,
+            "event_types": list(self.event_types) if self.event_types is not None else None,
+            "min_fatalities": self.min_fatalities,
+            "description": self.describe(),
+        }

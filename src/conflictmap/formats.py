@@ -1,0 +1,237 @@
+"""Reading incident files: bytes -> text -> table of strings -> incident columns.
+
+Pure functions, no store and no Streamlit. ``read_table`` sniffs encoding and
+delimiter; ``detect_format`` recognises ACLED, UCDP GED, our own exports and analysts'
+sheets from the header alone; ``to_incident_columns`` renames and derives columns so
+every format arrives at the one incident model (as strings, typed later by
+``validate``).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from conflictmap.errors import InputError
+from conflictmap.names import ascii_digits, normalise_arabic
+
+ACLED, ACLED_LEGACY, UCDP, UCDP_CANDIDATE, SHEET, OWN = (
+    "acled",
+    "acled-legacy",
+    "ucdp-ged",
+    "ucdp-ged-candidate",
+    "sheet",
+    "conflictmap",
+)
+_MAGIC = {
+    b"PK\x03\x04": "a ZIP archive or an Excel workbook (.xlsx); save the sheet as CSV "
+    "(File > Save As > CSV UTF-8) or unzip it, then import the .csv",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls); save it as CSV UTF-8 and import that",
+}
+
+
+@dataclass
+class Table:
+    """A file read as strings: header, rows as a DataFrame, and what reading noticed."""
+
+    frame: pd.DataFrame  # all str; column "__line" = record number (header is line 1)
+    encoding: str
+    delimiter: str
+    notes: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, col, value, msg
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding used: UTF-8 (BOM or not), UTF-16 (BOM or not), Windows-1256."""
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise InputError(f"This file is {what}, not a CSV text file.")
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16"
+    head = data[:4096]
+    if encoding := _bomless_utf16(head):
+        return data.decode(encoding, errors="replace"), encoding
+    if b"\x00" in head:
+        raise InputError("This file holds binary data (NUL bytes), not CSV text.")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000], cp_isolation=["cp1256", "cp1252", "latin_1"]).best()
+    encoding = best.encoding if best else "cp1256"
+    return data.decode(encoding, errors="replace"), encoding
+
+
+def _bomless_utf16(head: bytes) -> str | None:
+    """UTF-16 without a BOM: one byte of each pair is nearly always 0x00 (Latin) or 0x06
+    (Arabic)."""
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+
+    def share(part: bytes) -> float:
+        return (part.count(0) + part.count(6)) / len(part)
+
+    if share(odd) > 0.7 > share(even):
+        return "utf-16-le"
+    if share(even) > 0.7 > share(odd):
+        return "utf-16-be"
+    return None
+
+
+def sniff_delimiter(text: str) -> str:
+    sample = "\n".join(text[:20_000].splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        first = sample.splitlines()[0] if sample else ""
+        return max(",;\t|", key=first.count)
+
+
+def _strip_comment_lines(text: str) -> tuple[str, int]:
+    """Drop leading ``#`` lines (our exports state their filters there)."""
+    skipped = 0
+    while text.startswith("#"):
+        end = text.find("\n")
+        text = "" if end < 0 else text[end + 1 :]
+        skipped += 1
+    return text, skipped
+
+
+def read_table(data: bytes) -> Table:
+    """Read bytes into a table of strings, every problem noted with its record number."""
+    text, encoding = decode(data)
+    text, skipped = _strip_comment_lines(text)
+    if not text.strip():
+        raise InputError("The file is empty: there is no header and no rows to import.")
+    delimiter = sniff_delimiter(text)
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip().lstrip("\ufeff") for h in next(rows)]
+    notes, good, lines = [], [], []
+    for number, row in enumerate(rows, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            shown = delimiter.join(row)[:80]
+            notes.append(
+                (
+                    number,
+                    "",
+                    shown,
+                    (
+                        f"This row has {len(row)} fields but the header has {len(header)}; it was "
+                        "skipped. Check for a missing or extra separator or an unclosed quote."
+                    ),
+                )
+            )
+            continue
+        good.append(row)
+        lines.append(number)
+    header = _dedupe(header, notes)
+    frame = (
+        pd.DataFrame(good, columns=header, dtype=object)
+        if good
+        else pd.DataFrame(columns=header, dtype=object)
+    )
+    frame["__line"] = pd.Series(lines, dtype="int64") + skipped
+    return Table(frame, encoding, delimiter, notes)
+
+
+def _dedupe(header: list[str], notes: list) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in header:
+        key = name.lower()
+        if key in seen:
+            notes.append(
+                (
+                    1,
+                    name,
+                    name,
+                    f"The column '{name}' appears more than once; only "
+                    "the first is used. Rename or delete the copy.",
+                )
+            )
+            name = f"{name}__dup{seen[key]}"
+        seen[key] = seen.get(key, 0) + 1
+        out.append(name)
+    return out
+
+
+def _norm_header(name: str) -> str:
+    name = normalise_arabic(ascii_digits(name)).strip().lower()
+    return re.sub(r"[\s_\-.]+", " ", name).strip()
+
+
+_SHEET_SYNONYMS = {
+    "event_date": "date|event date|day|date start|start date|start|التاريخ|تاريخ|تاريخ الحدث|اليوم",
+    "end_date": "end date|date end|end|until|to|تاريخ الانتهاء|تاريخ النهايه|الى|حتى",
+    "location": "location|place|town|village|city|site|place name|المكان|الموقع|البلده|القريه|"
+    "المدينه|المنطقه",
+    "actor1": "actor1|actor 1|actor|actors|side a|party 1|perpetrator|الطرف الاول|الطرف 1|"
+    "الفاعل|الجهه|الاطراف|الطرف",
+    "actor2": "actor2|actor 2|side b|party 2|target|الطرف الثاني|الطرف 2|ضد|الهدف",
+    "fatalities": "fatalities|deaths|dead|killed|casualties|القتلى|عدد القتلى|الضحايا|قتلى",
+    "notes": "notes|note|description|summary|details|ملاحظات|الملاحظات|الوصف|التفاصيل",
+    "source": "source|sources|link|url|المصدر|المصادر|الرابط",
+    "latitude": "lat|latitude|y|خط العرض",
+    "longitude": "lon|lng|long|longitude|x|خط الطول",
+    "country": "country|البلد|الدوله",
+    "admin1": "governorate|province|admin1|المحافظه",
+    "event_type": "event type|type|نوع الحدث|النوع",
+    "sub_event_type": "sub event type|subtype",
+    "source_event_id": "id|event id|ref|reference|المعرف|الرقم",
+    "time_precision": "time precision|date precision|دقه التاريخ",
+    "geo_precision": "geo precision|location precision|دقه الموقع",
+    "assoc_actor_1": "assoc actor 1",
+    "assoc_actor_2": "assoc actor 2",
+}
+_SYNONYM_TO_COLUMN = {
+    _norm_header(s): col for col, alts in _SHEET_SYNONYMS.items() for s in alts.split("|")
+}
+
+
+def detect_format(header: list[str]) -> str:
+    """Which kind of file this is, from its header alone."""
+    cols = {h.strip().lower() for h in header}
+    if {"incident_id", "dataset", "event_date", "latitude", "longitude"} <= cols:
+        return OWN
+    if {"event_id_cnty", "event_date", "actor1", "latitude", "longitude"} <= cols:
+        return ACLED if "disorder_type" in cols else ACLED_LEGACY
+    if {"id", "side_a", "side_b", "date_start", "best"} <= cols:
+        return UCDP_CANDIDATE if "code_status" in cols else UCDP
+    mapped = set(_sheet_mapping(header).values())
+    if "event_date" in mapped and ({"location"} <= mapped or {"latitude", "longitude"} <= mapped):
+        return SHEET
+    shown = ", ".join(header[:12]) + (" ..." if len(header) > 12 else "")
+    raise InputError(
+        f"Cannot tell what kind of file this is from its header ({shown}). conflictmap reads "
+        "ACLED exports, UCDP GED files and sheets with at least a date column (date / التاريخ) "
+        "and a place column (location / place / المكان) or lat and lon columns."
+    )
+
+
+def _sheet_mapping(header: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for name in header:
+        column = _SYNONYM_TO_COLUMN.get(_norm_header(name))
+        if column and column not in mapping.values():
+            mapping[name] = column
+    return mapping
+
+
+def unknown_sheet_columns(header: list[str]) -> list[str]:
+    known = _sheet_mapping(header)
+    return [h for h in header if h not in known and not h.startswith("__") and h.strip()]

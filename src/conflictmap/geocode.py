@@ -1,0 +1,82 @@
+"""Geocoding rows that carry no coordinates; rows that do keep them."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from conflictmap.gazetteer import Gazetteer, Match
+from conflictmap.report import WARNING, Report
+
+FILE = "file"
+
+
+def _describe(match: Match) -> str:
+    names = [
+        f"{p.name} ({p.country} {p.admin1}, {p.latitude:.3f}, {p.longitude:.3f})"
+        for p in (match.place, *match.alternatives)
+    ]
+    return "; ".join(names)
+
+
+def _word(match: Match) -> tuple[str, str] | None:
+    """The issue a match deserves, if any: (message, severity)."""
+    if match.place is None:
+        return (
+            f"'{match.query}' is not in the gazetteer. Check the spelling, give the "
+            "row latitude and longitude, or add the place to a CSV in geo/ (name, "
+            "aliases, latitude, longitude, country, admin1, precision, source).",
+            "error",
+        )
+    if match.ambiguous:
+        return (
+            f"'{match.query}' names several places: {_describe(match)}. The first was "
+            "used (it is in the area you work on or the larger place). Give the "
+            "governorate (admin1) or coordinates to choose another.",
+            WARNING,
+        )
+    if match.method == "fuzzy":
+        return (
+            f"'{match.query}' was read as '{match.place.name}' (a close spelling, "
+            f"score {match.score:.0f}); check it is the place you meant.",
+            WARNING,
+        )
+    if match.method == "city-part":
+        return (
+            f"'{match.query}' was placed at {match.place.name} (the city), not the "
+            "named part of it; precision set to 2.",
+            WARNING,
+        )
+    return None
+
+
+def geocode(typed: pd.DataFrame, gaz: Gazetteer, report: Report) -> pd.Series:
+    """Fill latitude/longitude/geo_precision/geocoded_by in place; returns the bad mask."""
+    has_point = typed["latitude"].notna() & typed["longitude"].notna()
+    typed.loc[has_point & (typed["geocoded_by"].fillna("") == ""), "geocoded_by"] = FILE
+    typed["geo_precision"] = typed["geo_precision"].astype("Int64")
+    typed.loc[has_point & typed["geo_precision"].isna(), "geo_precision"] = 1
+    bad = pd.Series(False, index=typed.index)
+    need = typed.loc[~has_point, ["location", "country", "admin1"]].fillna("").astype(str)
+    matches = {key: gaz.lookup(*key) for key in set(need.itertuples(index=False, name=None))}
+    for row, key in zip(need.index, need.itertuples(index=False, name=None), strict=True):
+        match, line = matches[key], typed.at[row, "__line"]
+        if not key[0].strip():
+            report.add(
+                line,
+                "location",
+                "",
+                "No coordinates and no place name: give a place "
+                "name (location) or latitude and longitude.",
+            )
+            bad[row] = True
+            continue
+        if worded := _word(match):
+            report.add(line, "location", key[0], *worded)
+        if match.place is None:
+            bad[row] = True
+            continue
+        given = typed.at[row, "geo_precision"]
+        typed.loc[row, ["latitude", "longitude"]] = (match.place.latitude, match.place.longitude)
+        typed.at[row, "geo_precision"] = max(match.precision, 0 if pd.isna(given) else given)
+        typed.at[row, "geocoded_by"] = match.place.source
+    return bad

@@ -1,0 +1,130 @@
+"""Import = read -> detect format -> map columns -> validate -> geocode -> store.
+
+Each step is a pure function elsewhere; this module strings them together and keeps
+the report. ``check_bytes`` stores nothing (``conflictmap validate`` and the upload
+preview); ``import_bytes`` stores the good rows as one batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from conflictmap.errors import InputError
+from conflictmap.formats import SHEET, detect_format, read_table, unknown_sheet_columns
+from conflictmap.gazetteer import load_gazetteer
+from conflictmap.geocode import geocode
+from conflictmap.layouts import to_incident_columns
+from conflictmap.report import WARNING, Report
+from conflictmap.settings import Settings
+from conflictmap.store import BatchInfo
+from conflictmap.validate import validate
+
+Progress = Callable[[float, str], None]
+
+
+def _quiet(_fraction: float, _message: str) -> None:
+    pass
+
+
+def check_bytes(
+    data: bytes, name: str, settings: Settings | None = None, progress: Progress = _quiet
+) -> tuple[Report, pd.DataFrame]:
+    """Validate and geocode without storing: the report and the rows that would land."""
+    settings = settings or Settings()
+    report = Report(file=name)
+    limit = settings.max_file_bytes
+    if len(data) > limit:
+        raise InputError(
+            f"{name} is {len(data) / 2**20:.0f} MB; the limit is "
+            f"{limit / 2**20:.0f} MB (setting CONFLICTMAP_MAX_FILE_MB). Split "
+            "the file or raise the limit."
+        )
+    progress(0.05, f"Reading {name}")
+    table = read_table(data)
+    report.encoding = table.encoding
+    for line, column, value, message in table.notes:
+        report.add(line, column, value, message, WARNING if line == 1 else "error")
+    header = [c for c in table.frame.columns if c != "__line"]
+    report.format = detect_format(header)
+    if report.format == SHEET:
+        for column in unknown_sheet_columns(header):
+            report.add(
+                1,
+                column,
+                column,
+                f"Column '{column}' is not one conflictmap knows; it was ignored.",
+                WARNING,
+            )
+    raw = to_incident_columns(table.frame, report.format)
+    report.rows_read = len(raw) + sum(1 for n in table.notes if n[0] > 1)
+    progress(0.25, f"Checking {len(raw):,} rows")
+    typed = validate(raw, settings.region, report)
+    progress(0.5, "Geocoding place names")
+    bad = geocode(typed, load_gazetteer(settings), report)
+    good = typed.loc[~bad].drop(columns="__line")
+    report.imported = len(good)
+    report.rejected = report.rows_read - report.imported
+    return report, good
+
+
+def import_bytes(
+    data: bytes,
+    name: str,
+    store,
+    settings: Settings | None = None,
+    user: str = "",
+    progress: Progress = _quiet,
+) -> Report:
+    """Check, then store the good rows as one batch (all or nothing)."""
+    report, good = check_bytes(data, name, settings, progress)
+    if len(good):
+        progress(0.8, f"Storing {len(good):,} incidents")
+        info = BatchInfo(
+            name,
+            hashlib.sha256(data).hexdigest(),
+            report.format,
+            report.rows_read,
+            report.rejected,
+            user,
+        )
+        report.batch_id = store.add_batch(good, info)
+    report.stored = True
+    progress(1.0, report.summary())
+    return report
+
+
+def read_limited(path: Path, settings: Settings) -> bytes:
+    """A file's bytes, refusing (before reading) one larger than the limit."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(f"Cannot read {path}: {exc.strerror}. Check the path.") from None
+    if path.is_dir():
+        raise InputError(f"{path} is a folder; give a CSV file.")
+    if size > settings.max_file_bytes:
+        raise InputError(
+            f"{path.name} is {size / 2**20:,.0f} MB; the limit is "
+            f"{settings.max_file_bytes / 2**20:,.0f} MB (setting "
+            "CONFLICTMAP_MAX_FILE_MB). Split the file or raise the limit."
+        )
+    return path.read_bytes()
+
+
+def validate_file(path: Path, settings: Settings | None = None) -> Report:
+    settings = settings or Settings()
+    return check_bytes(read_limited(Path(path), settings), Path(path).name, settings)[0]
+
+
+def import_files(
+    paths, store, settings: Settings | None = None, user: str = "", progress: Progress = _quiet
+) -> list[Report]:
+    """Import each file as its own batch; a file that cannot be used stops nothing else."""
+    settings = settings or Settings()
+    return [
+        import_bytes(read_limited(Path(p), settings), Path(p).name, store, settings, user, progress)
+        for p in paths
+    ]

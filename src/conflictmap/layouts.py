@@ -1,0 +1,131 @@
+"""Each format's columns mapped onto the incident model (still as strings)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from conflictmap.formats import (
+    ACLED,
+    ACLED_LEGACY,
+    OWN,
+    SHEET,
+    UCDP,
+    UCDP_CANDIDATE,
+    _sheet_mapping,
+)
+from conflictmap.schema import NAMES
+
+DATASET = {
+    ACLED: "acled",
+    ACLED_LEGACY: "acled",
+    UCDP: "ucdp",
+    UCDP_CANDIDATE: "ucdp",
+    SHEET: "sheet",
+    OWN: None,
+}
+
+_ACLED_SAME = [
+    n
+    for n in NAMES
+    if n
+    not in (
+        "incident_id",
+        "dataset",
+        "source_event_id",
+        "end_date",
+        "geocoded_by",
+        "fatalities_low",
+        "fatalities_high",
+    )
+]
+_UCDP_VIOLENCE = {
+    "1": ("Battles", "State-based conflict"),
+    "2": ("Battles", "Non-state conflict"),
+    "3": ("Violence against civilians", "One-sided violence"),
+}
+_UCDP_TIME = {"1": "1", "2": "2", "3": "2", "4": "3", "5": "3"}
+_UCDP_GEO = {"1": "1", "2": "2", "3": "2", "4": "3", "5": "3", "6": "3", "7": "3"}
+_ACTOR_SPLIT = re.compile(r"\s+(?:vs\.?|v\.?|versus|against|ضد|مقابل)\s+", re.IGNORECASE)
+
+
+def _lower_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(columns={c: c.strip().lower() for c in frame.columns if c != "__line"})
+
+
+def _pick(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column in frame.columns:
+        return frame[column].astype(str)
+    return pd.Series("", index=frame.index, dtype=object)
+
+
+def _from_acled(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    out = {name: _pick(frame, name) for name in _ACLED_SAME}
+    out["source_event_id"] = _pick(frame, "event_id_cnty")
+    if "iso" not in frame.columns:
+        out["iso"] = _pick(frame, "iso3")
+    return out
+
+
+def _from_ucdp(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    violence = _pick(frame, "type_of_violence").str.strip()
+    return {
+        "source_event_id": _pick(frame, "id"),
+        "event_date": _pick(frame, "date_start"),
+        "end_date": _pick(frame, "date_end"),
+        "time_precision": _pick(frame, "date_prec").str.strip().map(_UCDP_TIME).fillna(""),
+        "event_type": violence.map(lambda v: _UCDP_VIOLENCE.get(v, ("", ""))[0]),
+        "sub_event_type": violence.map(lambda v: _UCDP_VIOLENCE.get(v, ("", ""))[1]),
+        "actor1": _pick(frame, "side_a"),
+        "actor2": _pick(frame, "side_b"),
+        "country": _pick(frame, "country"),
+        "region": _pick(frame, "region"),
+        "admin1": _pick(frame, "adm_1"),
+        "admin2": _pick(frame, "adm_2"),
+        "location": _pick(frame, "where_coordinates"),
+        "latitude": _pick(frame, "latitude"),
+        "longitude": _pick(frame, "longitude"),
+        "geo_precision": _pick(frame, "where_prec").str.strip().map(_UCDP_GEO).fillna(""),
+        "fatalities": _pick(frame, "best"),
+        "fatalities_low": _pick(frame, "low"),
+        "fatalities_high": _pick(frame, "high"),
+        "source": _pick(frame, "source_office"),
+        "notes": _pick(frame, "source_headline").where(
+            _pick(frame, "source_headline").str.strip() != "", _pick(frame, "where_description")
+        ),
+    }
+
+
+def _from_sheet(frame: pd.DataFrame) -> dict[str, pd.Series]:
+    mapping = _sheet_mapping([c for c in frame.columns if c != "__line"])
+    out = {column: frame[name].astype(str) for name, column in mapping.items()}
+    if "actor1" in out and "actor2" not in out:
+        parts = out["actor1"].str.split(_ACTOR_SPLIT, n=1, expand=True, regex=True)
+        if parts.shape[1] == 2:
+            out["actor1"], out["actor2"] = parts[0].fillna(""), parts[1].fillna("")
+    return out
+
+
+def to_incident_columns(frame: pd.DataFrame, fmt: str) -> pd.DataFrame:
+    """A frame with exactly the model's columns (strings, '' when absent) plus ``__line``."""
+    if fmt == SHEET:
+        columns = _from_sheet(frame)
+    else:
+        lowered = _lower_columns(frame)
+        if fmt == OWN:
+            from conflictmap.export import restore
+
+            columns = {n: _pick(lowered, n).map(restore) for n in NAMES}
+        elif fmt in (UCDP, UCDP_CANDIDATE):
+            columns = _from_ucdp(lowered)
+        else:
+            columns = _from_acled(lowered)
+    out = pd.DataFrame(index=frame.index)
+    for name in NAMES:
+        series = columns.get(name)
+        out[name] = "" if series is None else series.fillna("").str.strip()
+    if DATASET[fmt]:
+        out["dataset"] = DATASET[fmt]
+    out["__line"] = frame["__line"]
+    return out

@@ -1,0 +1,236 @@
+"""Typing and checking incident columns, collecting every problem into the report.
+
+Input: the string frame from ``layouts.to_incident_columns``. Output: a typed frame
+of the rows with no error (geocoding comes next) and issues added to the report.
+Each check is vectorised; only failing rows are visited to word their message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import numpy as np
+import pandas as pd
+
+from conflictmap.dates import contradicts, decide_order, read_date
+from conflictmap.names import ascii_digits
+from conflictmap.report import WARNING, Report
+from conflictmap.schema import BY_NAME, DATE, FLOAT, INT, NAMES
+from conflictmap.settings import Region
+
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def _rows(frame: pd.DataFrame, mask) -> pd.DataFrame:
+    return frame.loc[np.asarray(mask, dtype=bool)]
+
+
+def _numbers(text: pd.Series) -> pd.Series:
+    cleaned = text.map(ascii_digits).str.replace(",", ".", regex=False).str.strip()
+    return pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce")
+
+
+def check_numbers(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.Series:
+    """Numeric columns: readable, whole where needed, within range. Returns bad-row mask."""
+    bad = pd.Series(False, index=raw.index)
+    for name in NAMES:
+        column = BY_NAME[name]
+        if column.kind not in (INT, FLOAT):
+            continue
+        values = _numbers(raw[name])
+        given = raw[name].str.strip() != ""
+        wrong = given & values.isna()
+        if column.kind == INT:
+            wrong |= values.notna() & (values % 1 != 0)
+        if column.minimum is not None:
+            wrong |= values < column.minimum
+        if column.maximum is not None:
+            wrong |= values > column.maximum
+        if column.choices:
+            wrong |= values.notna() & ~values.isin(column.choices)
+        for line, value in _rows(raw, wrong)[["__line", name]].itertuples(index=False):
+            report.add(line, name, value, _number_message(column))
+        bad |= wrong
+        typed[name] = values.where(~wrong).astype("Int64" if column.kind == INT else "float64")
+    return bad
+
+
+def _number_message(column) -> str:
+    if column.choices:
+        allowed = ", ".join(map(str, column.choices))
+        return f"{column.name} must be one of {allowed}. Correct the value or leave it empty."
+    if column.kind == INT and column.minimum == 0:
+        return (
+            f"{column.name} must be a whole number of 0 or more (leave it empty when "
+            "unknown). Correct the value and import again."
+        )
+    return (
+        f"{column.name} must be a number between {column.minimum:g} and "
+        f"{column.maximum:g} (decimal degrees, WGS 84). Correct it or leave it empty "
+        "to geocode the place name."
+    )
+
+
+def check_dates(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.Series:
+    """event_date required; end_date optional and not before it; 1900..today."""
+    cells = pd.concat([raw["event_date"], raw["end_date"]]).unique().tolist()
+    order, warning = decide_order(cells)
+    if warning:
+        report.add(1, "event_date", "", warning, WARNING)
+    parsed = {cell: read_date(cell, order) for cell in cells}
+    bad = pd.Series(False, index=raw.index)
+    today = dt.date.today()
+    for name in DATE_COLUMNS:
+        cells_of = raw[name]
+        problems = {
+            cell: _date_problem(name, cell, parsed[cell].value, parsed[cell], order, today)
+            for cell in cells_of.unique()
+            if cell or name == "event_date"
+        }
+        wrong = cells_of.map(problems).notna()
+        for line, cell in _rows(raw, wrong)[["__line", name]].itertuples(index=False):
+            report.add(line, name, cell, problems[cell])
+        bad |= wrong
+        values = cells_of.map({c: p.value for c, p in parsed.items()})
+        typed[name] = pd.to_datetime(values.where(~bad), errors="coerce")
+    typed["end_date"] = typed["end_date"].fillna(typed["event_date"])
+    reversed_ = typed["end_date"] < typed["event_date"]
+    for line, a, b in _rows(raw, reversed_)[["__line", "event_date", "end_date"]].itertuples(
+        index=False
+    ):
+        report.add(line, "end_date", b, f"end_date {b} is before event_date {a}; swap them.")
+    return bad | reversed_
+
+
+DATE_COLUMNS = ("event_date", "end_date")
+
+
+def _date_problem(name, cell, value, parsed, order, today) -> str | None:
+    if not cell:
+        return "event_date is empty; every incident needs the day it happened (YYYY-MM-DD)."
+    if value is None:
+        return (
+            f"'{cell}' is not a date conflictmap can read; write it as YYYY-MM-DD "
+            "(2020-05-09), 09 May 2020 or 09/05/2020 (day first)."
+        )
+    if contradicts(parsed, order):
+        return (
+            f"'{cell}' can only be month/day but the rest of the file is {order}; write "
+            "the file's dates in one order (best: YYYY-MM-DD)."
+        )
+    if value > today:
+        return f"{value.isoformat()} is in the future; check the year."
+    if value < EARLIEST:
+        return f"{value.isoformat()} is before 1900; check the year."
+    return None
+
+
+def check_coordinates(
+    raw: pd.DataFrame, typed: pd.DataFrame, region: Region, report: Report, already_bad: pd.Series
+) -> pd.Series:
+    """Half-given, (0, 0), swapped and out-of-area points. Returns bad-row mask."""
+    lat = typed["latitude"].where(~already_bad)
+    lon = typed["longitude"].where(~already_bad)
+    half = (lat.isna() ^ lon.isna()) & ~already_bad
+    zero = (lat == 0) & (lon == 0)
+    inside = region.contains(lat, lon)
+    swapped = lat.notna() & lon.notna() & ~inside & region.contains(lon, lat)
+    elsewhere = lat.notna() & lon.notna() & ~zero & ~inside & ~swapped
+    for line, a, b in _rows(raw, half)[["__line", "latitude", "longitude"]].itertuples(index=False):
+        report.add(
+            line,
+            "latitude" if not a else "longitude",
+            a or b,
+            "Only one of latitude/longitude is given; give both or neither "
+            "(then the place name is geocoded).",
+        )
+    for line in _rows(raw, zero)["__line"]:
+        report.add(
+            line,
+            "latitude",
+            "0, 0",
+            "(0, 0) is a placeholder, not a place (it lies "
+            "in the Atlantic); the place name is geocoded instead.",
+            WARNING,
+        )
+    for line, a, b in _rows(raw, swapped)[["__line", "latitude", "longitude"]].itertuples(
+        index=False
+    ):
+        report.add(
+            line,
+            "latitude",
+            f"{a}, {b}",
+            f"Latitude and longitude look swapped: "
+            f"({b}, {a}) falls in the area you work on. Swap the two columns' values.",
+        )
+    for line, a, b in _rows(raw, elsewhere)[["__line", "latitude", "longitude"]].itertuples(
+        index=False
+    ):
+        report.add(
+            line,
+            "latitude",
+            f"{a}, {b}",
+            "This point is outside the area you work "
+            "on; it was kept, check it is the place you meant.",
+            WARNING,
+        )
+    typed.loc[zero | half, ["latitude", "longitude"]] = np.nan
+    return half | swapped
+
+
+def assign_ids(typed: pd.DataFrame, report: Report) -> pd.Series:
+    """incident_id = dataset:source_event_id, else a hash of the row's content."""
+    given = typed["incident_id"].fillna("").astype(str)
+    source = typed["source_event_id"].fillna("").astype(str)
+    dataset = typed["dataset"].fillna("").astype(str)
+    ids = given.where(given != "", (dataset + ":" + source).where(source != "", ""))
+    missing = ids == ""
+    if missing.any():
+        content = dataset[missing]
+        for name in CONTENT:
+            content = content + "|" + typed.loc[missing, name].astype("string").fillna("")
+        ids[missing] = (
+            dataset[missing]
+            + ":h"
+            + content.map(lambda s: hashlib.sha256(s.encode()).hexdigest()[:16])
+        )
+    typed["incident_id"] = ids
+    dup = ids.duplicated(keep="first")
+    first_line = dict(zip(ids[~dup], typed.loc[~dup, "__line"], strict=True))
+    for row in ids.index[dup]:
+        report.add(
+            typed.at[row, "__line"],
+            "source_event_id",
+            ids[row],
+            f"The same incident (id {ids[row]}) is already at line "
+            f"{first_line[ids[row]]}; this copy was skipped.",
+        )
+    return dup
+
+
+CONTENT = (
+    "event_date",
+    "location",
+    "actor1",
+    "actor2",
+    "fatalities",
+    "notes",
+    "latitude",
+    "longitude",
+)
+
+
+def validate(raw: pd.DataFrame, region: Region, report: Report) -> pd.DataFrame:
+    """Typed, checked rows (errors removed); every issue in ``report``."""
+    typed = raw.copy()
+    bad = check_numbers(raw, typed, report)
+    bad |= check_dates(raw, typed, report)
+    bad |= check_coordinates(raw, typed, region, report, bad)
+    for name in ("time_precision",):
+        typed[name] = typed[name].fillna(1).astype("Int64")
+    text = [n for n in NAMES if BY_NAME[n].kind not in (INT, FLOAT, DATE)]
+    typed[text] = typed[text].astype(object)
+    kept = typed.loc[~bad].copy()
+    dup = assign_ids(kept, report)
+    return kept.loc[~dup]

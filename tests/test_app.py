@@ -1,0 +1,73 @@
+"""The dashboard through Streamlit's AppTest: no browser, real script, real store."""
+
+import datetime as dt
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conflictmap.cli import main as cli
+from conflictmap.dashboard import apply, with_factions
+from conflictmap.factions import load_factions
+from conflictmap.filters import Filters
+from conflictmap.settings import Settings
+from conflictmap.store import open_store
+from conftest import ROOT
+
+IRAN = "Iran-backed militias"
+
+
+@pytest.fixture
+def app(env_data):
+    assert cli(["seed"]) == 0
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    return at.run()
+
+
+def expected(filters: Filters) -> int:
+    settings = Settings()
+    frame = with_factions(open_store(None, settings).read(), load_factions(settings.factions_file))
+    return len(apply(frame, filters))
+
+
+def metric(at, label: str) -> int:
+    return int(next(m.value for m in at.metric if m.label == label).replace(",", ""))
+
+
+def map_component(at):
+    return next(
+        e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name
+    )
+
+
+def test_loads_the_sample_and_shows_all(app):
+    assert not app.exception
+    assert metric(app, "Incidents") == 246 == expected(Filters())
+    assert metric(app, "Illustrative (not real)") == 240
+
+
+def test_date_range_and_faction_filters_change_the_counts(app):
+    app.sidebar.slider[0].set_value((dt.date(2018, 6, 1), dt.date(2018, 6, 30))).run()
+    june = metric(app, "Incidents")
+    assert june == expected(Filters(dt.date(2018, 6, 1), dt.date(2018, 6, 30)))
+    assert 6 <= june < 246  # the six incidents of the article are in June 2018 or late May
+    app.sidebar.multiselect[0].set_value([IRAN]).run()
+    both = metric(app, "Incidents")
+    assert both == expected(Filters(dt.date(2018, 6, 1), dt.date(2018, 6, 30), (IRAN,)))
+    assert 0 < both < june
+    sentence = Filters(dt.date(2018, 6, 1), dt.date(2018, 6, 30), (IRAN,)).describe()
+    assert any(c.value.replace("\\", "") == sentence for c in app.caption)
+
+
+def test_map_component_carries_markers_and_local_assets(app):
+    args = json.loads(map_component(app).proto.json_args)
+    assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
+    assert args["feature_group"].count("L.circleMarker(") == 246
+    assert args["returned_objects"] == []
+
+
+def test_seed_article_incidents_are_on_the_map(app):
+    script = json.loads(map_component(app).proto.json_args)["feature_group"]
+    for number in range(1, 7):
+        assert f"sheet:seed-{number}<" in script
+    assert "بقرص" in script  # the place as the analyst wrote it, shown in the popup

@@ -1,0 +1,177 @@
+"""The real app, started as `streamlit run`, driven by headless Chromium (Debian's)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import DATA, ROOT
+
+pytestmark = pytest.mark.browser
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(data_dir, port: int) -> subprocess.Popen:
+    env = dict(os.environ, CONFLICTMAP_DATA=str(data_dir), CONFLICTMAP_TILES="none")
+    env.pop("CONFLICTMAP_STORE", None)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise RuntimeError("the app did not start within 60 s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("browser") / "data"
+    env = dict(os.environ, CONFLICTMAP_DATA=str(data))
+    subprocess.run(
+        [sys.executable, "-m", "conflictmap.cli", "seed"], env=env, check=True, capture_output=True
+    )
+    port = free_port()
+    process = start_app(data, port)
+    yield f"http://127.0.0.1:{port}", data, port
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Chromium is not installed; `make setup` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+def open_page(browser, url):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if urlparse(r.url).hostname not in (None, "127.0.0.1", "localhost")
+            else None
+        ),
+    )
+    page.goto(url)
+    frame = page.frame_locator("iframe[title*='streamlit_folium']")
+    frame.locator(".leaflet-container").wait_for(timeout=60_000)
+    frame.locator(".cm-cluster, path.leaflet-interactive").first.wait_for(timeout=30_000)
+    return page, frame, outside
+
+
+def click_a_visible_marker(page, frame) -> None:
+    area = frame.locator(".leaflet-container").bounding_box()
+    legend = frame.locator(".cm-legend").bounding_box()
+    markers = frame.locator("path.leaflet-interactive")
+    for i in range(markers.count()):
+        box = markers.nth(i).bounding_box()
+        if not box:
+            continue
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        inside = (
+            area["x"] + 60 < x < area["x"] + area["width"] - 300
+            and area["y"] + 80 < y < legend["y"] - 10
+        )
+        if inside:
+            page.mouse.click(x, y)
+            return
+    pytest.fail("no marker visible on the map to click")
+
+
+def test_map_and_markers_render_with_no_outside_request(server, browser, tmp_path):
+    url, _, _ = server
+    page, frame, outside = open_page(browser, url)
+    clusters = frame.locator(".cm-cluster")
+    counted = sum(int(clusters.nth(i).inner_text()) for i in range(clusters.count()))
+    single = frame.locator("path.leaflet-interactive").count()
+    assert counted + single == 246
+    assert frame.locator(".cm-legend").inner_text().startswith("Factions")
+    page.screenshot(path=str(tmp_path / "dashboard.png"))
+    assert outside == []
+    page.close()
+
+
+def test_clicking_a_marker_opens_an_escaped_popup(server, browser):
+    url, _, _ = server
+    page, frame, _ = open_page(browser, url)
+    for _ in range(4):  # past the clustering zoom, every incident is its own circle
+        frame.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(500)
+    click_a_visible_marker(page, frame)
+    popup = frame.locator(".leaflet-popup-content .cm-popup")
+    popup.wait_for(timeout=10_000)
+    assert "Date" in popup.inner_text() and "Fatalities" in popup.inner_text()
+    page.close()
+
+
+def test_upload_validate_confirm_and_survive_a_restart(server, browser, tmp_path):
+    url, data, _ = server
+    page, _, _ = open_page(browser, url)
+    page.get_by_role("tab", name="Import").click()
+    page.locator("input[type=file]").set_input_files(str(DATA / "acled-current.csv"))
+    page.get_by_text("would import 3").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Import 3 incidents").click()
+    page.get_by_text("imported 3").first.wait_for(timeout=60_000)
+    page.close()
+    port = free_port()
+    restarted = start_app(data, port)
+    try:
+        page, _, _ = open_page(browser, f"http://127.0.0.1:{port}")
+        page.get_by_text("249 incidents").first.wait_for(timeout=30_000)
+        page.close()
+    finally:
+        restarted.terminate()
+        restarted.wait(timeout=20)

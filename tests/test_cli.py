@@ -1,0 +1,152 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conflictmap.cli import main, parser
+from conftest import DATA, ROOT
+
+
+def run(*args, env_data=None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "conflictmap.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_validate_json_stores_nothing(env_data):
+    done = run("validate", str(DATA / "acled-current.csv"), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert (data["format"], data["rows_read"], data["imported"], data["stored"]) == (
+        "acled",
+        3,
+        3,
+        False,
+    )
+    assert not (env_data / "conflictmap.sqlite").exists()
+
+
+def test_import_json_reports_and_stores(env_data):
+    done = run("import", str(DATA / "sheet-ar.csv"), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert {"format", "rows_read", "imported", "rejected", "issues"} <= set(data)
+    assert data["imported"] == 4 and data["batch_id"] == 1
+    assert "[100%]" in done.stderr  # progress is shown
+    assert (env_data / "conflictmap.sqlite").exists()
+
+
+def test_import_several_files_and_explicit_store(tmp_path, env_data):
+    url = f"sqlite:///{tmp_path / 'team.sqlite'}"
+    done = run(
+        "import",
+        str(DATA / "acled-current.csv"),
+        str(DATA / "ucdp-ged.csv"),
+        "--store",
+        url,
+        "--json",
+    )
+    assert [r["imported"] for r in json.loads(done.stdout)] == [3, 2]
+
+
+def test_geocode_json(env_data):
+    data = json.loads(run("geocode", "البوكمال", "--json").stdout)
+    assert data["found"] and abs(data["match"]["latitude"] - 34.45) < 0.05
+    assert data["match"]["precision"] == 1 and "GeoNames" in data["match"]["source"]
+    ambiguous = json.loads(run("geocode", "Sinjar", "--json").stdout)
+    assert len(ambiguous["alternatives"]) >= 1
+
+
+def test_geocode_unknown_exits_1(env_data):
+    assert run("geocode", "Atlantisville").returncode == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson", "gpkg", "html"])
+def test_export_every_format_with_filters(env_data, tmp_path, fmt):
+    run("import", str(DATA / "acled-current.csv"))
+    out = tmp_path / f"out.{fmt}"
+    done = run(
+        "export",
+        "--format",
+        fmt,
+        "-o",
+        str(out),
+        "--from",
+        "2020-05-10",
+        "--to",
+        "2020-05-31",
+        "--faction",
+        "Iran-backed militias",
+        "--event-type",
+        "Battles",
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.stat().st_size > 0 and "Wrote 1 incidents" in done.stderr
+    if fmt == "csv":
+        assert "IRQT001" in out.read_text() and "SYRT002" not in out.read_text()
+
+
+def test_unusable_input_exits_1_with_a_message(env_data, tmp_path):
+    bad = tmp_path / "image.csv"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n")
+    done = run("import", str(bad))
+    assert done.returncode == 1 and "PNG image" in done.stderr
+    assert run("validate", str(tmp_path / "missing.csv")).returncode == 1
+
+
+def test_usage_errors_exit_2(env_data, tmp_path):
+    assert run("export", "--format", "pdfx", "-o", "x").returncode == 2
+    assert (
+        run(
+            "export", "--format", "csv", "-o", str(tmp_path / "x"), "--from", "2020-13-01"
+        ).returncode
+        == 2
+    )
+    done = run(
+        "export",
+        "--format",
+        "csv",
+        "-o",
+        str(tmp_path / "x"),
+        "--from",
+        "2020-02-01",
+        "--to",
+        "2020-01-01",
+    )
+    assert done.returncode == 2 and "after" in done.stderr
+
+
+def test_not_a_store_is_refused_and_untouched(env_data, tmp_path):
+    fake = tmp_path / "notes.sqlite"
+    fake.write_text("my precious notes")
+    done = run("import", str(DATA / "acled-current.csv"), "--store", f"sqlite:///{fake}")
+    assert done.returncode == 1 and "not a SQLite store" in done.stderr
+    assert fake.read_text() == "my precious notes"
+
+
+def test_seed_loads_the_samples_once(env_data):
+    assert main(["seed"]) == 0
+    assert "nothing seeded" in run("seed").stdout
+
+
+def test_every_command_is_documented_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = parser()._subparsers._group_actions[0].choices
+    for name in commands:
+        assert f"conflictmap {name}" in readme, name
+
+
+def test_readme_column_table_is_the_schema():
+    from conflictmap.schema import markdown_table
+
+    assert markdown_table() in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_opens_with_the_two_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    assert [line.split()[0:2] for line in block] == [["make", "run"], ["make", "test"]]

@@ -1,0 +1,114 @@
+import re
+
+import folium
+import pandas as pd
+import pytest
+
+from conflictmap.assets import LOCAL, MODULES, URL_PREFIX, inline, localise
+from conflictmap.factions import load_factions
+from conflictmap.mapview import MapSpec, full_map, popup_html, radius, tooltip_text
+from conftest import ROOT
+
+PAYLOAD = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+@pytest.fixture
+def factions():
+    return load_factions(ROOT / "data" / "factions.csv")
+
+
+def incidents(**overrides) -> pd.DataFrame:
+    row = dict(
+        incident_id="sheet:1",
+        event_date=pd.Timestamp("2018-06-09"),
+        end_date=pd.Timestamp("2018-06-09"),
+        event_type="Battles",
+        sub_event_type="",
+        actor1="Liwa Fatemiyoun",
+        actor2="Military Forces of Syria",
+        location="Abu Kamal",
+        admin1="Deir-ez-Zor",
+        country="Syria",
+        latitude=34.45,
+        longitude=40.92,
+        geo_precision=1,
+        fatalities=25,
+        fatalities_low=None,
+        fatalities_high=None,
+        source="Test",
+        notes="Notes",
+        faction="Iran-backed militias",
+        faction1="Iran-backed militias",
+        faction2="Syrian government forces",
+    )
+    row.update(overrides)
+    return pd.DataFrame([row])
+
+
+def test_every_file_text_is_escaped_in_popups_and_tooltips():
+    row = next(
+        incidents(notes=PAYLOAD, actor1=PAYLOAD, location=PAYLOAD, source=PAYLOAD).itertuples()
+    )
+    for text in (popup_html(row), tooltip_text(row)):
+        assert "<script>" not in text and "<img" not in text
+    assert "&lt;script&gt;" in popup_html(row)
+
+
+def test_legend_escapes_faction_names(factions):
+    table = factions.table.copy()
+    table.loc[0, "faction"] = PAYLOAD
+    from conflictmap.factions import Factions
+
+    html = (
+        full_map(incidents(faction=PAYLOAD), Factions(table), MapSpec(tiles="none"))
+        .get_root()
+        .render()
+    )
+    assert PAYLOAD not in html and "&lt;script&gt;" in html
+
+
+def test_size_grows_with_fatalities_and_is_capped():
+    assert radius(0) < radius(5) < radius(25) <= radius(10_000) == 24
+    assert radius(None) == radius(0)
+
+
+def test_uncertain_places_look_uncertain(factions):
+    precise = full_map(incidents(geo_precision=1), factions, MapSpec(tiles="none"))
+    vague = full_map(incidents(geo_precision=3), factions, MapSpec(tiles="none"))
+    assert '"dashArray": "2 5"' in vague.get_root().render()
+    assert '"dashArray": "2 5"' not in precise.get_root().render()
+
+
+def test_rendered_map_uses_only_local_assets(factions):
+    html = full_map(incidents(), factions, MapSpec(tiles="none")).get_root().render()
+    urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert urls and all(u.startswith(URL_PREFIX) for u in urls), urls
+
+
+def test_local_assets_are_installed():
+    for path in filter(None, LOCAL.values()):
+        assert (MODULES / path).exists(), path
+
+
+def test_an_unknown_cdn_asset_is_refused():
+    fmap = folium.Map()
+    fmap.default_js = [*fmap.default_js, ("mystery", "https://cdn.example/x.js")]
+    with pytest.raises(KeyError, match="mystery"):
+        localise(fmap)
+
+
+def test_inline_embeds_scripts_and_images():
+    html = inline(
+        f'<script src="{URL_PREFIX}leaflet/dist/leaflet.js"></script>'
+        f'<link rel="stylesheet" href="{URL_PREFIX}leaflet/dist/leaflet.css"/>'
+    )
+    assert "<script src" not in html and 'rel="stylesheet"' not in html
+    assert "Leaflet" in html
+    assert "data:image/png;base64" in html
+
+
+def test_tiles_are_a_setting(factions):
+    html = full_map(incidents(), factions, MapSpec(tiles="osm")).get_root().render()
+    assert "tile.openstreetmap.org" in html and "OpenStreetMap" in html
+    html = full_map(incidents(), factions, MapSpec(tiles="none")).get_root().render()
+    assert "tile.openstreetmap.org" not in html

@@ -1,0 +1,62 @@
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from conflictmap.errors import StoreError
+from conflictmap.importer import check_bytes
+from conflictmap.store import BatchInfo, open_store
+from conftest import fixture_bytes
+
+
+def rows(settings):
+    return check_bytes(fixture_bytes("acled-current.csv"), "a.csv", settings)[1]
+
+
+def test_store_persists_across_reopen(settings, store):
+    store.add_batch(rows(settings), BatchInfo("a.csv", "0" * 64, "acled", 3, 0))
+    store.close()
+    again = open_store(None, settings)
+    frame = again.read()
+    assert len(frame) == 3 and frame.crs.to_epsg() == 4326
+    assert frame.geometry.x.iloc[0] == pytest.approx(frame.longitude.iloc[0])
+    batch = again.batches().iloc[0]
+    assert (batch.file, batch.format, batch.imported) == ("a.csv", "acled", 3)
+    assert batch.user
+
+
+def test_a_failing_batch_leaves_nothing_behind(settings, store):
+    good = rows(settings)
+    broken = good.copy()
+    broken["latitude"] = broken["latitude"].astype(object)
+    broken.loc[broken.index[-1], "latitude"] = object()  # sqlite cannot bind this
+    with pytest.raises(sqlite3.Error):
+        store.add_batch(broken, BatchInfo("b.csv", "1" * 64, "acled", 3, 0))
+    assert store.count() == 0 and store.batches().empty
+
+
+def test_other_sqlite_database_is_refused(tmp_path, settings):
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE things (x)")
+    with pytest.raises(StoreError, match="not a conflictmap store"):
+        open_store(f"sqlite:///{path}", settings)
+
+
+def test_newer_schema_is_refused(settings, store):
+    store.db.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
+    store.close()
+    with pytest.raises(StoreError, match="newer conflictmap"):
+        open_store(None, settings)
+
+
+def test_unsupported_url(settings):
+    with pytest.raises(StoreError, match="not supported"):
+        open_store("mysql://x/y", settings)
+
+
+def test_dates_come_back_as_dates(settings, store):
+    store.add_batch(rows(settings), BatchInfo("a.csv", "0" * 64, "acled", 3, 0))
+    frame = store.read()
+    assert pd.api.types.is_datetime64_any_dtype(frame["event_date"])
+    assert str(frame.sort_values("event_date").event_date.iloc[0].date()) == "2020-05-09"
