@@ -6,15 +6,18 @@ objects (Filters, MapSpec); everything else is a call into src/conflictmap.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
-from conflictmap import dashboard, export, importer, timeline
+from conflictmap import dashboard, export, importer, snapshot, timeline
 from conflictmap.assets import check_installed
 from conflictmap.errors import ConflictmapError
 from conflictmap.factions import load_factions, save_factions
 from conflictmap.filters import Filters
+from conflictmap.layers import context_layers, find_layers, save_upload
 from conflictmap.mapview import (
     MAX_MARKERS,
     Legend,
@@ -23,6 +26,7 @@ from conflictmap.mapview import (
     heat_layer,
     incident_layer,
     legend_html,
+    set_view,
 )
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
@@ -40,6 +44,15 @@ def get_store(url: str):
 @st.cache_data(show_spinner="Loading incidents…", max_entries=2)
 def load_incidents(url: str, version: tuple[int, int]):
     return get_store(url).read()
+
+
+def read_basemap() -> str:
+    choices = {"OpenStreetMap (online)": "osm", "None (offline: place names and layers)": "none"}
+    if settings.tiles not in choices.values():
+        choices = {"Local tile server": settings.tiles, **choices}
+    default = list(choices.values()).index(settings.tiles)
+    picked = st.sidebar.selectbox("Basemap", list(choices), index=default)
+    return choices[picked]
 
 
 def read_filters(frame, factions) -> Filters:
@@ -66,19 +79,64 @@ def read_filters(frame, factions) -> Filters:
     )
 
 
-def show_map(shown, factions, spec: MapSpec, heat: bool) -> None:
-    fmap = base_map(spec)
+@st.fragment
+def show_map(shown, frame, factions, spec: MapSpec) -> None:
+    """The map reruns alone when the analyst pans or zooms (its view feeds snapshots)."""
+    fmap = base_map(spec, context_layers(settings))
+    set_view(fmap, frame, spec)  # the whole store: constant, so filters never move the map
     fmap.add_child(Legend(legend_html(factions, factions.names)))
-    layers = [incident_layer(shown, factions)] + ([heat_layer(shown)] if heat else [])
-    st_folium(
+    layers = [incident_layer(shown, factions, spec.cluster)]
+    layers += [heat_layer(shown, True)] if spec.heat else []
+    state = st_folium(
         fmap,
         key="map",
         height=spec.height,
         use_container_width=True,
         feature_group_to_add=layers,
         layer_control=folium.LayerControl(collapsed=False),
-        returned_objects=[],
+        returned_objects=["bounds"],
     )
+    st.session_state["view"] = dashboard.view_bounds(state)
+
+
+def show_snapshot(shown, factions, filters: Filters, spec: MapSpec) -> None:
+    with st.expander("Snapshot: this view as PNG, PDF or HTML", icon="📷"):
+        size_col, scale_col, title_col = st.columns([2, 1, 3])
+        size = size_col.selectbox("Size", list(snapshot.SIZES))
+        scale = scale_col.radio("Scale", [1, 2], format_func=lambda s: f"{s}×", horizontal=True)
+        title = title_col.text_input("Title", "conflictmap: incidents")
+        shot = snapshot.SnapshotSpec(*snapshot.SIZES[size], float(scale), title)
+        view = st.session_state.get("view")
+        map_spec = replace(spec, bounds=view) if view else spec
+        if st.button("Snapshot", type="primary"):
+            with st.status("Drawing the map in headless Chromium…") as status:
+                page = snapshot.snapshot_html(
+                    shown, factions, filters, map_spec, shot, context_layers(settings)
+                )
+                png = snapshot.render(page, shot).data
+                status.update(
+                    label=f"Snapshot made: {len(shown):,} incidents, "
+                    f"{shot.width * scale}×{shot.height * scale} px",
+                    state="complete",
+                )
+            st.session_state["snapshot"] = (png, page.encode("utf-8"))
+        if made := st.session_state.get("snapshot"):
+            png, page = made
+            st.image(png, width="stretch")
+            a, b, c = st.columns(3)
+            a.download_button("Download PNG", png, "conflictmap-snapshot.png", "image/png")
+            b.download_button(
+                "Download HTML (offline, interactive)",
+                page,
+                "conflictmap-snapshot.html",
+                "text/html",
+            )
+            c.download_button(
+                "Download PDF",
+                lambda: snapshot.render(page.decode(), shot, "pdf").data,
+                "conflictmap-snapshot.pdf",
+                "application/pdf",
+            )
 
 
 def show_downloads(shown, factions, filters: Filters, spec: MapSpec) -> None:
@@ -98,7 +156,9 @@ def show_downloads(shown, factions, filters: Filters, spec: MapSpec) -> None:
             key=f"dl-{fmt}",
             mime=mime,
             file_name=f"conflictmap-incidents.{fmt}",
-            data=lambda fmt=fmt: export.export(shown, fmt, factions, filters, spec),
+            data=lambda fmt=fmt: export.export(
+                shown, fmt, factions, filters, spec, context_layers(settings)
+            ),
         )
 
 
@@ -110,15 +170,19 @@ def tab_map(frame, factions) -> None:
     a.metric("Incidents", f"{summary.incidents:,}")
     b.metric("Reported fatalities", f"{summary.fatalities:,}")
     c.metric("Illustrative (not real)", f"{summary.illustrative:,}")
-    spec = MapSpec(tiles=settings.tiles)
-    heat = st.sidebar.toggle("Heat map layer (weighted by fatalities)", value=False)
+    spec = MapSpec(
+        tiles=read_basemap(),
+        heat=st.sidebar.toggle("Heat map layer (weighted by fatalities)", value=False),
+        cluster=st.sidebar.toggle("Cluster dense incidents", value=True),
+    )
     if len(shown) > MAX_MARKERS:
         st.warning(
             f"{len(shown):,} incidents match; the map draws the {MAX_MARKERS:,} most "
             "recent (the heat map and exports use all). Narrow the filters to see all."
         )
-    show_map(shown, factions, spec, heat)
+    show_map(shown, frame, factions, spec)
     st.caption(plain(filters.describe()), help="This sentence is written into every export.")
+    show_snapshot(shown, factions, filters, spec)
     if summary.illustrative:
         st.info(
             f"{summary.illustrative} of these incidents are illustrative sample data "
@@ -172,6 +236,31 @@ def tab_import(store) -> None:
         st.rerun()
 
 
+def tab_layers() -> None:
+    st.write(
+        "Reference layers are drawn under the incidents (and in snapshots), each with "
+        "its name in the layer control. Put GeoJSON, GeoPackage or zipped shapefiles "
+        "in geo/layers/, or upload one here."
+    )
+    for layer in find_layers(settings):
+        st.text(f"• {layer.name}")
+    round_ = st.session_state.setdefault("layer_round", 0)
+    upload = st.file_uploader(
+        "Add a layer", type=["geojson", "json", "gpkg", "zip"], key=f"layer-{round_}"
+    )
+    if upload is not None:
+        try:
+            layer = save_upload(upload.getvalue(), upload.name, settings)
+        except ConflictmapError as exc:
+            st.error(plain(exc))
+            return
+        st.session_state["layer_round"] = round_ + 1
+        st.session_state["layer_added"] = layer.name
+        st.rerun()
+    if added := st.session_state.pop("layer_added", None):
+        st.success(plain(f"Added the layer {added}."))
+
+
 def tab_factions(factions) -> None:
     st.write(
         "Factions group actors. An actor belongs to the first faction whose actor name "
@@ -194,13 +283,15 @@ def main() -> None:
     frame = dashboard.with_factions(load_incidents(url, store.version()), factions)
     st.title("conflictmap")
     st.caption(plain(f"Store: {url} · {len(frame):,} incidents"))
-    maps, imports, groups = st.tabs(["Map", "Import", "Factions"])
+    maps, imports, groups, layers = st.tabs(["Map", "Import", "Factions", "Layers"])
     with maps:
         tab_map(frame, factions)
     with imports:
         tab_import(store)
     with groups:
         tab_factions(factions)
+    with layers:
+        tab_layers()
 
 
 main()

@@ -157,6 +157,29 @@ def test_clicking_a_marker_opens_an_escaped_popup(server, browser):
     page.close()
 
 
+def test_zooming_keeps_the_map_and_snapshot_downloads_a_png(server, browser, tmp_path):
+    from PIL import Image
+
+    url, _, _ = server
+    page, frame, outside = open_page(browser, url)
+    frame.locator(".leaflet-container").evaluate("() => { window.__sameMap = true; }")
+    for _ in range(2):
+        frame.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(1200)
+    # the component was not rebuilt: no flash, no full reload of the map
+    assert frame.locator(".leaflet-container").evaluate("() => window.__sameMap === true")
+    page.get_by_text("Snapshot: this view").click()
+    page.get_by_role("button", name="Snapshot", exact=True).click()
+    page.get_by_text("Snapshot made").wait_for(timeout=90_000)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download PNG").click()
+    path = tmp_path / "snapshot.png"
+    download.value.save_as(path)
+    assert Image.open(path).size == (1600, 1000)
+    assert outside == []
+    page.close()
+
+
 def test_upload_validate_confirm_and_survive_a_restart(server, browser, tmp_path):
     url, data, _ = server
     page, _, _ = open_page(browser, url)

@@ -150,3 +150,43 @@ def test_readme_opens_with_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.split("```sh\n", 1)[1].split("```", 1)[0].strip().splitlines()
     assert [line.split()[0:2] for line in block] == [["make", "run"], ["make", "test"]]
+
+
+@pytest.mark.browser
+def test_png_snapshot_from_the_cli(env_data, tmp_path):
+    from PIL import Image
+
+    run("seed")
+    out = tmp_path / "map.png"
+    done = run(
+        "export",
+        "--format",
+        "png",
+        "-o",
+        str(out),
+        "--bbox",
+        "40.0,34.3,41.1,35.5",
+        "--width",
+        "800",
+        "--height",
+        "600",
+        "--scale",
+        "2",
+        "--faction",
+        "Iran-backed militias",
+        "--title",
+        "Around Al-Bukamal",
+    )
+    assert done.returncode == 0, done.stderr
+    assert Image.open(out).size == (1600, 1200)
+    assert "Drawing the map in Chromium" in done.stderr
+    centred = tmp_path / "c.pdf"
+    done = run(
+        "export", "--format", "pdf", "-o", str(centred), "--center", "34.45,40.92", "--zoom", "10"
+    )
+    assert done.returncode == 0 and centred.read_bytes().startswith(b"%PDF")
+
+
+def test_bad_bbox_is_a_usage_error(env_data, tmp_path):
+    done = run("export", "--format", "png", "-o", str(tmp_path / "x.png"), "--bbox", "41,35,40,34")
+    assert done.returncode == 2 and "west < east" in done.stderr

@@ -18,8 +18,10 @@ from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.importer import import_files, validate_file
+from conflictmap.layers import context_layers
 from conflictmap.mapview import MapSpec
 from conflictmap.settings import ROOT, Settings
+from conflictmap.snapshot import SnapshotSpec, render, snapshot_html
 from conflictmap.store import open_store
 
 SAMPLES = ROOT / "data" / "sample"
@@ -96,13 +98,53 @@ def filters_from(args) -> Filters:
     )
 
 
+def _numbers(text: str, count: int, what: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) != count:
+        raise argparse.ArgumentTypeError(f"'{text}' is not {what}")
+    return values
+
+
+def map_spec_from(args, settings: Settings) -> MapSpec:
+    if args.bbox:
+        west, south, east, north = args.bbox
+        if not (west < east and south < north):
+            raise UsageError(
+                f"--bbox {args.bbox}: give WEST,SOUTH,EAST,NORTH with west < east "
+                "and south < north."
+            )
+        return MapSpec(
+            tiles=settings.tiles, bounds=(south, west, north, east), cluster=args.cluster
+        )
+    if args.center:
+        return MapSpec(
+            tiles=settings.tiles,
+            center=args.center,
+            zoom=args.zoom or 9,
+            fit=False,
+            cluster=args.cluster,
+        )
+    return MapSpec(tiles=settings.tiles, cluster=args.cluster)
+
+
 def cmd_export(args, settings: Settings) -> int:
     filters = filters_from(args)
+    spec = map_spec_from(args, settings)
     factions = load_factions(settings.factions_file)
     _progress(0.1, "Reading the store")
     frame = apply(with_factions(open_store(args.store, settings).read(), factions), filters)
-    _progress(0.5, f"Writing {len(frame):,} incidents as {args.format}")
-    data = export(frame, args.format, factions, filters, MapSpec(tiles=settings.tiles))
+    _progress(0.3, f"Writing {len(frame):,} incidents as {args.format}")
+    context = context_layers(settings) if args.format in ("html", "png", "pdf") else ()
+    if args.format in ("png", "pdf"):
+        shot = SnapshotSpec(args.width, args.height, args.scale, args.title)
+        page = snapshot_html(frame, factions, filters, spec, shot, context)
+        _progress(0.5, f"Drawing the map in Chromium ({args.width}×{args.height}, ×{args.scale:g})")
+        data = render(page, shot, args.format).data
+    else:
+        data = export(frame, args.format, factions, filters, spec, context)
     out = Path(args.output)
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(data)
@@ -141,7 +183,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--admin1")
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("export", help="write the filtered incidents to a file")
-    p.add_argument("--format", choices=FORMATS, required=True)
+    p.add_argument("--format", choices=(*FORMATS, "png", "pdf"), required=True)
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--from", dest="date_from", type=_date)
     p.add_argument("--to", dest="date_to", type=_date)
@@ -149,6 +191,23 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--event-type", action="append")
     p.add_argument("--min-fatalities", type=int, default=0)
     p.add_argument("--store")
+    view = p.add_mutually_exclusive_group()
+    view.add_argument(
+        "--bbox",
+        type=lambda t: _numbers(t, 4, "WEST,SOUTH,EAST,NORTH"),
+        help="map extent WEST,SOUTH,EAST,NORTH (degrees)",
+    )
+    view.add_argument(
+        "--center",
+        type=lambda t: _numbers(t, 2, "LAT,LON"),
+        help="map centre LAT,LON (with --zoom)",
+    )
+    p.add_argument("--zoom", type=int, help="zoom level with --center (default 9)")
+    p.add_argument("--width", type=int, default=1600, help="snapshot width in px")
+    p.add_argument("--height", type=int, default=1000, help="snapshot height in px")
+    p.add_argument("--scale", type=float, default=1.0, help="pixel scale (2 for print)")
+    p.add_argument("--title", default="conflictmap: incidents", help="snapshot title")
+    p.add_argument("--cluster", action="store_true", help="group dense incidents (png/pdf/html)")
     p = sub.add_parser("seed", help="load data/sample into an empty store")
     p.add_argument("--store")
     p.add_argument("--force", action="store_true")

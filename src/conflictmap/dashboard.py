@@ -51,3 +51,19 @@ def event_types(frame: pd.DataFrame) -> list[str]:
 
 def apply(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
     return frame.loc[filters.mask(frame)]
+
+
+def view_bounds(state: dict | None) -> tuple[float, float, float, float] | None:
+    """(south, west, north, east) of the map the analyst sees, from st_folium's answer."""
+    bounds = (state or {}).get("bounds") or {}
+    south_west, north_east = bounds.get("_southWest") or {}, bounds.get("_northEast") or {}
+    try:
+        view = (
+            float(south_west["lat"]),
+            float(south_west["lng"]),
+            float(north_east["lat"]),
+            float(north_east["lng"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+    return view if view[0] < view[2] and view[1] < view[3] else None

@@ -83,7 +83,11 @@ def to_gpkg(frame: gpd.GeoDataFrame, filters: Filters) -> bytes:
 
 
 def to_html(
-    frame: pd.DataFrame, factions: Factions, filters: Filters, spec: MapSpec = MapSpec()
+    frame: pd.DataFrame,
+    factions: Factions,
+    filters: Filters,
+    spec: MapSpec = MapSpec(),
+    context=(),
 ) -> bytes:
     sources = sorted(
         {
@@ -98,12 +102,12 @@ def to_html(
         "Sources: "
         + ("; ".join(sources[:8]) + (" ..." if len(sources) > 8 else "") if sources else "none"),
     ]
-    fmap = full_map(frame, factions, spec, caption)
+    fmap = full_map(frame, factions, spec, caption, context)
     return inline(fmap.get_root().render()).encode("utf-8")
 
 
 def export(
-    frame, fmt: str, factions: Factions, filters: Filters, spec: MapSpec = MapSpec()
+    frame, fmt: str, factions: Factions, filters: Filters, spec: MapSpec = MapSpec(), context=()
 ) -> bytes:
     if fmt == "csv":
         return to_csv(frame, filters)
@@ -112,5 +116,5 @@ def export(
     if fmt == "gpkg":
         return to_gpkg(frame, filters)
     if fmt == "html":
-        return to_html(frame, factions, filters, spec)
+        return to_html(frame, factions, filters, spec, context)
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -33,6 +33,7 @@ class Place:
     source: str
     population: int = 0
     team: bool = False
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ def _load_places_file(gaz: Gazetteer, path: Path) -> None:
             int(row.get("precision") or 1),
             (row.get("source") or path.name).strip(),
             team=True,
+            kind=(row.get("kind") or "").strip(),
         )
         gaz.add(place, [name, *(row.get("aliases") or "").split("|")])
 

@@ -18,6 +18,7 @@ from jinja2 import Template
 
 from conflictmap.assets import PluginAssets, localise
 from conflictmap.factions import Factions
+from conflictmap.layers import LABEL_CSS
 
 MAX_MARKERS = 3000
 PRECISION_STYLE = {  # geo_precision -> (fill opacity, dash pattern, words)
@@ -51,6 +52,11 @@ class MapSpec:
     center: tuple[float, float] = (35.0, 40.5)
     zoom: int = 8
     height: int = 620
+    bounds: tuple[float, float, float, float] | None = None  # south, west, north, east
+    fit: bool = True  # with no bounds: fit the incidents (else center/zoom)
+    cluster: bool = True  # group dense incidents into counted circles
+    pad_top: int = 0  # px kept clear at the top when fitting (a snapshot's title box)
+    heat: bool = False  # show the heat layer (it is always in the layer control)
 
 
 def radius(fatalities) -> float:
@@ -119,17 +125,20 @@ def tooltip_text(row) -> str:
     return html.escape(f"{_dates(row)} · {_text(row.location)} · {_fatalities(row)} killed")
 
 
-def incident_layer(frame: pd.DataFrame, factions: Factions) -> folium.FeatureGroup:
+def incident_layer(
+    frame: pd.DataFrame, factions: Factions, cluster: bool = True
+) -> folium.FeatureGroup:
     """One circle per incident (clustered when dense), at most MAX_MARKERS, newest first."""
     colours = factions.colours
     group = folium.FeatureGroup(name="Incidents", control=True)
-    cluster = MarkerCluster(
-        name="Incidents",
-        control=False,
-        icon_create_function=CLUSTER_ICON,
-        options={"disableClusteringAtZoom": 11, "maxClusterRadius": 35},
-    )
-    cluster.add_to(group)
+    parent = group
+    if cluster:
+        parent = MarkerCluster(
+            name="Incidents",
+            control=False,
+            icon_create_function=CLUSTER_ICON,
+            options={"disableClusteringAtZoom": 11, "maxClusterRadius": 35},
+        ).add_to(group)
     shown = frame.sort_values("event_date", ascending=False).head(MAX_MARKERS)
     for row in shown.itertuples(index=False):
         precision = int(row.geo_precision) if pd.notna(row.geo_precision) else 1
@@ -148,19 +157,20 @@ def incident_layer(frame: pd.DataFrame, factions: Factions) -> folium.FeatureGro
             opacity=0.9,
             popup=folium.Popup(popup_html(row), max_width=380),
             tooltip=folium.Tooltip(tooltip_text(row)),
-        ).add_to(cluster)
+        ).add_to(parent)
     return localise(group)
 
 
-def heat_layer(frame: pd.DataFrame) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="Heat map (weighted by fatalities)", show=False)
+def heat_layer(frame: pd.DataFrame, show: bool = False) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="Heat map (weighted by fatalities)", show=show)
     points = frame[["latitude", "longitude"]].copy()
     points["weight"] = 1 + frame["fatalities"].fillna(0).astype(float)
     HeatMap(points.values.tolist(), radius=18, blur=22, min_opacity=0.3).add_to(group)
     return localise(group)
 
 
-def base_map(spec: MapSpec) -> folium.Map:
+def base_map(spec: MapSpec, context=()) -> folium.Map:
+    """Tiles (if any), the context layers (labels, reference layers) and plugin assets."""
     fmap = folium.Map(
         location=spec.center,
         zoom_start=spec.zoom,
@@ -174,8 +184,10 @@ def base_map(spec: MapSpec) -> folium.Map:
         folium.TileLayer(OSM[0], attr=OSM[1], name="OpenStreetMap", max_zoom=19).add_to(fmap)
     elif spec.tiles and spec.tiles != "none":
         folium.TileLayer(spec.tiles, attr="Local tile server", name="Basemap").add_to(fmap)
+    for layer in context:
+        layer.add_to(fmap)
     fmap.add_child(PluginAssets())
-    fmap.get_root().header.add_child(Element(CLUSTER_CSS), name="cm_css")
+    fmap.get_root().header.add_child(Element(CLUSTER_CSS + LABEL_CSS), name="cm_css")
     return localise(fmap)
 
 
@@ -216,22 +228,32 @@ def legend_html(factions: Factions, present: list[str], caption: list[str] = ())
     return "<b>Factions</b>" + "".join(rows)
 
 
+def set_view(fmap: folium.Map, frame: pd.DataFrame, spec: MapSpec) -> None:
+    if spec.bounds:
+        south, west, north, east = spec.bounds
+        fmap.fit_bounds([[south, west], [north, east]], padding_top_left=(0, spec.pad_top))
+    elif spec.fit and len(frame):
+        corners = [
+            [frame.latitude.min(), frame.longitude.min()],
+            [frame.latitude.max(), frame.longitude.max()],
+        ]
+        fmap.fit_bounds(
+            corners,
+            max_zoom=11,
+            padding_top_left=(20, 20 + spec.pad_top),
+            padding_bottom_right=(20, 20),
+        )
+
+
 def full_map(
-    frame: pd.DataFrame, factions: Factions, spec: MapSpec, caption: list[str] = ()
+    frame: pd.DataFrame, factions: Factions, spec: MapSpec, caption: list[str] = (), context=()
 ) -> folium.Map:
-    """Everything in one map (HTML export): base, layers, legend with caption."""
-    fmap = base_map(spec)
-    incident_layer(frame, factions).add_to(fmap)
-    heat_layer(frame).add_to(fmap)
+    """Everything in one map (HTML export, snapshots): base, layers, legend with caption."""
+    fmap = base_map(spec, context)
+    incident_layer(frame, factions, spec.cluster).add_to(fmap)
+    heat_layer(frame, spec.heat).add_to(fmap)
     present = list(dict.fromkeys(frame["faction"])) if len(frame) else []
     fmap.add_child(Legend(legend_html(factions, present, caption)))
     folium.LayerControl(collapsed=False).add_to(fmap)
-    if len(frame):
-        fmap.fit_bounds(
-            [
-                [frame.latitude.min(), frame.longitude.min()],
-                [frame.latitude.max(), frame.longitude.max()],
-            ],
-            max_zoom=11,
-        )
+    set_view(fmap, frame, spec)
     return localise(fmap)

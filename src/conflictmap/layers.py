@@ -1,0 +1,148 @@
+"""Context under the incidents: place labels from the gazetteer and the analyst's own
+reference layers (GeoJSON, GeoPackage, shapefile) found in ``geo/layers/`` and
+``data/layers/`` (dashboard uploads). With no basemap tiles, this is what tells a reader
+where things are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+
+from conflictmap.errors import InputError
+from conflictmap.gazetteer import Gazetteer
+from conflictmap.settings import Settings
+
+SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip")
+LABEL_POPULATION = 20_000
+LABEL_CSS = (
+    "<style>.cm-label{font:600 11px/1.1 sans-serif;color:#333;white-space:nowrap;"
+    "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;unicode-bidi:plaintext}</style>"
+)
+
+
+@dataclass(frozen=True)
+class RefLayer:
+    name: str
+    path: Path
+
+
+def _display_name(path: Path) -> str:
+    sidecar = path.with_suffix(path.suffix + ".name")
+    if sidecar.exists():
+        return sidecar.read_text(encoding="utf-8").strip()[:80] or path.stem
+    return path.stem.replace("_", " ").replace("-", " ")
+
+
+def find_layers(settings: Settings) -> list[RefLayer]:
+    """Every readable layer file in the layer folders, sorted by name."""
+    found = []
+    for folder in (settings.geo_dir / "layers", settings.data_dir / "layers"):
+        if folder.is_dir():
+            found += [
+                RefLayer(_display_name(p), p)
+                for p in sorted(folder.iterdir())
+                if p.suffix.lower() in SUFFIXES and p.is_file()
+            ]
+    return found
+
+
+@lru_cache(maxsize=16)
+def _read(path: Path, _mtime: int) -> str:
+    source = f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
+    try:
+        frame = gpd.read_file(source, engine="pyogrio")
+    except Exception as exc:  # pyogrio raises many kinds for unreadable files
+        raise InputError(
+            f"{path.name} cannot be read as a map layer ({exc}). Give a "
+            "GeoJSON, GeoPackage or zipped shapefile."
+        ) from None
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    frame = frame[["geometry"]].copy()
+    if sum(len(g.wkb) for g in frame.geometry) > 2_000_000:  # keep pages light
+        frame["geometry"] = frame.geometry.simplify(0.005, preserve_topology=True)
+    return frame.to_json(drop_id=True)
+
+
+def read_layer(path: Path) -> dict:
+    """The layer as GeoJSON (EPSG:4326, geometry only: no file text reaches the page)."""
+    return json.loads(_read(path, path.stat().st_mtime_ns))
+
+
+def _style(data: dict) -> dict:
+    kinds = {f["geometry"]["type"] for f in data.get("features", []) if f.get("geometry")}
+    if kinds and kinds <= {"LineString", "MultiLineString"}:
+        return {"color": "#2b7bba", "weight": 2.5, "opacity": 0.8}
+    return {"color": "#555555", "weight": 1.3, "opacity": 0.9, "fillOpacity": 0.0}
+
+
+def reference_layer(layer: RefLayer) -> folium.GeoJson:
+    data = read_layer(layer.path)
+    style = _style(data)
+    return folium.GeoJson(
+        data,
+        name=html.escape(layer.name),
+        style_function=lambda _: style,
+        interactive=False,
+        control=True,
+    )
+
+
+def place_labels(gaz: Gazetteer) -> folium.FeatureGroup:
+    """Names of the region's towns, drawn as text (offline context for the map)."""
+    group = folium.FeatureGroup(name="Place names", control=True)
+    shown: set[str] = set()
+    for place in gaz.places:
+        major = place.population >= LABEL_POPULATION or place.kind in ("town", "village")
+        inside = bool(gaz.region.contains(place.latitude, place.longitude))
+        if not (major and inside) or place.name in shown:
+            continue
+        shown.add(place.name)
+        folium.Marker(
+            (place.latitude, place.longitude),
+            interactive=False,
+            icon=folium.DivIcon(
+                html=f'<div class="cm-label">{html.escape(place.name)}</div>',
+                icon_size=(0, 0),
+                icon_anchor=(-4, 6),
+            ),
+        ).add_to(group)
+    return group
+
+
+def save_upload(data: bytes, name: str, settings: Settings) -> RefLayer:
+    """Store an uploaded layer under a name we choose (never the uploader's)."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUFFIXES or suffix == ".shp":
+        raise InputError(f"'{name}': give a .geojson, .gpkg or a .zip holding a shapefile.")
+    folder = settings.data_dir / "layers"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"layer-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    path.write_bytes(data)
+    try:
+        read_layer(path)
+    except InputError:
+        path.unlink()
+        raise
+    display = Path(name).stem[:80]
+    path.with_suffix(suffix + ".name").write_text(display, encoding="utf-8")
+    return RefLayer(display, path)
+
+
+def context_layers(settings: Settings) -> list:
+    """Fresh context layers for one map: place names, then every reference layer."""
+    from conflictmap.gazetteer import load_gazetteer
+
+    return [
+        place_labels(load_gazetteer(settings)),
+        *(reference_layer(layer) for layer in find_layers(settings)),
+    ]

@@ -1,0 +1,223 @@
+"""Map snapshots exactly as the analyst sees them: PNG (and PDF) from a real headless
+Chromium, and a self-contained HTML file.
+
+The snapshot page is the same map as the dashboard's (filters, layers, extent) with a
+title box (filter sentence, date range, count, sources, attribution, time made) and the
+legend. Rendering waits until Leaflet says the map is ready and the tiles (if any) have
+loaded, then takes the picture.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime as dt
+import html
+import os
+import shutil
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from conflictmap.assets import inline
+from conflictmap.errors import ConflictmapError, UsageError
+from conflictmap.factions import Factions
+from conflictmap.filters import Filters
+from conflictmap.mapview import MapSpec, full_map
+
+SIZES = {
+    "1600 × 1000 (screen)": (1600, 1000),
+    "1200 × 800": (1200, 800),
+    "2000 × 1250 (poster)": (2000, 1250),
+    "1000 × 1000 (square)": (1000, 1000),
+}
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+READY_TIMEOUT_MS = 30_000
+# A picture has no use for buttons: hide the zoom and layer controls.
+SNAPSHOT_CSS = "<style>.leaflet-control-zoom,.leaflet-control-layers{display:none}</style>"
+
+
+class SnapshotError(ConflictmapError):
+    """The browser could not make the snapshot (not installed, crashed, timed out)."""
+
+
+@dataclass(frozen=True)
+class SnapshotSpec:
+    width: int = 1600
+    height: int = 1000
+    scale: float = 1.0  # device pixels per CSS pixel: 2 for print
+    title: str = "conflictmap: incidents"
+
+    def __post_init__(self):
+        if not (200 <= self.width <= 8000 and 200 <= self.height <= 8000):
+            raise UsageError(f"Snapshot size {self.width}×{self.height} is outside 200–8000 px.")
+        if not 0.5 <= self.scale <= 4:
+            raise UsageError(f"Scale {self.scale} is outside 0.5–4.")
+
+
+@dataclass
+class Rendered:
+    data: bytes
+    text: str = ""  # the page's visible text (for checks)
+    points: list[tuple[float, float]] = field(default_factory=list)  # probed pixel positions
+    outside_requests: list[str] = field(default_factory=list)
+
+
+class ReadySignal(MacroElement):
+    """Sets window.__cmReady once the map and its tile layers have finished drawing."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }}, pending = 0, done = false;
+  function ready() { if (!done) { done = true; setTimeout(function () {
+    window.__cmMap = map; window.__cmReady = true; }, 300); } }
+  map.eachLayer(function (layer) {
+    if (layer instanceof L.TileLayer) { pending++; layer.once('load', function () {
+      if (--pending === 0) { ready(); } }); }
+  });
+  map.whenReady(function () { if (pending === 0) { ready(); } });
+  setTimeout(function () { window.__cmTilesTimedOut = pending > 0; ready(); }, 15000);
+})();
+{% endmacro %}""")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "ReadySignal"
+
+
+class TitleBox(MacroElement):
+    _template = Template("""
+{% macro html(this, kwargs) %}
+<div class="cm-title" style="position:absolute;z-index:1000;top:10px;left:10px;right:10px;
+ background:rgba(255,255,255,.94);padding:8px 12px;border:1px solid #999;border-radius:4px;
+ font:13px/1.4 sans-serif;">{{ this.body }}</div>
+{% endmacro %}""")
+
+    def __init__(self, body: str):
+        super().__init__()
+        self._name = "TitleBox"
+        self.body = body
+
+
+def _sources(frame: pd.DataFrame) -> str:
+    names = sorted(
+        {
+            s.strip()
+            for v in frame.get("source", pd.Series(dtype=str)).dropna()
+            for s in str(v).split(";")
+            if s.strip()
+        }
+    )
+    return (
+        "; ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        if names
+        else "none"
+    )
+
+
+def title_html(frame: pd.DataFrame, filters: Filters, spec: SnapshotSpec, tiles: str) -> str:
+    e = html.escape
+    made = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    span = "no incidents"
+    if len(frame):
+        span = f"{frame['event_date'].min():%Y-%m-%d} to {frame['end_date'].max():%Y-%m-%d}"
+    credits = ["place names: GeoNames (CC BY 4.0)", "map: Leaflet"]
+    if tiles == "osm":
+        credits.insert(0, "basemap © OpenStreetMap contributors")
+    lines = [
+        f"<b style='font-size:16px'>{e(spec.title)}</b>",
+        e(filters.describe()),
+        f"{len(frame):,} incidents, {span}. Sources: {e(_sources(frame))}",
+        f"<span style='color:#555'>{e('; '.join(credits))}. Made {made} with conflictmap.</span>",
+    ]
+    return "<br>".join(lines)
+
+
+def snapshot_html(
+    frame: pd.DataFrame,
+    factions: Factions,
+    filters: Filters,
+    map_spec: MapSpec,
+    spec: SnapshotSpec,
+    context=(),
+) -> str:
+    """One self-contained HTML document: the map, title box, legend; scripts inlined."""
+    fmap = full_map(frame, factions, replace(map_spec, pad_top=110), context=context)
+    fmap.add_child(TitleBox(title_html(frame, filters, spec, map_spec.tiles)))
+    fmap.get_root().header.add_child(Element(SNAPSHOT_CSS), name="cm_snapshot_css")
+    fmap.add_child(ReadySignal())
+    return inline(fmap.get_root().render())
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CONFLICTMAP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(path):
+        raise SnapshotError(
+            "Chromium is not installed (looked for `chromium`). Run "
+            "`make setup`, which installs Debian's chromium package."
+        )
+    return path
+
+
+def _render(page_html: str, spec: SnapshotSpec, fmt: str, probe) -> Rendered:
+    from playwright.sync_api import Error, sync_playwright
+
+    outside: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+            page = browser.new_page(
+                viewport={"width": spec.width, "height": spec.height},
+                device_scale_factor=spec.scale,
+            )
+            page.on(
+                "request",
+                lambda r: outside.append(r.url) if r.url.startswith(("http:", "https:")) else None,
+            )
+            page.set_content(page_html, wait_until="load")
+            page.wait_for_function("window.__cmReady === true", timeout=READY_TIMEOUT_MS)
+            points = [
+                tuple(
+                    page.evaluate(
+                        "([a, b]) => { const p = window.__cmMap.latLngToContainerPoint([a, b]);"
+                        " return [p.x, p.y]; }",
+                        [lat, lon],
+                    )
+                )
+                for lat, lon in probe
+            ]
+            text = page.inner_text("body")
+            data = (
+                page.screenshot(type="png")
+                if fmt == "png"
+                else page.pdf(
+                    width=f"{spec.width}px",
+                    height=f"{spec.height}px",
+                    print_background=True,
+                    page_ranges="1",
+                )
+            )
+            browser.close()
+    except Error as exc:
+        raise SnapshotError(f"Chromium could not make the snapshot: {exc}") from None
+    return Rendered(data, text, points, outside)
+
+
+def render(page_html: str, spec: SnapshotSpec, fmt: str = "png", probe=()) -> Rendered:
+    """PNG or PDF of the page in headless Chromium (in a worker thread: Playwright's sync
+    API must not share a thread with an event loop, such as Streamlit's)."""
+    if fmt not in ("png", "pdf"):
+        raise UsageError(f"Snapshot format {fmt!r}: use png or pdf.")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(_render, page_html, spec, fmt, list(probe)).result()
