@@ -195,9 +195,40 @@ def tab_map(frame, factions) -> None:
     show_downloads(shown, factions, filters, spec)
 
 
+def show_batches(store) -> None:
+    st.subheader("Batches")
+    table = store.batches()
+    if table.empty:
+        st.write("No imports yet.")
+        return
+    st.dataframe(table, width="stretch", hide_index=True)
+    live = table.loc[table["undone_at"].isna(), "id"].tolist()
+    if not live:
+        return
+    left, right = st.columns([1, 3])
+    chosen = left.selectbox("Batch to undo", live[::-1])
+    if right.button(f"Undo batch {chosen}"):
+        try:
+            outcome = store.undo(int(chosen))
+        except ConflictmapError as exc:
+            st.error(plain(exc))
+            return
+        st.session_state["imported"] = (
+            f"Undid batch {chosen}: removed {-outcome.added}, restored {outcome.updated}."
+        )
+        st.rerun()
+
+
 def tab_import(store) -> None:
     if done := st.session_state.pop("imported", None):
         st.success(plain(done))
+    try:
+        import_form(store)
+    finally:
+        show_batches(store)
+
+
+def import_form(store) -> None:
     round_ = st.session_state.setdefault("upload_round", 0)
     upload = st.file_uploader(
         "Incident file (ACLED, UCDP GED or your own sheet)",

@@ -190,3 +190,17 @@ def test_png_snapshot_from_the_cli(env_data, tmp_path):
 def test_bad_bbox_is_a_usage_error(env_data, tmp_path):
     done = run("export", "--format", "png", "-o", str(tmp_path / "x.png"), "--bbox", "41,35,40,34")
     assert done.returncode == 2 and "west < east" in done.stderr
+
+
+def test_batches_and_undo(env_data):
+    run("import", str(DATA / "acled-current.csv"))
+    again = json.loads(run("import", str(DATA / "acled-current.csv"), "--json").stdout)
+    assert again["duplicate_of"] == 1 and again["batch_id"] is None
+    listed = json.loads(run("batches", "--json").stdout)
+    assert len(listed) == 1
+    assert {"id", "file", "sha256", "format", "added", "imported_at", "user"} <= set(listed[0])
+    assert listed[0]["added"] == 3 and len(listed[0]["sha256"]) == 64
+    done = run("undo", "1")
+    assert done.returncode == 0 and "removed 3" in done.stdout
+    assert "UNDONE" in run("batches").stdout
+    assert run("undo", "1").returncode == 1

@@ -132,8 +132,10 @@ def test_import_stores_one_batch_and_reimport_doubles_nothing(settings, store):
     data = fixture_bytes("acled-current.csv")
     first = import_bytes(data, "a.csv", store, settings)
     again = import_bytes(data, "a.csv", store, settings)
-    assert first.stored and first.batch_id == 1 and again.batch_id == 2
-    assert store.count() == 3
+    assert first.stored and first.batch_id == 1 and first.added == 3
+    assert again.batch_id is None and again.duplicate_of == 1
+    assert "already imported as batch 1: nothing changed" in again.summary()
+    assert store.count() == 3 and len(store.batches()) == 1
 
 
 def test_report_json_has_the_documented_fields(settings):

@@ -155,6 +155,29 @@ def cmd_export(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_batches(args, settings: Settings) -> int:
+    table = open_store(args.store, settings).batches()
+    rows = table.astype(object).where(table.notna(), None).to_dict(orient="records")
+    lines = [
+        f"{r['id']:>5}  {r['imported_at']}  {r['user']:<10} {r['format']:<12} "
+        f"+{r['added']} ~{r['updated']} ={r['unchanged']} rejected {r['rejected']}  "
+        f"{r['file']}  {r['sha256'][:12]}"
+        + (f"  UNDONE {r['undone_at']}" if r["undone_at"] else "")
+        for r in rows
+    ]
+    _emit(rows, args.json, "\n".join(lines) or "No batches yet.")
+    return 0
+
+
+def cmd_undo(args, settings: Settings) -> int:
+    outcome = open_store(args.store, settings).undo(args.batch_id)
+    print(
+        f"Undid batch {args.batch_id}: removed {-outcome.added} incident(s), restored "
+        f"{outcome.updated}."
+    )
+    return 0
+
+
 def cmd_seed(args, settings: Settings) -> int:
     """Load the sample incidents into an empty store (``make run`` calls this)."""
     store = open_store(args.store, settings)
@@ -208,6 +231,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=1.0, help="pixel scale (2 for print)")
     p.add_argument("--title", default="conflictmap: incidents", help="snapshot title")
     p.add_argument("--cluster", action="store_true", help="group dense incidents (png/pdf/html)")
+    p = sub.add_parser("batches", help="list the imports (batches) in the store")
+    p.add_argument("--store")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("undo", help="remove what a batch added and restore what it changed")
+    p.add_argument("batch_id", type=int)
+    p.add_argument("--store")
     p = sub.add_parser("seed", help="load data/sample into an empty store")
     p.add_argument("--store")
     p.add_argument("--force", action="store_true")
@@ -219,6 +248,8 @@ COMMANDS = {
     "import": cmd_import,
     "geocode": cmd_geocode,
     "export": cmd_export,
+    "batches": cmd_batches,
+    "undo": cmd_undo,
     "seed": cmd_seed,
 }
 

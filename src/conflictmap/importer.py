@@ -14,7 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from conflictmap.errors import InputError
-from conflictmap.formats import SHEET, detect_format, read_table, unknown_sheet_columns
+from conflictmap.formats import (
+    ACLED,
+    ACLED_LEGACY,
+    SHEET,
+    detect_format,
+    read_table,
+    unknown_sheet_columns,
+)
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.geocode import geocode
 from conflictmap.layouts import to_incident_columns
@@ -91,10 +98,24 @@ def import_bytes(
             report.rejected,
             user,
         )
-        report.batch_id = store.add_batch(good, info)
+        outcome = store.add_batch(good, info)
+        report.batch_id, report.duplicate_of = outcome.batch_id, outcome.duplicate_of
+        report.added, report.updated = outcome.added, outcome.updated
+        report.unchanged = outcome.unchanged
+        report.vanished = _vanished(store, good) if report.format in (ACLED, ACLED_LEGACY) else []
     report.stored = True
     progress(1.0, report.summary())
     return report
+
+
+def _vanished(store, good: pd.DataFrame) -> list[str]:
+    """ACLED events the store holds for this export's countries and dates that it lacks."""
+    countries = sorted(c for c in good["country"].dropna().unique() if c)
+    if not countries:
+        return []
+    first, last = good["event_date"].min(), good["event_date"].max()
+    held = store.scope_ids("acled", countries, f"{first:%Y-%m-%d}", f"{last:%Y-%m-%d}")
+    return sorted(held - set(good["incident_id"]))
 
 
 def read_limited(path: Path, settings: Settings) -> bytes:

@@ -33,6 +33,11 @@ class Report:
     issues: list[Issue] = field(default_factory=list)
     stored: bool = False
     batch_id: int | None = None
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicate_of: int | None = None
+    vanished: list[str] = field(default_factory=list)
 
     def add(self, line: int, column: str, value: object, message: str, severity: str = ERROR):
         self.issues.append(Issue(int(line), column, _shown(value), message, severity))
@@ -65,7 +70,22 @@ class Report:
             f"{verb} {self.imported}, rejected {self.rejected}"
         )
         warnings = len(self.issues) - len(self.errors)
-        return text + (f", {warnings} warning(s)" if warnings else "") + "."
+        text += (f", {warnings} warning(s)" if warnings else "") + "."
+        if self.duplicate_of is not None:
+            return text + (
+                f" This file was already imported as batch {self.duplicate_of}: nothing changed."
+            )
+        if self.stored and self.batch_id is not None:
+            text += (
+                f" Batch {self.batch_id}: {self.added} added, {self.updated} updated, "
+                f"{self.unchanged} unchanged."
+            )
+        if self.vanished:
+            text += (
+                f" {len(self.vanished)} incident(s) of this dataset, countries and dates "
+                "are in the store but not in this file (listed in the report; kept)."
+            )
+        return text
 
 
 def _order(issue: Issue) -> tuple:

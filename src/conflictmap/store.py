@@ -1,14 +1,16 @@
 """The incident store. Embedded default: one SQLite file under ``data/``.
 
-A batch (one import) is written in one transaction: the store holds all of it or
-none of it. Incidents are keyed by ``incident_id`` so the same file imported twice
-does not double anything.
+A batch (one import) is written in one transaction: the store holds all of it or none
+of it (WAL journal, so a killed process leaves the last committed state). Every change a
+batch makes is recorded with the row it replaced, so a batch can be undone. The same
+file imported twice is recognised by its SHA-256 and changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +21,12 @@ import pandas as pd
 from conflictmap.errors import StoreError
 from conflictmap.schema import BY_NAME, DATE, FLOAT, INT, NAMES
 from conflictmap.settings import Settings
+from conflictmap.sync import ADDED, UNCHANGED, UPDATED, Outcome, normalised, plan, row_hashes
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SQL_TYPE = {INT: "INTEGER", FLOAT: "REAL", DATE: "TEXT"}
 _MAGIC = b"SQLite format 3\x00"
+_CHUNK = 50_000
 
 
 @dataclass(frozen=True)
@@ -35,20 +39,43 @@ class BatchInfo:
     user: str = ""
 
 
-def _ddl() -> list[str]:
-    columns = ",\n  ".join(
+def _incident_columns() -> str:
+    return ",\n  ".join(
         f"{n} {_SQL_TYPE.get(BY_NAME[n].kind, 'TEXT')}"
         + (" PRIMARY KEY" if n == "incident_id" else "")
         for n in NAMES
     )
+
+
+def _v1() -> list[str]:
     return [
-        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
-        """CREATE TABLE IF NOT EXISTS batches (id INTEGER PRIMARY KEY AUTOINCREMENT,
-           file TEXT, sha256 TEXT, format TEXT, rows_read INTEGER, imported INTEGER,
-           rejected INTEGER, imported_at TEXT, user TEXT)""",
-        f"CREATE TABLE IF NOT EXISTS incidents (\n  {columns},\n  batch_id INTEGER)",
-        "CREATE INDEX IF NOT EXISTS incidents_date ON incidents (event_date)",
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
+        """CREATE TABLE batches (id INTEGER PRIMARY KEY AUTOINCREMENT, file TEXT, sha256 TEXT,
+           format TEXT, rows_read INTEGER, imported INTEGER, rejected INTEGER,
+           imported_at TEXT, user TEXT)""",
+        f"CREATE TABLE incidents (\n  {_incident_columns()},\n  batch_id INTEGER)",
+        "CREATE INDEX incidents_date ON incidents (event_date)",
     ]
+
+
+def _v2() -> list[str]:
+    """Batch provenance and undo: what each batch changed, and the rows it replaced."""
+    return [
+        "ALTER TABLE incidents ADD COLUMN row_hash INTEGER",
+        "ALTER TABLE batches ADD COLUMN added INTEGER DEFAULT 0",
+        "ALTER TABLE batches ADD COLUMN updated INTEGER DEFAULT 0",
+        "ALTER TABLE batches ADD COLUMN unchanged INTEGER DEFAULT 0",
+        "ALTER TABLE batches ADD COLUMN undone_at TEXT",
+        "UPDATE batches SET added = imported",
+        """CREATE TABLE changes (batch_id INTEGER NOT NULL, incident_id TEXT NOT NULL,
+           action TEXT NOT NULL, previous TEXT, PRIMARY KEY (batch_id, incident_id))""",
+        "CREATE INDEX changes_incident ON changes (incident_id)",
+        "INSERT INTO changes SELECT batch_id, incident_id, 'added', NULL FROM incidents",
+        "CREATE INDEX batches_sha ON batches (sha256)",
+    ]
+
+
+MIGRATIONS = {1: _v1, 2: _v2}  # version -> statements that reach it from the one before
 
 
 def sqlite_path(url: str) -> Path:
@@ -63,6 +90,10 @@ def sqlite_path(url: str) -> Path:
     return Path(url).expanduser().resolve()
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
 class SqliteStore:
     def __init__(self, path: Path):
         self.path = path
@@ -70,10 +101,10 @@ class SqliteStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.db = sqlite3.connect(
-                path, timeout=30, isolation_level=None, check_same_thread=False
+                path, timeout=60, isolation_level=None, check_same_thread=False
             )
+            self.db.execute("PRAGMA busy_timeout=60000")
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA busy_timeout=30000")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
@@ -92,76 +123,229 @@ class SqliteStore:
                         "else). It was not touched; choose another path."
                     )
 
-    def _migrate(self) -> None:
+    def schema_version(self) -> int:
         tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master")}
-        if tables and "meta" not in tables:
+        if not tables:
+            return 0
+        if "meta" not in tables:
             raise StoreError(
                 f"{self.path} is a SQLite database but not a conflictmap store; "
                 "it was not touched. Choose another path."
             )
-        if "meta" in tables:
-            row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            version = int(row[0]) if row else 0
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        """Create, or upgrade in place, in one transaction per version step."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self.schema_version()
             if version > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path} was written by a newer conflictmap (schema "
-                    f"{version}); upgrade conflictmap to open it."
+                    f"{version}, this one knows {SCHEMA_VERSION}); upgrade "
+                    "conflictmap to open it. The file was not changed."
                 )
-            return
-        with self.db:
-            self.db.execute("BEGIN")
-            for statement in _ddl():
-                self.db.execute(statement)
-            self.db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-
-    def add_batch(self, frame: pd.DataFrame, info: BatchInfo) -> int:
-        """Store a batch atomically; returns its id."""
-        rows = _to_rows(frame)
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        user = info.user or _os_user()
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-            cursor = self.db.execute(
-                "INSERT INTO batches (file, sha256, format, rows_read, imported, rejected, "
-                "imported_at, user) VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    info.file,
-                    info.sha256,
-                    info.format,
-                    info.rows_read,
-                    len(rows),
-                    info.rejected,
-                    now,
-                    user,
-                ),
-            )
-            batch_id = cursor.lastrowid
-            marks = ",".join("?" * (len(NAMES) + 1))
-            self.db.executemany(
-                f"INSERT OR REPLACE INTO incidents VALUES ({marks})",
-                ((*row, batch_id) for row in rows),
-            )
+            for step in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[step]():
+                    self.db.execute(statement)
+            if version < SCHEMA_VERSION:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
+                )
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        return batch_id
 
-    def version(self) -> tuple[int, int]:
-        """Changes whenever a batch lands: (last batch id, incident count)."""
-        last = self.db.execute("SELECT coalesce(max(id), 0) FROM batches").fetchone()[0]
-        return last, self.count()
+    # -- writing ------------------------------------------------------------------------
+
+    def find_batch(self, sha256: str) -> int | None:
+        row = self.db.execute(
+            "SELECT id FROM batches WHERE sha256 = ? AND undone_at IS NULL ORDER BY id LIMIT 1",
+            (sha256,),
+        ).fetchone()
+        return row[0] if row else None
+
+    def _existing(self, ids: list[str]) -> pd.DataFrame:
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM wanted")
+        self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((i,) for i in ids))
+        return pd.read_sql_query(
+            "SELECT incident_id, row_hash, timestamp FROM incidents JOIN wanted "
+            "ON incident_id = wanted.id",
+            self.db,
+        )
+
+    def add_batch(self, frame: pd.DataFrame, info: BatchInfo) -> Outcome:
+        """Store a batch atomically: add new incidents, update changed ones, record all."""
+        if (earlier := self.find_batch(info.sha256)) is not None:
+            return Outcome(duplicate_of=earlier, unchanged=len(frame))
+        rows = normalised(frame)
+        rows["row_hash"] = row_hashes(rows)
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            existing = self._existing(rows["incident_id"].tolist())
+            action = plan(rows, existing)
+            batch_id = self._insert_batch(info, action)
+            self._write(rows, action, batch_id)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        counts = action.value_counts()
+        return Outcome(
+            batch_id,
+            int(counts.get(ADDED, 0)),
+            int(counts.get(UPDATED, 0)),
+            int(counts.get(UNCHANGED, 0)),
+        )
+
+    def _insert_batch(self, info: BatchInfo, action: pd.Series) -> int:
+        counts = action.value_counts()
+        cursor = self.db.execute(
+            "INSERT INTO batches (file, sha256, format, rows_read, imported, rejected, "
+            "imported_at, user, added, updated, unchanged) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                info.file,
+                info.sha256,
+                info.format,
+                info.rows_read,
+                len(action),
+                info.rejected,
+                _now(),
+                info.user or _os_user(),
+                int(counts.get(ADDED, 0)),
+                int(counts.get(UPDATED, 0)),
+                int(counts.get(UNCHANGED, 0)),
+            ),
+        )
+        return cursor.lastrowid
+
+    def _write(self, rows: pd.DataFrame, action: pd.Series, batch_id: int) -> None:
+        columns = [*NAMES, "row_hash", "batch_id"]
+        marks = ",".join("?" * len(columns))
+        updated = rows.loc[action == UPDATED, "incident_id"].tolist()
+        previous = self._rows_as_json(updated)
+        self.db.executemany(
+            "INSERT INTO changes VALUES (?, ?, ?, ?)",
+            ((batch_id, i, UPDATED, previous[i]) for i in updated),
+        )
+        changed = rows.loc[action != UNCHANGED].assign(batch_id=batch_id)
+        added = rows.loc[action == ADDED, "incident_id"]
+        self.db.executemany(
+            "INSERT INTO changes VALUES (?, ?, 'added', NULL)", ((batch_id, i) for i in added)
+        )
+        for start in range(0, len(changed), _CHUNK):
+            chunk = changed.iloc[start : start + _CHUNK][columns]
+            self.db.executemany(
+                f"INSERT OR REPLACE INTO incidents ({', '.join(columns)}) VALUES ({marks})",
+                chunk.itertuples(index=False, name=None),
+            )
+
+    def _rows_as_json(self, ids: list[str]) -> dict[str, str]:
+        out = {}
+        for start in range(0, len(ids), 900):
+            part = ids[start : start + 900]
+            cursor = self.db.execute(
+                f"SELECT * FROM incidents WHERE incident_id IN ({','.join('?' * len(part))})", part
+            )
+            names = [d[0] for d in cursor.description]
+            for row in cursor:
+                record = dict(zip(names, row, strict=True))
+                out[record["incident_id"]] = json.dumps(record, ensure_ascii=False)
+        return out
+
+    def undo(self, batch_id: int) -> Outcome:
+        """Remove what a batch added and restore what it changed."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            outcome = self._undo(batch_id)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return outcome
+
+    def _undo(self, batch_id: int) -> Outcome:
+        row = self.db.execute("SELECT undone_at FROM batches WHERE id = ?", (batch_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"There is no batch {batch_id}; `conflictmap batches` lists them.")
+        if row[0]:
+            raise StoreError(f"Batch {batch_id} was already undone ({row[0]}).")
+        later = self.db.execute(
+            "SELECT min(c.batch_id) FROM changes c JOIN batches b ON b.id = c.batch_id "
+            "WHERE b.undone_at IS NULL AND c.batch_id > ? AND c.incident_id IN "
+            "(SELECT incident_id FROM changes WHERE batch_id = ?)",
+            (batch_id, batch_id),
+        ).fetchone()[0]
+        if later:
+            raise StoreError(
+                f"Batch {later} changed incidents of batch {batch_id} later; undo "
+                f"batch {later} first."
+            )
+        changes = self.db.execute(
+            "SELECT incident_id, action, previous FROM changes WHERE batch_id = ?", (batch_id,)
+        ).fetchall()
+        removed = [(i,) for i, action, _ in changes if action == ADDED]
+        self.db.executemany("DELETE FROM incidents WHERE incident_id = ?", removed)
+        restored = [json.loads(p) for _, action, p in changes if action == UPDATED]
+        for record in restored:
+            names = list(record)
+            self.db.execute(
+                f"INSERT OR REPLACE INTO incidents ({', '.join(names)}) VALUES "
+                f"({','.join('?' * len(names))})",
+                [record[n] for n in names],
+            )
+        self.db.execute("UPDATE batches SET undone_at = ? WHERE id = ?", (_now(), batch_id))
+        return Outcome(batch_id, added=-len(removed), updated=len(restored))
+
+    # -- reading ------------------------------------------------------------------------
+
+    def version(self) -> tuple[int, int, int]:
+        """Changes whenever a batch lands or is undone."""
+        last, undone = self.db.execute(
+            "SELECT coalesce(max(id), 0), count(undone_at) FROM batches"
+        ).fetchone()
+        return last, undone, self.count()
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM incidents").fetchone()[0]
 
     def batches(self) -> pd.DataFrame:
-        return pd.read_sql_query("SELECT * FROM batches ORDER BY id", self.db)
+        return pd.read_sql_query(
+            "SELECT id, file, sha256, format, rows_read, imported, rejected, added, updated, "
+            "unchanged, imported_at, user, undone_at FROM batches ORDER BY id",
+            self.db,
+        )
+
+    def provenance(self, incident_id: str) -> pd.DataFrame:
+        """The batches that added or changed one incident, oldest first."""
+        return pd.read_sql_query(
+            "SELECT b.id AS batch_id, c.action, b.file, b.format, b.imported_at, b.user, "
+            "b.undone_at FROM changes c JOIN batches b ON b.id = c.batch_id "
+            "WHERE c.incident_id = ? ORDER BY b.id",
+            self.db,
+            params=(incident_id,),
+        )
+
+    def scope_ids(self, dataset: str, countries: list[str], first: str, last: str) -> set[str]:
+        marks = ",".join("?" * len(countries))
+        rows = self.db.execute(
+            f"SELECT incident_id FROM incidents WHERE dataset = ? AND country IN ({marks}) "
+            "AND event_date BETWEEN ? AND ?",
+            (dataset, *countries, first, last),
+        )
+        return {r[0] for r in rows}
 
     def read(self) -> gpd.GeoDataFrame:
         """Every incident as a GeoDataFrame (EPSG:4326), dates as datetime64."""
         frame = pd.read_sql_query(f"SELECT {', '.join(NAMES)}, batch_id FROM incidents", self.db)
         return to_geoframe(frame)
+
+    def check(self) -> str:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
 
     def close(self) -> None:
         self.db.close()
@@ -172,14 +356,6 @@ def _os_user() -> str:
         return getpass.getuser()
     except Exception:  # no user name in the environment (containers)
         return "unknown"
-
-
-def _to_rows(frame: pd.DataFrame) -> list[tuple]:
-    out = frame[list(NAMES)].copy()
-    for name in ("event_date", "end_date"):
-        out[name] = pd.to_datetime(out[name]).dt.strftime("%Y-%m-%d")
-    out = out.astype(object).where(out.notna(), None)
-    return list(out.itertuples(index=False, name=None))
 
 
 def to_geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -197,6 +373,6 @@ def to_geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
 
 
 def open_store(url: str | None = None, settings: Settings | None = None) -> SqliteStore:
-    """Open (creating if needed) the store at ``url``, default: the SQLite file in data/."""
+    """Open (creating or upgrading if needed) the store at ``url``; default: data/'s file."""
     settings = settings or Settings()
     return SqliteStore(sqlite_path(url or settings.default_store_url))

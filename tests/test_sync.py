@@ -1,0 +1,211 @@
+"""Batches, provenance, ACLED sync, undo, schema upgrades and faults of the store."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+
+import pandas as pd
+import pytest
+
+from conflictmap.errors import StoreError
+from conflictmap.importer import import_bytes
+from conflictmap.store import MIGRATIONS, open_store
+from conflictmap.sync import ADDED, UNCHANGED, UPDATED, plan
+from conftest import ROOT, fixture_bytes
+
+HEADER = fixture_bytes("acled-current.csv").decode().splitlines()[0]
+
+
+def acled(*rows: str) -> bytes:
+    return (HEADER + "\n" + "\n".join(rows) + "\n").encode()
+
+
+def row(
+    event_id: str,
+    fatalities: int,
+    timestamp: int,
+    date: str = "09 May 2020",
+    place: str = "Abu Kamal",
+) -> str:
+    return (
+        f"{event_id},{date},2020,1,Political violence,Battles,Armed clash,"
+        "Military Forces of Syria (2000-),,State forces,Liwa Fatemiyoun,,"
+        "External/Other forces,,,760,Middle East,Syria,Deir-ez-Zor,Abu Kamal,,"
+        f"{place},34.4523,40.9185,1,Test,National,Test row.,{fatalities},,{timestamp}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("old_hash", "old_time", "new_time", "expected"),
+    [
+        (None, None, 5, ADDED),
+        (1, 5, 5, UNCHANGED),
+        (2, 5, 6, UPDATED),
+        (2, 6, 5, UNCHANGED),
+        (2, None, None, UPDATED),
+        (2, None, 5, UPDATED),
+    ],
+)
+def test_plan_table(old_hash, old_time, new_time, expected):
+    incoming = pd.DataFrame({"incident_id": ["x"], "row_hash": [1], "timestamp": [new_time]})
+    existing = pd.DataFrame(
+        {
+            "incident_id": ["x"] if old_hash else [],
+            "row_hash": [old_hash] if old_hash else [],
+            "timestamp": [old_time] if old_hash else [],
+        }
+    )
+    assert plan(incoming, existing).iloc[0] == expected
+
+
+def test_newer_acled_export_updates_and_counts(settings, store):
+    first = import_bytes(acled(row("SYR1", 1, 100), row("SYR2", 2, 100)), "v1.csv", store, settings)
+    second = import_bytes(
+        acled(row("SYR1", 5, 200), row("SYR2", 2, 100), row("SYR3", 0, 200)),
+        "v2.csv",
+        store,
+        settings,
+    )
+    assert (first.added, first.updated, first.unchanged) == (2, 0, 0)
+    assert (second.added, second.updated, second.unchanged) == (1, 1, 1)
+    frame = store.read().set_index("source_event_id")
+    assert frame.loc["SYR1", "fatalities"] == 5 and store.count() == 3
+
+
+def test_an_older_export_does_not_overwrite_a_newer_row(settings, store):
+    import_bytes(acled(row("SYR1", 5, 200)), "new.csv", store, settings)
+    old = import_bytes(acled(row("SYR1", 1, 100)), "old.csv", store, settings)
+    assert (old.updated, old.unchanged) == (0, 1)
+    assert store.read().fatalities.iloc[0] == 5
+
+
+def test_vanished_events_are_listed_not_deleted(settings, store):
+    import_bytes(acled(row("SYR1", 1, 100), row("SYR2", 1, 100)), "v1.csv", store, settings)
+    report = import_bytes(
+        acled(row("SYR1", 1, 100), row("SYR3", 1, 100)), "v2.csv", store, settings
+    )
+    assert report.vanished == ["acled:SYR2"] and store.count() == 3
+    assert "not in this file" in report.summary()
+
+
+def test_undo_removes_what_was_added_and_restores_what_changed(settings, store):
+    import_bytes(acled(row("SYR1", 1, 100)), "v1.csv", store, settings)
+    second = import_bytes(
+        acled(row("SYR1", 9, 200), row("SYR2", 0, 200)), "v2.csv", store, settings
+    )
+    outcome = store.undo(second.batch_id)
+    assert (outcome.added, outcome.updated) == (-1, 1)
+    frame = store.read()
+    assert list(frame.source_event_id) == ["SYR1"] and frame.fatalities.iloc[0] == 1
+    assert store.batches().set_index("id").loc[second.batch_id, "undone_at"]
+    again = import_bytes(acled(row("SYR1", 9, 200), row("SYR2", 0, 200)), "v2.csv", store, settings)
+    assert again.duplicate_of is None and again.added == 1  # an undone file can come back
+
+
+def test_undo_refuses_when_a_later_batch_changed_the_same_incidents(settings, store):
+    first = import_bytes(acled(row("SYR1", 1, 100)), "v1.csv", store, settings)
+    import_bytes(acled(row("SYR1", 2, 200)), "v2.csv", store, settings)
+    with pytest.raises(StoreError, match="undo batch 2 first"):
+        store.undo(first.batch_id)
+    with pytest.raises(StoreError, match="no batch 99"):
+        store.undo(99)
+
+
+def test_provenance_names_the_batches(settings, store):
+    import_bytes(acled(row("SYR1", 1, 100)), "v1.csv", store, settings)
+    import_bytes(acled(row("SYR1", 2, 200)), "v2.csv", store, settings)
+    history = store.provenance("acled:SYR1")
+    assert list(history.action) == ["added", "updated"] and list(history.file) == [
+        "v1.csv",
+        "v2.csv",
+    ]
+
+
+def test_a_version_1_store_is_upgraded_in_place(settings):
+    path = settings.data_dir / "old.sqlite"
+    path.parent.mkdir(parents=True)
+    with sqlite3.connect(path) as db:
+        for statement in MIGRATIONS[1]():
+            db.execute(statement)
+        db.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        db.execute(
+            "INSERT INTO batches (file, sha256, format, rows_read, imported, rejected) "
+            "VALUES ('a.csv', 'abc', 'acled', 1, 1, 0)"
+        )
+        db.execute(
+            "INSERT INTO incidents (incident_id, dataset, event_date, end_date, "
+            "latitude, longitude, batch_id) VALUES "
+            "('acled:OLD1', 'acled', '2019-01-01', '2019-01-01', 34.4, 40.9, 1)"
+        )
+    store = open_store(f"sqlite:///{path}", settings)
+    assert store.schema_version() == 2 and store.count() == 1
+    assert list(store.provenance("acled:OLD1").action) == ["added"]
+    assert store.undo(1).added == -1 and store.count() == 0
+
+
+def test_two_imports_at_once_both_land(settings):
+    stores = [open_store(None, settings) for _ in range(2)]
+    files = [
+        acled(*(row(f"A{i}", 1, 1) for i in range(2000))),
+        acled(*(row(f"B{i}", 1, 1) for i in range(2000))),
+    ]
+    reports = [None, None]
+
+    def work(n):
+        reports[n] = import_bytes(files[n], f"f{n}.csv", stores[n], settings)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.added for r in reports] == [2000, 2000]
+    assert open_store(None, settings).count() == 4000
+
+
+@pytest.mark.slow
+def test_killing_an_import_leaves_all_or_nothing(tmp_path, settings):
+    """SIGKILL a real `conflictmap import` at random moments, many times."""
+    big = tmp_path / "big.csv"
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "synth.py"), "30000", str(big), "--not-illustrative"],
+        check=True,
+    )
+    env = dict(os.environ, CONFLICTMAP_DATA=str(settings.data_dir))
+    url = f"sqlite:///{settings.data_dir / 'kill.sqlite'}"
+    delays = [0.3, 0.8, 1.5, 2.2, 3.0, 3.6, 4.2, 5.0, 6.0, 8.0]
+    interrupted = 0
+    for n, delay in enumerate(delays):
+        copy = tmp_path / f"big{n}.csv"  # a different file each time: a new batch
+        data = big.read_bytes().replace(b"SYRX", f"S{n:02d}X".encode())
+        copy.write_bytes(data.replace(b"IRQX", f"I{n:02d}X".encode()))
+        process = subprocess.Popen(
+            [sys.executable, "-m", "conflictmap.cli", "import", str(copy), "--store", url],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        interrupted += process.poll() is None
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        store = open_store(url, settings)
+        assert store.check() == "ok"
+        batches = store.batches()
+        assert store.count() == int(batches["added"].sum())  # whole batches only
+        assert store.count() % 30000 == 0 and set(batches["added"]) <= {30000}
+        store.close()
+    assert interrupted >= 3  # the kills did land mid-import
+    done = subprocess.run(
+        [sys.executable, "-m", "conflictmap.cli", "import", str(big), "--store", url],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and "30000 added" in done.stdout
