@@ -19,12 +19,15 @@ static/node_modules/.installed: static/package.json static/package-lock.json
 	touch $@
 
 # Debian packages: Node.js/npm (map assets from the npm registry), Chromium (browser
-# tests and snapshots), fonts (Arabic text in screenshots).
+# tests and snapshots), fonts (Arabic text in screenshots), PostgreSQL 15 with PostGIS
+# (the team store; the test suite runs against a throwaway server, scripts/pg).
 system:
 	@missing=""; \
 	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
 	command -v chromium >/dev/null || missing="$$missing chromium chromium-driver"; \
 	[ -e /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf ] || missing="$$missing fonts-noto-core"; \
+	[ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$$missing postgresql-15"; \
+	[ -e /usr/share/postgresql/15/extension/postgis.control ] || missing="$$missing postgresql-15-postgis-3"; \
 	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "Installing Debian packages:$$missing"; \
@@ -39,7 +42,8 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	@url=$$(scripts/pg start) && trap 'scripts/pg stop' EXIT && \
+	  echo "PostGIS test server: $$url" && CONFLICTMAP_TEST_PG=$$url $(BIN)/pytest
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

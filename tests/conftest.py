@@ -28,11 +28,46 @@ def settings(tmp_path):
     return Settings(data_dir=tmp_path / "data", geo_dir=ROOT / "geo", tiles="none")
 
 
+def _postgis_database(request):
+    """A fresh database (from the PostGIS template of scripts/pg) for one test."""
+    template = os.environ.get("CONFLICTMAP_TEST_PG")
+    if not template:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "CONFLICTMAP_TEST_PG is not set: CI must run the PostGIS tests "
+                "(make test starts the server with scripts/pg)."
+            )
+        pytest.skip("no PostGIS test server (run `make test`, which starts one)")
+    import uuid
+
+    import psycopg
+
+    server, _, template_db = template.rpartition("/")
+    name = f"cm_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name} TEMPLATE {template_db}")
+
+    def drop():
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    request.addfinalizer(drop)
+    return f"{server}/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def store_url(request, settings):
+    """Each store test runs against both backends."""
+    if request.param == "sqlite":
+        return f"sqlite:///{settings.data_dir / 'conflictmap.sqlite'}"
+    return _postgis_database(request)
+
+
 @pytest.fixture
-def store(settings):
+def store(store_url, settings):
     from conflictmap.store import open_store
 
-    opened = open_store(None, settings)
+    opened = open_store(store_url, settings)
     yield opened
     opened.close()
 

@@ -149,8 +149,8 @@ def test_a_version_1_store_is_upgraded_in_place(settings):
     assert store.undo(1).added == -1 and store.count() == 0
 
 
-def test_two_imports_at_once_both_land(settings):
-    stores = [open_store(None, settings) for _ in range(2)]
+def test_two_imports_at_once_both_land(settings, store_url):
+    stores = [open_store(store_url, settings) for _ in range(2)]
     files = [
         acled(*(row(f"A{i}", 1, 1) for i in range(2000))),
         acled(*(row(f"B{i}", 1, 1) for i in range(2000))),
@@ -166,11 +166,11 @@ def test_two_imports_at_once_both_land(settings):
     for thread in threads:
         thread.join()
     assert [r.added for r in reports] == [2000, 2000]
-    assert open_store(None, settings).count() == 4000
+    assert open_store(store_url, settings).count() == 4000
 
 
 @pytest.mark.slow
-def test_killing_an_import_leaves_all_or_nothing(tmp_path, settings):
+def test_killing_an_import_leaves_all_or_nothing(tmp_path, settings, store_url):
     """SIGKILL a real `conflictmap import` at random moments, many times."""
     big = tmp_path / "big.csv"
     subprocess.run(
@@ -178,7 +178,7 @@ def test_killing_an_import_leaves_all_or_nothing(tmp_path, settings):
         check=True,
     )
     env = dict(os.environ, CONFLICTMAP_DATA=str(settings.data_dir))
-    url = f"sqlite:///{settings.data_dir / 'kill.sqlite'}"
+    url = store_url
     delays = [0.3, 0.8, 1.5, 2.2, 3.0, 3.6, 4.2, 5.0, 6.0, 8.0]
     interrupted = 0
     for n, delay in enumerate(delays):

@@ -22,7 +22,7 @@ from conflictmap.layers import context_layers
 from conflictmap.mapview import MapSpec
 from conflictmap.settings import ROOT, Settings
 from conflictmap.snapshot import SnapshotSpec, render, snapshot_html
-from conflictmap.store import open_store
+from conflictmap.store import Query, open_store
 
 SAMPLES = ROOT / "data" / "sample"
 
@@ -135,7 +135,8 @@ def cmd_export(args, settings: Settings) -> int:
     spec = map_spec_from(args, settings)
     factions = load_factions(settings.factions_file)
     _progress(0.1, "Reading the store")
-    frame = apply(with_factions(open_store(args.store, settings).read(), factions), filters)
+    pushed = Query(filters.date_from, filters.date_to, filters.event_types)  # run by the store
+    frame = apply(with_factions(open_store(args.store, settings).read(pushed), factions), filters)
     _progress(0.3, f"Writing {len(frame):,} incidents as {args.format}")
     context = context_layers(settings) if args.format in ("html", "png", "pdf") else ()
     if args.format in ("png", "pdf"):

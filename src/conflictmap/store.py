@@ -30,6 +30,16 @@ _CHUNK = 50_000
 
 
 @dataclass(frozen=True)
+class Query:
+    """The part of the filters a store runs itself (SQL), before anything is loaded."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    event_types: tuple[str, ...] | None = None
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+
+
+@dataclass(frozen=True)
 class BatchInfo:
     file: str
     sha256: str
@@ -339,9 +349,12 @@ class SqliteStore:
         )
         return {r[0] for r in rows}
 
-    def read(self) -> gpd.GeoDataFrame:
-        """Every incident as a GeoDataFrame (EPSG:4326), dates as datetime64."""
-        frame = pd.read_sql_query(f"SELECT {', '.join(NAMES)}, batch_id FROM incidents", self.db)
+    def read(self, query: Query | None = None) -> gpd.GeoDataFrame:
+        """The incidents (all, or those the query keeps) as a GeoDataFrame (EPSG:4326)."""
+        where, params = _where(query)
+        frame = pd.read_sql_query(
+            f"SELECT {', '.join(NAMES)}, batch_id FROM incidents {where}", self.db, params=params
+        )
         return to_geoframe(frame)
 
     def check(self) -> str:
@@ -349,6 +362,26 @@ class SqliteStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+def _where(query: Query | None) -> tuple[str, list]:
+    if query is None:
+        return "", []
+    parts, params = [], []
+    if query.date_from:
+        parts.append("coalesce(end_date, event_date) >= ?")
+        params.append(query.date_from.isoformat())
+    if query.date_to:
+        parts.append("event_date <= ?")
+        params.append(query.date_to.isoformat())
+    if query.event_types is not None:
+        parts.append(f"event_type IN ({','.join('?' * len(query.event_types))})")
+        params += list(query.event_types)
+    if query.bbox:
+        parts.append("longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?")
+        west, south, east, north = query.bbox
+        params += [west, east, south, north]
+    return ("WHERE " + " AND ".join(parts)) if parts else "", params
 
 
 def _os_user() -> str:
@@ -372,7 +405,13 @@ def to_geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
 
 
-def open_store(url: str | None = None, settings: Settings | None = None) -> SqliteStore:
-    """Open (creating or upgrading if needed) the store at ``url``; default: data/'s file."""
+def open_store(url: str | None = None, settings: Settings | None = None):
+    """Open (creating or upgrading if needed) the store at ``url``: a SQLite file (the
+    default, under data/) or a PostGIS database (``postgresql://...``)."""
     settings = settings or Settings()
-    return SqliteStore(sqlite_path(url or settings.default_store_url))
+    url = url or settings.default_store_url
+    if url.startswith(("postgresql://", "postgres://")):
+        from conflictmap.postgis_store import PostgisStore
+
+        return PostgisStore(url)
+    return SqliteStore(sqlite_path(url))

@@ -1,0 +1,145 @@
+"""Store benchmarks: import N ACLED-format rows into each backend, then re-import the same
+rows (all unchanged). Prints a table: wall time, rows per second, peak memory.
+
+    python bench/run.py [--sizes 100000 1000000] [--pg URL]
+
+Each import runs as a real `conflictmap import` subprocess, so peak memory is that
+process's own (ru_maxrss). With no --pg, a throwaway server is started with scripts/pg.
+Not part of the test suite (too slow); tests/test_bench.py runs a 2,000-row smoke version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from synth import generate  # noqa: E402
+
+
+def timed_import(path: Path, url: str) -> tuple[float, float, str]:
+    """(seconds, peak MB, last stdout line) of one `conflictmap import` process."""
+    start = time.perf_counter()
+    env = dict(os.environ, CONFLICTMAP_MAX_FILE_MB="8192")  # the files are large on purpose
+    with tempfile.TemporaryFile("w+") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "conflictmap.cli", "import", str(path), "--store", url],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            env=env,
+        )
+        out = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        if status:
+            errors.seek(0)
+            raise RuntimeError(f"import failed ({status}): {errors.read()[-2000:]}")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, out.strip().splitlines()[-1]
+
+
+def postgis_database(template: str) -> str:
+    import psycopg
+
+    server, _, name = template.rpartition("/")
+    fresh = f"bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {fresh} TEMPLATE {name}")
+    return f"{server}/{fresh}"
+
+
+def measure(size: int, backend: str, url: str, folder: Path) -> dict:
+    source = folder / f"acled-{size}.csv"
+    if not source.exists():
+        generate(size, seed=11, start="2015-01-01", end="2024-12-31", illustrative=False).to_csv(
+            source, index=False
+        )
+    again = folder / f"acled-{size}-again.csv"  # same rows, other bytes: a new batch
+    again.write_bytes(source.read_bytes() + b"\n")
+    seconds, peak, _ = timed_import(source, url)
+    re_seconds, re_peak, line = timed_import(again, url)
+    return {
+        "backend": backend,
+        "rows": size,
+        "import s": seconds,
+        "rows/s": size / seconds,
+        "peak MB": peak,
+        "re-import s": re_seconds,
+        "re-import peak MB": re_peak,
+        "re-import": "all unchanged" if f"{size} unchanged" in line else line,
+    }
+
+
+def table(rows: list[dict]) -> str:
+    heads = list(rows[0])
+    cells = [
+        [
+            f"{r[h]:,.1f}"
+            if isinstance(r[h], float)
+            else f"{r[h]:,}"
+            if isinstance(r[h], int)
+            else str(r[h])
+            for h in heads
+        ]
+        for r in rows
+    ]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(heads)]
+    line = "| " + " | ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)) + " |"
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    body = [
+        "| " + " | ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) + " |"
+        for row in cells
+    ]
+    return "\n".join([line, rule, *body])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--pg", help="PostGIS template database URL (default: scripts/pg)")
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgis"])
+    args = parser.parse_args()
+    started = None
+    server = dict(os.environ, PG_PORT="54339", PG_DIR="/tmp/conflictmap-bench-pg")
+    if "postgis" in args.backends and not args.pg:
+        args.pg = started = subprocess.run(
+            [str(ROOT / "scripts" / "pg"), "start"],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=server,
+        ).stdout.strip()
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            for size in args.sizes:
+                for backend in args.backends:
+                    url = (
+                        f"sqlite:///{folder / f'bench-{size}.sqlite'}"
+                        if backend == "sqlite"
+                        else postgis_database(args.pg)
+                    )
+                    rows.append(measure(size, backend, url, folder))
+                    print(table(rows[-1:]), file=sys.stderr, flush=True)
+    finally:
+        if started:
+            subprocess.run([str(ROOT / "scripts" / "pg"), "stop"], check=False, env=server)
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}\n"
+    )
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
