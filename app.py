@@ -164,10 +164,15 @@ def show_downloads(shown, factions, filters: Filters, spec: MapSpec) -> None:
 
 def tab_map(frame, factions) -> None:
     filters = read_filters(frame, factions)
-    shown = dashboard.apply(frame, filters)
+    matched = dashboard.apply(frame, filters)  # every report: exports carry them all
+    shown = dashboard.collapse_linked(matched)  # one dot per event on the map
     summary = dashboard.summarise(shown)
     a, b, c = st.columns(3)
-    a.metric("Incidents", f"{summary.incidents:,}")
+    a.metric(
+        "Incidents",
+        f"{summary.incidents:,}",
+        help="Events on the map: reports linked across datasets count once.",
+    )
     b.metric("Reported fatalities", f"{summary.fatalities:,}")
     c.metric("Illustrative (not real)", f"{summary.illustrative:,}")
     spec = MapSpec(
@@ -192,7 +197,7 @@ def tab_map(frame, factions) -> None:
     data = timeline.timeline(shown)
     if len(data):
         st.altair_chart(timeline.chart(data, factions.colours, measure), width="stretch")
-    show_downloads(shown, factions, filters, spec)
+    show_downloads(matched, factions, filters, spec)
 
 
 def show_batches(store) -> None:
@@ -219,6 +224,25 @@ def show_batches(store) -> None:
         st.rerun()
 
 
+def show_links(store) -> None:
+    st.subheader("Reports linked across datasets")
+    table = store.links()
+    if table.empty:
+        st.write("No links yet.")
+        return
+    st.dataframe(table, width="stretch", hide_index=True)
+    left, right = st.columns([2, 2])
+    chosen = left.selectbox("Report to split off", table["incident_id"].tolist())
+    if right.button(f"Split {chosen}"):
+        try:
+            store.split(chosen)
+        except ConflictmapError as exc:
+            st.error(plain(exc))
+            return
+        st.session_state["imported"] = f"Split {chosen}: it is its own incident again."
+        st.rerun()
+
+
 def tab_import(store) -> None:
     if done := st.session_state.pop("imported", None):
         st.success(plain(done))
@@ -226,6 +250,7 @@ def tab_import(store) -> None:
         import_form(store)
     finally:
         show_batches(store)
+        show_links(store)
 
 
 def import_form(store) -> None:

@@ -192,6 +192,16 @@ def test_bad_bbox_is_a_usage_error(env_data, tmp_path):
     assert done.returncode == 2 and "west < east" in done.stderr
 
 
+def test_split_from_the_cli(env_data, tmp_path):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("id,date,place,actor 1,actor 2\nS-1,2020-05-09,Abu Kamal,NDF,IRGC\n")
+    run("import", str(DATA / "acled-current.csv"))
+    assert json.loads(run("import", str(sheet), "--json").stdout)["linked"] == 1
+    done = run("split", "sheet:S-1")
+    assert done.returncode == 0 and "no longer linked" in done.stdout
+    assert run("split", "sheet:S-1").returncode == 1
+
+
 def test_batches_and_undo(env_data):
     run("import", str(DATA / "acled-current.csv"))
     again = json.loads(run("import", str(DATA / "acled-current.csv"), "--json").stdout)

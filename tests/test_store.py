@@ -76,3 +76,43 @@ def test_filters_run_in_the_store(settings, store):
 def test_unreachable_postgis_is_a_clear_error(settings):
     with pytest.raises(StoreError, match=r"Cannot open the PostGIS store.*127\.0\.0\.1:9"):
         open_store("postgresql://nobody:secret@127.0.0.1:9/none", settings)
+
+
+def test_faction_filter_runs_in_the_store_and_matches_the_exact_rule(settings, store):
+    from conflictmap.dashboard import apply, store_query, with_factions
+    from conflictmap.factions import load_factions
+    from conflictmap.filters import Filters
+    from conftest import ROOT
+
+    factions = load_factions(ROOT / "data" / "factions.csv")
+    store.add_batch(rows(settings), BatchInfo("a.csv", "0" * 64, "acled", 3, 0))
+    for chosen in (("Iran-backed militias",), ("Syrian government forces",), ("Unassigned",)):
+        filters = Filters(factions=chosen)
+        pushed = store_query(filters, factions, store)
+        fast = apply(with_factions(store.read(pushed), factions), filters)
+        full = apply(with_factions(store.read(), factions), filters)
+        assert sorted(fast.incident_id) == sorted(full.incident_id)
+    iran = store_query(Filters(factions=("Iran-backed militias",)), factions, store)
+    assert set(iran.actors) == {
+        "Liwa Fatemiyoun",
+        "Popular Mobilization Forces",
+        "Kataib Hezbollah",
+    }
+    assert len(store.read(iran)) == 3
+    government = store_query(Filters(factions=("Syrian government forces",)), factions, store)
+    assert len(store.read(government)) == 2  # the Iraqi row has no government actor
+
+
+def test_a_corrupt_store_is_refused_and_not_overwritten(settings, tmp_path):
+    url = f"sqlite:///{tmp_path / 'c.sqlite'}"
+    good = open_store(url, settings)
+    good.add_batch(rows(settings), BatchInfo("a.csv", "0" * 64, "acled", 3, 0))
+    good.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    good.close()
+    path = tmp_path / "c.sqlite"
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # wreck the schema page, keep the header
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match="cannot be opened"):
+        open_store(url, settings)
+    assert path.read_bytes() == bytes(data)

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from conflictmap.dashboard import apply, with_factions
+from conflictmap.dashboard import apply, store_query, with_factions
 from conflictmap.errors import ConflictmapError, UsageError
 from conflictmap.export import FORMATS, export
 from conflictmap.factions import load_factions
@@ -22,7 +22,7 @@ from conflictmap.layers import context_layers
 from conflictmap.mapview import MapSpec
 from conflictmap.settings import ROOT, Settings
 from conflictmap.snapshot import SnapshotSpec, render, snapshot_html
-from conflictmap.store import Query, open_store
+from conflictmap.store import open_store
 
 SAMPLES = ROOT / "data" / "sample"
 
@@ -135,8 +135,9 @@ def cmd_export(args, settings: Settings) -> int:
     spec = map_spec_from(args, settings)
     factions = load_factions(settings.factions_file)
     _progress(0.1, "Reading the store")
-    pushed = Query(filters.date_from, filters.date_to, filters.event_types)  # run by the store
-    frame = apply(with_factions(open_store(args.store, settings).read(pushed), factions), filters)
+    store = open_store(args.store, settings)
+    pushed = store_query(filters, factions, store)  # dates, types, factions: run as SQL
+    frame = apply(with_factions(store.read(pushed), factions), filters)
     _progress(0.3, f"Writing {len(frame):,} incidents as {args.format}")
     context = context_layers(settings) if args.format in ("html", "png", "pdf") else ()
     if args.format in ("png", "pdf"):
@@ -179,13 +180,22 @@ def cmd_undo(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_split(args, settings: Settings) -> int:
+    freed = open_store(args.store, settings).split(args.incident_id)
+    print(f"Split: {', '.join(freed)} no longer linked; the pair(s) will not be linked again.")
+    return 0
+
+
 def cmd_seed(args, settings: Settings) -> int:
     """Load the sample incidents into an empty store (``make run`` calls this)."""
     store = open_store(args.store, settings)
     if store.count() and not args.force:
         print(f"The store already holds {store.count():,} incidents; nothing seeded.")
         return 0
-    reports = import_files(sorted(SAMPLES.glob("*.csv")), store, settings, "sample", _progress)
+    # no linking: the illustrative rows must not absorb the article's real incidents
+    reports = import_files(
+        sorted(SAMPLES.glob("*.csv")), store, settings, "sample", _progress, link=False
+    )
     print("\n".join(r.summary() for r in reports))
     return 0
 
@@ -238,6 +248,9 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("undo", help="remove what a batch added and restore what it changed")
     p.add_argument("batch_id", type=int)
     p.add_argument("--store")
+    p = sub.add_parser("split", help="undo a wrong cross-dataset link of an incident")
+    p.add_argument("incident_id")
+    p.add_argument("--store")
     p = sub.add_parser("seed", help="load data/sample into an empty store")
     p.add_argument("--store")
     p.add_argument("--force", action="store_true")
@@ -251,6 +264,7 @@ COMMANDS = {
     "export": cmd_export,
     "batches": cmd_batches,
     "undo": cmd_undo,
+    "split": cmd_split,
     "seed": cmd_seed,
 }
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from conflictmap.factions import Factions
+from conflictmap.factions import UNASSIGNED, Factions
 from conflictmap.filters import Filters
+from conflictmap.store import Query
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,35 @@ def view_bounds(state: dict | None) -> tuple[float, float, float, float] | None:
     except (KeyError, TypeError, ValueError):
         return None
     return view if view[0] < view[2] and view[1] < view[3] else None
+
+
+def collapse_linked(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per event: reports linked to an incident in view fold into it, and its
+    ``also_reported`` names them (dataset and the source's id)."""
+    out = frame.assign(also_reported="")
+    if "linked_to" not in frame.columns or frame["linked_to"].isna().all():
+        return out
+    members = frame[frame["linked_to"].notna() & frame["linked_to"].isin(frame["incident_id"])]
+    label = (
+        members["dataset"].fillna("")
+        + " "
+        + members["source_event_id"]
+        .fillna(members["incident_id"])
+        .replace("", None)
+        .fillna(members["incident_id"])
+    )
+    names = label.groupby(members["linked_to"]).agg("; ".join)
+    out = out.drop(index=members.index)
+    out["also_reported"] = out["incident_id"].map(lambda i: names.get(i, ""))
+    return out
+
+
+def store_query(filters: Filters, factions: Factions, store) -> Query:
+    """The part of the filters the store can run as SQL. Factions become the list of actor
+    names that belong to the chosen factions (a superset: the exact faction rule is applied
+    after reading); 'Unassigned' cannot be pushed down, so it reads all actors."""
+    actors = None
+    if filters.factions is not None and UNASSIGNED not in filters.factions:
+        chosen = set(filters.factions)
+        actors = tuple(a for a in store.distinct_actors() if factions.of_actor(a) in chosen)
+    return Query(filters.date_from, filters.date_to, filters.event_types, actors=actors)

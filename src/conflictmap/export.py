@@ -22,7 +22,7 @@ from conflictmap.mapview import MapSpec, full_map
 from conflictmap.schema import NAMES, TEXTUAL
 
 FORMATS = ("csv", "geojson", "gpkg", "html")
-EXTRA = ("faction", "faction1", "faction2")
+EXTRA = ("faction", "faction1", "faction2", "linked_to")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from conflictmap.errors import InputError
+from conflictmap.factions import load_factions
 from conflictmap.formats import (
     ACLED,
     ACLED_LEGACY,
@@ -25,6 +26,7 @@ from conflictmap.formats import (
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.geocode import geocode
 from conflictmap.layouts import to_incident_columns
+from conflictmap.link import linker
 from conflictmap.report import WARNING, Report
 from conflictmap.settings import Settings
 from conflictmap.store import BatchInfo
@@ -85,8 +87,11 @@ def import_bytes(
     settings: Settings | None = None,
     user: str = "",
     progress: Progress = _quiet,
+    link: bool = True,
 ) -> Report:
-    """Check, then store the good rows as one batch (all or nothing)."""
+    """Check, then store the good rows as one batch (all or nothing), linking them to other
+    datasets' reports of the same events (see ``link``) unless ``link`` is False."""
+    settings = settings or Settings()
     report, good = check_bytes(data, name, settings, progress)
     if len(good):
         progress(0.8, f"Storing {len(good):,} incidents")
@@ -98,8 +103,10 @@ def import_bytes(
             report.rejected,
             user,
         )
-        outcome = store.add_batch(good, info)
+        joiner = linker(load_factions(settings.factions_file)) if link else None
+        outcome = store.add_batch(good, info, joiner)
         report.batch_id, report.duplicate_of = outcome.batch_id, outcome.duplicate_of
+        report.linked = outcome.linked
         report.added, report.updated = outcome.added, outcome.updated
         report.unchanged = outcome.unchanged
         report.vanished = _vanished(store, good) if report.format in (ACLED, ACLED_LEGACY) else []
@@ -141,11 +148,18 @@ def validate_file(path: Path, settings: Settings | None = None) -> Report:
 
 
 def import_files(
-    paths, store, settings: Settings | None = None, user: str = "", progress: Progress = _quiet
+    paths,
+    store,
+    settings: Settings | None = None,
+    user: str = "",
+    progress: Progress = _quiet,
+    link: bool = True,
 ) -> list[Report]:
     """Import each file as its own batch; a file that cannot be used stops nothing else."""
     settings = settings or Settings()
     return [
-        import_bytes(read_limited(Path(p), settings), Path(p).name, store, settings, user, progress)
+        import_bytes(
+            read_limited(Path(p), settings), Path(p).name, store, settings, user, progress, link
+        )
         for p in paths
     ]

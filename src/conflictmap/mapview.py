@@ -114,6 +114,7 @@ def popup_html(row) -> str:
         ("Precision", e(PRECISION_STYLE.get(precision, PRECISION_STYLE[3])[2])),
         ("Fatalities", e(_fatalities(row))),
         ("Source", e(_text(row.source))),
+        ("Also reported by", e(_text(getattr(row, "also_reported", "")))),
         ("Notes", e(_text(row.notes))),
         ("Id", e(_text(row.incident_id))),
     ]

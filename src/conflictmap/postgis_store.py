@@ -16,10 +16,11 @@ from conflictmap.errors import StoreError
 from conflictmap.schema import BY_NAME, DATE, FLOAT, INT, NAMES
 from conflictmap.sync import ADDED, UNCHANGED, UPDATED, Outcome, normalised, plan, row_hashes
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _PG_TYPE = {INT: "BIGINT", FLOAT: "DOUBLE PRECISION", DATE: "DATE"}
 _LOCK = 7_201_511  # advisory lock: one batch writes at a time
 _STORED = [*NAMES, "row_hash", "batch_id"]
+_RESTORED = [*_STORED, "linked_to"]
 
 
 def _create() -> list[str]:
@@ -47,7 +48,16 @@ def _create() -> list[str]:
     ]
 
 
-MIGRATIONS = {2: _create}  # PostGIS stores start at schema 2
+def _v3() -> list[str]:
+    return [
+        "ALTER TABLE incidents ADD COLUMN linked_to TEXT",
+        "CREATE INDEX incidents_linked ON incidents (linked_to)",
+        """CREATE TABLE unlinked (incident_id TEXT NOT NULL, other_id TEXT NOT NULL,
+           PRIMARY KEY (incident_id, other_id))""",
+    ]
+
+
+MIGRATIONS = {2: _create, 3: _v3}  # PostGIS stores start at schema 2
 
 
 def _redacted(url: str) -> str:
@@ -125,7 +135,10 @@ class PostgisStore:
         ).fetchall()
         return pd.DataFrame(rows, columns=["incident_id", "row_hash", "timestamp"])
 
-    def add_batch(self, frame: pd.DataFrame, info) -> Outcome:
+    def add_batch(self, frame: pd.DataFrame, info, link=None) -> Outcome:
+        from conflictmap.link import link_batch
+        from conflictmap.store import outcome_of
+
         rows = normalised(frame)
         rows["row_hash"] = row_hashes(rows)
         with self.db.transaction():
@@ -135,13 +148,78 @@ class PostgisStore:
             action = plan(rows, self._existing(rows["incident_id"].tolist()))
             batch_id = self._insert_batch(info, action)
             self._write(rows, action, batch_id)
-        counts = action.value_counts()
-        return Outcome(
-            batch_id,
-            int(counts.get(ADDED, 0)),
-            int(counts.get(UPDATED, 0)),
-            int(counts.get(UNCHANGED, 0)),
+            linked = link_batch(self, rows.loc[action != UNCHANGED], link) if link else 0
+        return outcome_of(batch_id, action, linked)
+
+    # the four small queries ``link.link_batch`` needs
+
+    def _clear_links(self, ids: list[str]) -> None:
+        self.db.execute("UPDATE incidents SET linked_to = NULL WHERE incident_id = ANY(%s)", (ids,))
+
+    def _candidates(self, first: str, last: str, bbox, skip: list[str]) -> pd.DataFrame:
+        from conflictmap.store import LINK_COLUMNS
+
+        return self._frame(
+            f"SELECT {LINK_COLUMNS} FROM incidents WHERE event_date <= %s AND "
+            "coalesce(end_date, event_date) >= %s AND "
+            "geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) AND NOT (dataset = ANY(%s))",
+            (last, first, *bbox, skip),
         )
+
+    def _split_pairs(self) -> set[tuple[str, str]]:
+        rows = self.db.execute("SELECT incident_id, other_id FROM unlinked").fetchall()
+        return {(a, b) for a, b in rows} | {(b, a) for a, b in rows}
+
+    def _primaries(self) -> set[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT linked_to FROM incidents WHERE linked_to IS NOT NULL"
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def _set_links(self, links: dict[str, str]) -> None:
+        with self.db.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE incidents SET linked_to = %s WHERE incident_id = %s",
+                [(primary, i) for i, primary in links.items()],
+            )
+
+    def distinct_actors(self) -> list[str]:
+        from conflictmap.store import ACTORS_SQL
+
+        return [r[0] for r in self.db.execute(ACTORS_SQL)]
+
+    def links(self) -> pd.DataFrame:
+        from conflictmap.store import LINKS_SQL
+
+        return self._frame(LINKS_SQL)
+
+    def split(self, incident_id: str) -> list[str]:
+        with self.db.transaction():
+            row = self.db.execute(
+                "SELECT linked_to FROM incidents WHERE incident_id = %s", (incident_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"There is no incident {incident_id}.")
+            if row[0]:
+                pairs = [(incident_id, row[0])]
+            else:
+                members = self.db.execute(
+                    "SELECT incident_id FROM incidents WHERE linked_to = %s", (incident_id,)
+                ).fetchall()
+                if not members:
+                    raise StoreError(
+                        f"Incident {incident_id} is not linked to any other; nothing to split."
+                    )
+                pairs = [(m[0], incident_id) for m in members]
+            with self.db.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO unlinked VALUES (%s, %s) ON CONFLICT DO NOTHING", pairs
+                )
+            self.db.execute(
+                "UPDATE incidents SET linked_to = NULL WHERE incident_id = ANY(%s)",
+                ([a for a, _ in pairs],),
+            )
+        return [a for a, _ in pairs]
 
     def _insert_batch(self, info, action: pd.Series) -> int:
         from conflictmap.store import _now, _os_user
@@ -218,9 +296,9 @@ class PostgisStore:
                 "WHERE batch_id = %s AND action = 'added')",
                 (batch_id,),
             ).rowcount
-            names = ", ".join(_STORED)
-            picked = ", ".join(f"r.{n}" for n in _STORED)
-            assign = ", ".join(f"{n} = EXCLUDED.{n}" for n in _STORED if n != "incident_id")
+            names = ", ".join(_RESTORED)
+            picked = ", ".join(f"r.{n}" for n in _RESTORED)
+            assign = ", ".join(f"{n} = EXCLUDED.{n}" for n in _RESTORED if n != "incident_id")
             restored = self.db.execute(
                 f"INSERT INTO incidents ({names}) SELECT {picked} FROM changes c, "
                 "jsonb_populate_record(NULL::incidents, c.previous) r WHERE c.batch_id = %s "
@@ -274,7 +352,9 @@ class PostgisStore:
 
         where, params = _where(query)
         return to_geoframe(
-            self._frame(f"SELECT {', '.join(NAMES)}, batch_id FROM incidents {where}", params)
+            self._frame(
+                f"SELECT {', '.join(NAMES)}, batch_id, linked_to FROM incidents {where}", params
+            )
         )
 
     def check(self) -> str:
@@ -298,6 +378,11 @@ def _where(query) -> tuple[str, list]:
     if query.event_types is not None:
         parts.append("event_type = ANY(%s)")
         params.append(list(query.event_types))
+    if query.actors is not None:
+        from conflictmap.store import ACTOR_COLUMNS
+
+        parts.append("(" + " OR ".join(f"{c} = ANY(%s)" for c in ACTOR_COLUMNS) + ")")
+        params += [list(query.actors)] * len(ACTOR_COLUMNS)
     if query.bbox:
         parts.append("geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326)")
         params += list(query.bbox)

@@ -37,6 +37,7 @@ class Report:
     updated: int = 0
     unchanged: int = 0
     duplicate_of: int | None = None
+    linked: int = 0
     vanished: list[str] = field(default_factory=list)
 
     def add(self, line: int, column: str, value: object, message: str, severity: str = ERROR):
@@ -80,6 +81,11 @@ class Report:
                 f" Batch {self.batch_id}: {self.added} added, {self.updated} updated, "
                 f"{self.unchanged} unchanged."
             )
+            if self.linked:
+                text += (
+                    f" {self.linked} linked to another dataset's report of the same "
+                    "event (`conflictmap split ID` undoes a wrong link)."
+                )
         if self.vanished:
             text += (
                 f" {len(self.vanished)} incident(s) of this dataset, countries and dates "

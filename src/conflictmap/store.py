@@ -19,11 +19,24 @@ import geopandas as gpd
 import pandas as pd
 
 from conflictmap.errors import StoreError
+from conflictmap.link import link_batch
 from conflictmap.schema import BY_NAME, DATE, FLOAT, INT, NAMES
 from conflictmap.settings import Settings
 from conflictmap.sync import ADDED, UNCHANGED, UPDATED, Outcome, normalised, plan, row_hashes
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+ACTORS_SQL = " UNION ".join(f"SELECT {c} FROM incidents WHERE {c} <> ''" for c in ACTOR_COLUMNS)
+LINKS_SQL = (
+    "SELECT m.incident_id, m.linked_to, m.event_date, m.location, p.location AS "
+    "linked_location FROM incidents m LEFT JOIN incidents p ON p.incident_id = "
+    "m.linked_to WHERE m.linked_to IS NOT NULL ORDER BY m.event_date"
+)
+LINK_COLUMNS = (
+    "incident_id, dataset, event_date, coalesce(end_date, event_date) AS end_date, "
+    "latitude, longitude, geo_precision, actor1, assoc_actor_1, actor2, "
+    "assoc_actor_2, linked_to"
+)
 _SQL_TYPE = {INT: "INTEGER", FLOAT: "REAL", DATE: "TEXT"}
 _MAGIC = b"SQLite format 3\x00"
 _CHUNK = 50_000
@@ -37,6 +50,7 @@ class Query:
     date_to: dt.date | None = None
     event_types: tuple[str, ...] | None = None
     bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    actors: tuple[str, ...] | None = None  # rows naming one of these in any actor column
 
 
 @dataclass(frozen=True)
@@ -85,7 +99,17 @@ def _v2() -> list[str]:
     ]
 
 
-MIGRATIONS = {1: _v1, 2: _v2}  # version -> statements that reach it from the one before
+def _v3() -> list[str]:
+    """Cross-dataset links: the primary incident a report joins, and the pairs split."""
+    return [
+        "ALTER TABLE incidents ADD COLUMN linked_to TEXT",
+        "CREATE INDEX incidents_linked ON incidents (linked_to)",
+        """CREATE TABLE unlinked (incident_id TEXT NOT NULL, other_id TEXT NOT NULL,
+           PRIMARY KEY (incident_id, other_id))""",
+    ]
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3}  # version -> statements that reach it from the one before
 
 
 def sqlite_path(url: str) -> Path:
@@ -188,29 +212,99 @@ class SqliteStore:
             self.db,
         )
 
-    def add_batch(self, frame: pd.DataFrame, info: BatchInfo) -> Outcome:
-        """Store a batch atomically: add new incidents, update changed ones, record all."""
-        if (earlier := self.find_batch(info.sha256)) is not None:
-            return Outcome(duplicate_of=earlier, unchanged=len(frame))
+    def add_batch(self, frame: pd.DataFrame, info: BatchInfo, link=None) -> Outcome:
+        """Store a batch atomically: add new incidents, update changed ones, record all,
+        and (with ``link``, see ``link.linker``) link them to other datasets' reports."""
         rows = normalised(frame)
         rows["row_hash"] = row_hashes(rows)
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            existing = self._existing(rows["incident_id"].tolist())
-            action = plan(rows, existing)
+            if (earlier := self.find_batch(info.sha256)) is not None:
+                self.db.execute("ROLLBACK")
+                return Outcome(duplicate_of=earlier, unchanged=len(frame))
+            action = plan(rows, self._existing(rows["incident_id"].tolist()))
             batch_id = self._insert_batch(info, action)
             self._write(rows, action, batch_id)
+            linked = link_batch(self, rows.loc[action != UNCHANGED], link) if link else 0
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        counts = action.value_counts()
-        return Outcome(
-            batch_id,
-            int(counts.get(ADDED, 0)),
-            int(counts.get(UPDATED, 0)),
-            int(counts.get(UNCHANGED, 0)),
+        return outcome_of(batch_id, action, linked)
+
+    # the four small queries ``link.link_batch`` needs
+
+    def _clear_links(self, ids: list[str]) -> None:
+        self.db.executemany(
+            "UPDATE incidents SET linked_to = NULL WHERE incident_id = ?", ((i,) for i in ids)
         )
+
+    def _candidates(self, first: str, last: str, bbox, skip: list[str]) -> pd.DataFrame:
+        """Other datasets' incidents near a batch in time and space."""
+        west, south, east, north = bbox
+        return pd.read_sql_query(
+            f"SELECT {LINK_COLUMNS} FROM incidents WHERE event_date <= ? AND "
+            "coalesce(end_date, event_date) >= ? AND longitude BETWEEN ? AND ? AND "
+            f"latitude BETWEEN ? AND ? AND dataset NOT IN ({','.join('?' * len(skip))})",
+            self.db,
+            params=(last, first, west, east, south, north, *skip),
+        )
+
+    def _split_pairs(self) -> set[tuple[str, str]]:
+        rows = self.db.execute("SELECT incident_id, other_id FROM unlinked").fetchall()
+        return {(a, b) for a, b in rows} | {(b, a) for a, b in rows}
+
+    def _primaries(self) -> set[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT linked_to FROM incidents WHERE linked_to IS NOT NULL"
+        ).fetchall()
+        return {r[0] for r in rows}
+
+    def _set_links(self, links: dict[str, str]) -> None:
+        self.db.executemany(
+            "UPDATE incidents SET linked_to = ? WHERE incident_id = ?",
+            ((primary, i) for i, primary in links.items()),
+        )
+
+    def links(self) -> pd.DataFrame:
+        return pd.read_sql_query(LINKS_SQL, self.db)
+
+    def distinct_actors(self) -> list[str]:
+        return [r[0] for r in self.db.execute(ACTORS_SQL)]
+
+    def split(self, incident_id: str) -> list[str]:
+        """Undo a wrong link: the incident (or the members of its group) stand alone again,
+        and the pairs are remembered so no later import links them again."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            pairs = self._pairs_of(incident_id)
+            self.db.executemany("INSERT OR IGNORE INTO unlinked VALUES (?, ?)", pairs)
+            self.db.executemany(
+                "UPDATE incidents SET linked_to = NULL WHERE incident_id = ?",
+                ((a,) for a, _ in pairs),
+            )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return [a for a, _ in pairs]
+
+    def _pairs_of(self, incident_id: str) -> list[tuple[str, str]]:
+        row = self.db.execute(
+            "SELECT linked_to FROM incidents WHERE incident_id = ?", (incident_id,)
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"There is no incident {incident_id}.")
+        if row[0]:
+            return [(incident_id, row[0])]
+        members = self.db.execute(
+            "SELECT incident_id FROM incidents WHERE linked_to = ?", (incident_id,)
+        ).fetchall()
+        if not members:
+            raise StoreError(
+                f"Incident {incident_id} is not linked to any other; nothing to split."
+            )
+        return [(m[0], incident_id) for m in members]
 
     def _insert_batch(self, info: BatchInfo, action: pd.Series) -> int:
         counts = action.value_counts()
@@ -353,7 +447,9 @@ class SqliteStore:
         """The incidents (all, or those the query keeps) as a GeoDataFrame (EPSG:4326)."""
         where, params = _where(query)
         frame = pd.read_sql_query(
-            f"SELECT {', '.join(NAMES)}, batch_id FROM incidents {where}", self.db, params=params
+            f"SELECT {', '.join(NAMES)}, batch_id, linked_to FROM incidents {where}",
+            self.db,
+            params=params,
         )
         return to_geoframe(frame)
 
@@ -362,6 +458,17 @@ class SqliteStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+def outcome_of(batch_id: int, action: pd.Series, linked: int) -> Outcome:
+    counts = action.value_counts()
+    return Outcome(
+        batch_id,
+        int(counts.get(ADDED, 0)),
+        int(counts.get(UPDATED, 0)),
+        int(counts.get(UNCHANGED, 0)),
+        linked=linked,
+    )
 
 
 def _where(query: Query | None) -> tuple[str, list]:
@@ -377,6 +484,10 @@ def _where(query: Query | None) -> tuple[str, list]:
     if query.event_types is not None:
         parts.append(f"event_type IN ({','.join('?' * len(query.event_types))})")
         params += list(query.event_types)
+    if query.actors is not None:
+        marks = ",".join("?" * len(query.actors)) or "NULL"
+        parts.append("(" + " OR ".join(f"{c} IN ({marks})" for c in ACTOR_COLUMNS) + ")")
+        params += list(query.actors) * len(ACTOR_COLUMNS)
     if query.bbox:
         parts.append("longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?")
         west, south, east, north = query.bbox

@@ -26,6 +26,7 @@ class Outcome:
     updated: int = 0
     unchanged: int = 0
     duplicate_of: int | None = None  # the batch that already brought these same bytes
+    linked: int = 0  # rows linked to another dataset's report of the same event
     vanished: list[str] = field(default_factory=list)
 
 
