@@ -13,20 +13,12 @@ from urllib.parse import urlparse
 
 import pytest
 
+from conflictmap.snapshot import CHROMIUM_FLAGS
 from conftest import DATA, ROOT
 
 pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-]
+FLAGS = CHROMIUM_FLAGS
 
 
 def free_port() -> int:

@@ -273,24 +273,9 @@ class PostgisStore:
     def undo(self, batch_id: int) -> Outcome:
         with self.db.transaction():
             self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
-            row = self.db.execute(
-                "SELECT undone_at FROM batches WHERE id = %s", (batch_id,)
-            ).fetchone()
-            if row is None:
-                raise StoreError(f"There is no batch {batch_id}; `conflictmap batches` lists them.")
-            if row[0]:
-                raise StoreError(f"Batch {batch_id} was already undone ({row[0]}).")
-            later = self.db.execute(
-                "SELECT min(c.batch_id) FROM changes c JOIN batches b ON b.id = c.batch_id "
-                "WHERE b.undone_at IS NULL AND c.batch_id > %s AND c.incident_id IN "
-                "(SELECT incident_id FROM changes WHERE batch_id = %s)",
-                (batch_id, batch_id),
-            ).fetchone()[0]
-            if later:
-                raise StoreError(
-                    f"Batch {later} changed incidents of batch {batch_id} later; "
-                    f"undo batch {later} first."
-                )
+            from conflictmap.store import check_undoable
+
+            check_undoable(self.db, batch_id, "%s")
             removed = self.db.execute(
                 "DELETE FROM incidents WHERE incident_id IN (SELECT incident_id FROM changes "
                 "WHERE batch_id = %s AND action = 'added')",

@@ -373,22 +373,7 @@ class SqliteStore:
         return outcome
 
     def _undo(self, batch_id: int) -> Outcome:
-        row = self.db.execute("SELECT undone_at FROM batches WHERE id = ?", (batch_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"There is no batch {batch_id}; `conflictmap batches` lists them.")
-        if row[0]:
-            raise StoreError(f"Batch {batch_id} was already undone ({row[0]}).")
-        later = self.db.execute(
-            "SELECT min(c.batch_id) FROM changes c JOIN batches b ON b.id = c.batch_id "
-            "WHERE b.undone_at IS NULL AND c.batch_id > ? AND c.incident_id IN "
-            "(SELECT incident_id FROM changes WHERE batch_id = ?)",
-            (batch_id, batch_id),
-        ).fetchone()[0]
-        if later:
-            raise StoreError(
-                f"Batch {later} changed incidents of batch {batch_id} later; undo "
-                f"batch {later} first."
-            )
+        check_undoable(self.db, batch_id, "?")
         changes = self.db.execute(
             "SELECT incident_id, action, previous FROM changes WHERE batch_id = ?", (batch_id,)
         ).fetchall()
@@ -458,6 +443,26 @@ class SqliteStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+def check_undoable(db, batch_id: int, mark: str) -> None:
+    """Refuse to undo a batch that does not exist, is undone, or was built upon.
+    ``db`` is a sqlite3 or psycopg connection; ``mark`` its placeholder."""
+    row = db.execute(f"SELECT undone_at FROM batches WHERE id = {mark}", (batch_id,)).fetchone()
+    if row is None:
+        raise StoreError(f"There is no batch {batch_id}; `conflictmap batches` lists them.")
+    if row[0]:
+        raise StoreError(f"Batch {batch_id} was already undone ({row[0]}).")
+    later = db.execute(
+        "SELECT min(c.batch_id) FROM changes c JOIN batches b ON b.id = c.batch_id "
+        f"WHERE b.undone_at IS NULL AND c.batch_id > {mark} AND c.incident_id IN "
+        f"(SELECT incident_id FROM changes WHERE batch_id = {mark})",
+        (batch_id, batch_id),
+    ).fetchone()[0]
+    if later:
+        raise StoreError(
+            f"Batch {later} changed incidents of batch {batch_id} later; undo batch {later} first."
+        )
 
 
 def outcome_of(batch_id: int, action: pd.Series, linked: int) -> Outcome:
