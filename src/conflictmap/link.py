@@ -122,6 +122,20 @@ def linker(factions: Factions) -> Callable:
     return link
 
 
+def split_pairs(db) -> set[tuple[str, str]]:
+    """The pairs the analyst split, both ways (``db``: a sqlite3 or psycopg connection)."""
+    rows = db.execute("SELECT incident_id, other_id FROM unlinked").fetchall()
+    return {(a, b) for a, b in rows} | {(b, a) for a, b in rows}
+
+
+def primaries(db) -> set[str]:
+    """Ids that other reports already link to."""
+    rows = db.execute(
+        "SELECT DISTINCT linked_to FROM incidents WHERE linked_to IS NOT NULL"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
 def link_batch(store, changed: pd.DataFrame, link: Callable) -> int:
     """Recompute the links of a batch's added and updated rows (inside its transaction)."""
     if changed.empty:
@@ -150,6 +164,6 @@ def link_batch(store, changed: pd.DataFrame, link: Callable) -> int:
         return 0
     for name in ("event_date", "end_date"):
         known[name] = pd.to_datetime(known[name])
-    links = link(rows, known, store._split_pairs(), store._primaries())
+    links = link(rows, known, split_pairs(store.db), primaries(store.db))
     store._set_links(links)
     return len(links)

@@ -151,7 +151,7 @@ class PostgisStore:
             linked = link_batch(self, rows.loc[action != UNCHANGED], link) if link else 0
         return outcome_of(batch_id, action, linked)
 
-    # the four small queries ``link.link_batch`` needs
+    # the small queries ``link.link_batch`` needs
 
     def _clear_links(self, ids: list[str]) -> None:
         self.db.execute("UPDATE incidents SET linked_to = NULL WHERE incident_id = ANY(%s)", (ids,))
@@ -165,16 +165,6 @@ class PostgisStore:
             "geom && ST_MakeEnvelope(%s, %s, %s, %s, 4326) AND NOT (dataset = ANY(%s))",
             (last, first, *bbox, skip),
         )
-
-    def _split_pairs(self) -> set[tuple[str, str]]:
-        rows = self.db.execute("SELECT incident_id, other_id FROM unlinked").fetchall()
-        return {(a, b) for a, b in rows} | {(b, a) for a, b in rows}
-
-    def _primaries(self) -> set[str]:
-        rows = self.db.execute(
-            "SELECT DISTINCT linked_to FROM incidents WHERE linked_to IS NOT NULL"
-        ).fetchall()
-        return {r[0] for r in rows}
 
     def _set_links(self, links: dict[str, str]) -> None:
         with self.db.cursor() as cursor:

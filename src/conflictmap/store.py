@@ -232,7 +232,7 @@ class SqliteStore:
             raise
         return outcome_of(batch_id, action, linked)
 
-    # the four small queries ``link.link_batch`` needs
+    # the small queries ``link.link_batch`` needs
 
     def _clear_links(self, ids: list[str]) -> None:
         self.db.executemany(
@@ -249,16 +249,6 @@ class SqliteStore:
             self.db,
             params=(last, first, west, east, south, north, *skip),
         )
-
-    def _split_pairs(self) -> set[tuple[str, str]]:
-        rows = self.db.execute("SELECT incident_id, other_id FROM unlinked").fetchall()
-        return {(a, b) for a, b in rows} | {(b, a) for a, b in rows}
-
-    def _primaries(self) -> set[str]:
-        rows = self.db.execute(
-            "SELECT DISTINCT linked_to FROM incidents WHERE linked_to IS NOT NULL"
-        ).fetchall()
-        return {r[0] for r in rows}
 
     def _set_links(self, links: dict[str, str]) -> None:
         self.db.executemany(
