@@ -212,26 +212,13 @@ class PostgisStore:
         return [a for a, _ in pairs]
 
     def _insert_batch(self, info, action: pd.Series) -> int:
-        from conflictmap.store import _now, _os_user
+        from conflictmap.store import batch_row
 
-        counts = action.value_counts()
         return self.db.execute(
             "INSERT INTO batches (file, sha256, format, rows_read, imported, rejected, "
             'imported_at, "user", added, updated, unchanged) VALUES '
             "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) RETURNING id",
-            (
-                info.file,
-                info.sha256,
-                info.format,
-                info.rows_read,
-                len(action),
-                info.rejected,
-                _now(),
-                info.user or _os_user(),
-                int(counts.get(ADDED, 0)),
-                int(counts.get(UPDATED, 0)),
-                int(counts.get(UNCHANGED, 0)),
-            ),
+            batch_row(info, action),
         ).fetchone()[0]
 
     def _write(self, rows: pd.DataFrame, action: pd.Series, batch_id: int) -> None:

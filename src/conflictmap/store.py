@@ -297,23 +297,10 @@ class SqliteStore:
         return [(m[0], incident_id) for m in members]
 
     def _insert_batch(self, info: BatchInfo, action: pd.Series) -> int:
-        counts = action.value_counts()
         cursor = self.db.execute(
             "INSERT INTO batches (file, sha256, format, rows_read, imported, rejected, "
             "imported_at, user, added, updated, unchanged) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                info.file,
-                info.sha256,
-                info.format,
-                info.rows_read,
-                len(action),
-                info.rejected,
-                _now(),
-                info.user or _os_user(),
-                int(counts.get(ADDED, 0)),
-                int(counts.get(UPDATED, 0)),
-                int(counts.get(UNCHANGED, 0)),
-            ),
+            batch_row(info, action),
         )
         return cursor.lastrowid
 
@@ -433,6 +420,24 @@ class SqliteStore:
 
     def close(self) -> None:
         self.db.close()
+
+
+def batch_row(info: BatchInfo, action: pd.Series) -> tuple:
+    """The values of a new ``batches`` row, in the order both stores insert them."""
+    counts = action.value_counts()
+    return (
+        info.file,
+        info.sha256,
+        info.format,
+        info.rows_read,
+        len(action),
+        info.rejected,
+        _now(),
+        info.user or _os_user(),
+        int(counts.get(ADDED, 0)),
+        int(counts.get(UPDATED, 0)),
+        int(counts.get(UNCHANGED, 0)),
+    )
 
 
 def check_undoable(db, batch_id: int, mark: str) -> None:
