@@ -6,13 +6,15 @@ objects (Filters, MapSpec); everything else is a call into src/conflictmap.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 import folium
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from conflictmap import dashboard, export, importer, snapshot, timeline
+from conflictmap import dashboard, export, extract, importer, snapshot, timeline
 from conflictmap.assets import check_installed
 from conflictmap.errors import ConflictmapError
 from conflictmap.factions import load_factions, save_factions
@@ -292,6 +294,117 @@ def import_form(store) -> None:
         st.rerun()
 
 
+DRAFT_COLUMNS = [
+    "number",
+    "include",
+    "event_date",
+    "end_date",
+    "time_precision",
+    "when_basis",
+    "location",
+    "place",
+    "geo_precision",
+    "actor1",
+    "actor2",
+    "factions",
+    "event_type",
+    "fatalities",
+    "fatalities_note",
+    "notes",
+]
+EVENT_TYPES = [
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+    "Strategic developments",
+    "Protests",
+    "Riots",
+]
+
+
+def tab_report(store) -> None:
+    if done := st.session_state.pop("report_imported", None):
+        st.success(plain(done))
+    st.write(
+        "Paste a news report (Arabic or English) to get a first draft of its incidents: "
+        "dates resolved against the publication date, places from the gazetteer, actors "
+        "from the faction table. Correct the table, untick what is not an incident, "
+        "then import. The words it knows are in data/extract.toml, data/factions.csv "
+        "and geo/."
+    )
+    with st.form("report"):
+        text = st.text_area("Report text", height=200)
+        left, right = st.columns(2)
+        published = left.date_input("Published on", value=dt.date.today(), format="YYYY-MM-DD")
+        source = right.text_input("Source", placeholder="e.g. Sky News Arabia")
+        if st.form_submit_button("Draft incidents", type="primary") and text.strip():
+            try:
+                rows = extract.draft(text, published, source or "news report", settings)
+            except ConflictmapError as exc:
+                st.error(plain(exc))
+                return
+            st.session_state["draft"] = {"rows": rows, "text": text, "source": source}
+            st.session_state["draft_round"] = st.session_state.get("draft_round", 0) + 1
+    if draft := st.session_state.get("draft"):
+        show_draft(store, draft)
+
+
+def show_draft(store, draft: dict) -> None:
+    rows, text = draft["rows"], draft["text"]
+    if not rows:
+        st.info("No incident found in this report: no place, actor or cue word it knows.")
+        return
+    edited = st.data_editor(
+        pd.DataFrame(rows)[DRAFT_COLUMNS],
+        hide_index=True,
+        width="stretch",
+        key=f"draft-{st.session_state.get('draft_round', 0)}",
+        disabled=["number", "when_basis", "place", "factions", "fatalities_note"],
+        column_config={
+            "number": st.column_config.NumberColumn("#", width="small"),
+            "include": st.column_config.CheckboxColumn("import"),
+            "time_precision": st.column_config.SelectboxColumn(options=[1, 2, 3]),
+            "geo_precision": st.column_config.SelectboxColumn(options=[1, 2, 3]),
+            "event_type": st.column_config.SelectboxColumn(options=EVENT_TYPES),
+            "fatalities": st.column_config.NumberColumn(min_value=0, step=1),
+            "place": st.column_config.TextColumn("gazetteer place"),
+        },
+    )
+    numbers = [0, *edited["number"].tolist()]
+    shown = st.selectbox(
+        "Highlight", numbers, format_func=lambda n: f"incident {n}" if n else "all incidents"
+    )
+    spans = [s for r in rows if shown in (0, r["number"]) for s in r["spans"]]
+    st.markdown(extract.legend_html(), unsafe_allow_html=True)  # our own fixed words
+    st.markdown(extract.marked_html(text, spans), unsafe_allow_html=True)  # escaped inside
+    kept = edited[edited["include"].fillna(False).astype(bool)]
+    if kept.empty or not st.button(f"Import {len(kept)} incidents", type="primary"):
+        return
+    records = [r | {"evidence": "", "spans": []} for r in edited.to_dict("records")]
+    data = extract.accepted_csv(records, text, draft["source"])
+    bar = st.progress(0.0, "Importing…")
+    name = f"report {draft['source'] or 'pasted'} {extract.report_id(text)}.csv"
+    try:
+        report = importer.import_bytes(
+            data, name, store, settings, progress=lambda f, m: bar.progress(f, plain(m))
+        )
+    except ConflictmapError as exc:
+        bar.empty()
+        st.error(plain(exc))
+        return
+    bar.empty()
+    if report.rejected:
+        st.error(plain(f"{report.rejected} rows were not imported; fix them and import again."))
+        numbers = kept["number"].tolist()  # CSV line n+1 holds the n-th kept incident
+        issues = report.to_frame()
+        issues.insert(0, "#", issues["line"].map(lambda n: numbers[n - 2] if n >= 2 else ""))
+        st.dataframe(issues.drop(columns="line"), hide_index=True, width="stretch")
+        return
+    st.session_state["report_imported"] = report.summary()
+    st.session_state.pop("draft")
+    st.rerun()
+
+
 def tab_layers() -> None:
     st.write(
         "Reference layers are drawn under the incidents (and in snapshots), each with "
@@ -339,11 +452,15 @@ def main() -> None:
     frame = dashboard.with_factions(load_incidents(url, store.version()), factions)
     st.title("conflictmap")
     st.caption(plain(f"Store: {url} · {len(frame):,} incidents"))
-    maps, imports, groups, layers = st.tabs(["Map", "Import", "Factions", "Layers"])
+    maps, imports, reports, groups, layers = st.tabs(
+        ["Map", "Import", "Report", "Factions", "Layers"]
+    )
     with maps:
         tab_map(frame, factions)
     with imports:
         tab_import(store)
+    with reports:
+        tab_report(store)
     with groups:
         tab_factions(factions)
     with layers:

@@ -14,10 +14,12 @@ from pathlib import Path
 from conflictmap.dashboard import apply, store_query, with_factions
 from conflictmap.errors import ConflictmapError, UsageError
 from conflictmap.export import FORMATS, export
+from conflictmap.extract import accepted_csv, draft
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
+from conflictmap.formats import decode
 from conflictmap.gazetteer import load_gazetteer
-from conflictmap.importer import import_files, validate_file
+from conflictmap.importer import import_bytes, import_files, read_limited, validate_file
 from conflictmap.layers import context_layers
 from conflictmap.mapview import MapSpec
 from conflictmap.settings import ROOT, Settings
@@ -200,6 +202,33 @@ def cmd_seed(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_extract(args, settings: Settings) -> int:
+    """Draft incidents from a news report; with --import, store the drafted ones."""
+    data = read_limited(Path(args.file), settings)
+    text, _ = decode(data)
+    source = args.source or Path(args.file).stem
+    _progress(0.1, f"Reading {Path(args.file).name}")
+    rows = draft(text, args.published, source, settings)
+    _progress(1.0, f"{len(rows)} candidate incidents ({sum(r['include'] for r in rows)} ready)")
+    if args.do_import:
+        store = open_store(args.store, settings)
+        data = accepted_csv(rows, text, source)
+        name = f"report {args.published:%Y-%m-%d} {source}.csv"
+        report = import_bytes(data, name, store, settings, args.user, _progress)
+        _emit(report.to_dict(), args.json, _report_text(report))
+        return 0
+    lines = [
+        f"{r['number']:>2}. {'+' if r['include'] else '-'} {r['event_date']}"
+        + (f"..{r['end_date']}" if r["end_date"] != r["event_date"] else "")
+        + f" (precision {r['time_precision']}) | {r['place'] or '?'} | "
+        f"{r['actor1'] or '?'} / {r['actor2'] or '?'} | {r['event_type'] or '?'} | "
+        f'killed: {"?" if r["fatalities"] is None else r["fatalities"]}\n    "{r["evidence"]}"'
+        for r in rows
+    ]
+    _emit(rows, args.json, "\n".join(lines) or "No incidents found.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="conflictmap", description="Map conflict incidents.")
     sub = top.add_subparsers(dest="command", required=True)
@@ -242,6 +271,19 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=1.0, help="pixel scale (2 for print)")
     p.add_argument("--title", default="conflictmap: incidents", help="snapshot title")
     p.add_argument("--cluster", action="store_true", help="group dense incidents (png/pdf/html)")
+    p = sub.add_parser("extract", help="draft incidents from a news report (Arabic/English)")
+    p.add_argument("file", help="the report as a text file")
+    p.add_argument("--published", type=_date, required=True, help="publication date YYYY-MM-DD")
+    p.add_argument("--source", default="", help="the report's source (default: file name)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--import",
+        dest="do_import",
+        action="store_true",
+        help="store the incidents marked + as one batch",
+    )
+    p.add_argument("--store")
+    p.add_argument("--user", default="")
     p = sub.add_parser("batches", help="list the imports (batches) in the store")
     p.add_argument("--store")
     p.add_argument("--json", action="store_true")
@@ -262,6 +304,7 @@ COMMANDS = {
     "import": cmd_import,
     "geocode": cmd_geocode,
     "export": cmd_export,
+    "extract": cmd_extract,
     "batches": cmd_batches,
     "undo": cmd_undo,
     "split": cmd_split,

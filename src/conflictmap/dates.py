@@ -36,6 +36,7 @@ _TWO_WORD = {
     normalise_arabic("كانون الثاني"): 1,
 }
 _ONE_WORD = {normalise_arabic(k): v for k, v in _MONTHS.items()}
+MONTH_NAMES: dict[str, int] = _ONE_WORD | _TWO_WORD  # normalised name -> month
 
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T][\d:.]+(?:Z|[+-][\d:]+)?)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})(?: [\d:]+)?$")

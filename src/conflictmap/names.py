@@ -83,6 +83,21 @@ def _latin_plain(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text).split())
 
 
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Text folded for matching (Arabic forms, diacritics, digits, case) and, for each
+    folded character, the index of the character it came from (plus one past the end)."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(text):
+        if _ARABIC_MARKS.match(ch) or ch == "ـ":
+            continue
+        for folded in ch.translate(_DIGITS).translate(_ARABIC_LETTERS).lower():
+            out.append(folded)
+            where.append(i)
+    where.append(len(text))
+    return "".join(out), where
+
+
 def name_key(text: str) -> str:
     """A spelling-tolerant key: articles, spaces, diacritics and case do not matter.
 

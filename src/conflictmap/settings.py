@@ -52,6 +52,12 @@ class Settings:
         return self.data_dir / "factions.csv"
 
     @property
+    def lexicon_file(self) -> Path:
+        """Rules for drafting incidents from reports (falls back to the project's own)."""
+        own = self.data_dir / "extract.toml"
+        return own if own.exists() else ROOT / "data" / "extract.toml"
+
+    @property
     def cache_dir(self) -> Path:
         return _env_path("CONFLICTMAP_CACHE", self.data_dir / "cache")
 

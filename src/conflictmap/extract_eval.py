@@ -1,0 +1,147 @@
+"""How good are the drafts? Precision and recall of ``extract`` against hand-coded reports.
+
+A test set is a folder of report texts and an ``expected.json`` coding each report's
+incidents as an analyst would (see ``tests/data/reports``). Drafted incidents are paired
+with expected ones at the same place (within 10 km), preferring the same event type
+and the closest date; then each field is scored:
+
+- places: a drafted incident paired with an expected one;
+- dates: paired, and the date within the expected precision (same day; 7 days for
+  precision 2; 31 for 3), and the last day too when the expected one has a range;
+- actors: the factions of the two sides, counted per side;
+- fatalities: paired and the same count, over incidents that state a count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from conflictmap.extract import Candidate, extract
+from conflictmap.gazetteer import Place, distance_km
+
+PAIR_KM = 10.0
+_DAYS = {1: 0, 2: 7, 3: 31}
+FIELDS = ("places", "dates", "actors", "fatalities", "event types")
+
+
+@dataclass
+class Tally:
+    hits: Counter = field(default_factory=Counter)
+    drafted: Counter = field(default_factory=Counter)
+    expected: Counter = field(default_factory=Counter)
+    reports: int = 0
+    words: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: Tally) -> None:
+        self.hits += other.hits
+        self.drafted += other.drafted
+        self.expected += other.expected
+        self.reports += other.reports
+        self.words += other.words
+        self.seconds += other.seconds
+
+    def precision(self, name: str) -> float:
+        return self.hits[name] / self.drafted[name] if self.drafted[name] else 1.0
+
+    def recall(self, name: str) -> float:
+        return self.hits[name] / self.expected[name] if self.expected[name] else 1.0
+
+
+def _sides(c: Candidate, factions) -> list[str]:
+    actor1, _, actor2, _ = c.sides()
+    return [factions.of_actor(a) for a in (actor1, actor2) if a]
+
+
+def _pairs(drafted: list[Candidate], expected: list[dict], places: list[Place]):
+    options = []
+    for i, c in enumerate(drafted):
+        for j, (e, place) in enumerate(zip(expected, places, strict=True)):
+            if c.place is None or distance_km(c.place.place, place) > PAIR_KM:
+                continue
+            days = abs((c.event_date - dt.date.fromisoformat(e["date"])).days)
+            options.append((c.event_type != e["event_type"], days, i, j))
+    used_i, used_j, out = set(), set(), []
+    for _, _, i, j in sorted(options):
+        if i not in used_i and j not in used_j:
+            used_i.add(i)
+            used_j.add(j)
+            out.append((drafted[i], expected[j]))
+    return out
+
+
+def score_report(text: str, coded: dict, gaz, factions, lex) -> Tally:
+    published = dt.date.fromisoformat(coded["published"])
+    started = time.perf_counter()
+    drafted = [c for c in extract(text, published, gaz, factions, lex) if c.include]
+    tally = Tally(reports=1, words=len(text.split()), seconds=time.perf_counter() - started)
+    expected = coded["incidents"]
+    places = []
+    for e in expected:
+        match = gaz.lookup(e["place"])
+        if match.place is None:
+            raise ValueError(f"expected place {e['place']!r} is not in the gazetteer")
+        places.append(match.place)
+    for name in ("places", "dates", "event types"):
+        tally.drafted[name] += len(drafted)
+        tally.expected[name] += len(expected)
+    tally.drafted["actors"] += sum(len(_sides(c, factions)) for c in drafted)
+    tally.expected["actors"] += sum(len(e["sides"]) for e in expected)
+    tally.drafted["fatalities"] += sum(c.fatalities is not None for c in drafted)
+    tally.expected["fatalities"] += sum(e["fatalities"] is not None for e in expected)
+    for c, e in _pairs(drafted, expected, places):
+        tally.hits["places"] += 1
+        tolerance = _DAYS[e.get("precision", 1)]
+        first_ok = abs((c.event_date - dt.date.fromisoformat(e["date"])).days) <= tolerance
+        last = dt.date.fromisoformat(e.get("end", e["date"]))
+        last_ok = "end" not in e or abs((c.end_date - last).days) <= tolerance
+        tally.hits["dates"] += first_ok and last_ok
+        tally.hits["actors"] += sum((Counter(_sides(c, factions)) & Counter(e["sides"])).values())
+        tally.hits["event types"] += c.event_type == e["event_type"]
+        tally.hits["fatalities"] += e["fatalities"] is not None and c.fatalities == e["fatalities"]
+    return tally
+
+
+def score_folder(folder: Path, gaz, factions, lex, seed: Path | None = None) -> dict[str, Tally]:
+    """Tallies by language ('ar', 'en'), 'all' of those, and 'held-out' (reports written
+    after the rules were last tuned, kept apart). ``seed:`` entries read from ``seed``."""
+    coded = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    out = {"all": Tally()}
+    for name, expected in coded.items():
+        if name.startswith("_"):
+            continue
+        if name.startswith("seed:"):
+            if seed is None or not (seed / name[5:]).exists():
+                continue
+            path = seed / name[5:]
+        else:
+            path = folder / name
+        text = path.read_text(encoding="utf-8")
+        tally = score_report(text, expected, gaz, factions, lex)
+        if expected.get("held_out"):
+            out.setdefault("held-out", Tally()).add(tally)
+            continue
+        language = "ar" if sum(ch >= "\u0600" for ch in text) > len(text) / 4 else "en"
+        out.setdefault(language, Tally()).add(tally)
+        out["all"].add(tally)
+    return out
+
+
+def table(tallies: dict[str, Tally]) -> str:
+    lines = [
+        "| set | reports | field | precision | recall | hits | drafted | expected |",
+        "|-----|--------:|-------|----------:|-------:|-----:|--------:|---------:|",
+    ]
+    for name, tally in tallies.items():
+        for f in FIELDS:
+            lines.append(
+                f"| {name} | {tally.reports} | {f} | {tally.precision(f):.2f} | "
+                f"{tally.recall(f):.2f} | {tally.hits[f]} | {tally.drafted[f]} | "
+                f"{tally.expected[f]} |"
+            )
+    return "\n".join(lines)

@@ -1,0 +1,281 @@
+"""Drafting incidents from news reports: rules, quality on hand-coded reports, speed,
+the accept path through the importer, the CLI and the dashboard tab."""
+
+import datetime as dt
+import json
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conflictmap.cli import main as cli
+from conflictmap.errors import InputError
+from conflictmap.extract import (
+    accepted_csv,
+    candidate_rows,
+    draft,
+    extract,
+    load_lexicon,
+    marked_html,
+)
+from conflictmap.extract_eval import score_folder, table
+from conflictmap.factions import load_factions
+from conflictmap.gazetteer import load_gazetteer
+from conflictmap.importer import import_bytes
+from conflictmap.settings import Settings
+from conflictmap.store import open_store
+from conftest import DATA, ROOT
+
+REPORTS = DATA / "reports"
+SEED = ROOT.parent / "shared" / "seed"
+GOV, IRAN, QUDS = (
+    "Syrian government forces",
+    "Iran-backed militias",
+    "Liwa al-Quds (analyst to place)",
+)
+
+
+@pytest.fixture(scope="module")
+def tools():
+    settings = Settings()
+    return (
+        load_gazetteer(settings),
+        load_factions(settings.factions_file),
+        load_lexicon(settings.lexicon_file),
+    )
+
+
+def rows(text: str, published: str, tools) -> list[dict]:
+    return candidate_rows(text, dt.date.fromisoformat(published), "test", *tools)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "first", "last", "precision"),
+    [
+        ("اشتبكت قوات الأسد مع لواء فاطميون في البوكمال أمس.", "2020-03-09", "2020-03-09", 1),
+        ("قبل أسبوعين، اشتبكت قوات الأسد مع لواء فاطميون في البوكمال.", "2020-02-25", None, 2),
+        (
+            "تستمر الاشتباكات بين قوات النظام وحزب الله في البوكمال لليوم الثالث على التوالي.",
+            "2020-03-08",
+            "2020-03-10",
+            1,
+        ),
+        ("Regime forces clashed with Hezbollah in Abu Kamal two weeks ago.", "2020-02-25", None, 2),
+        (
+            "Regime forces and Hezbollah clashed in Abu Kamal for the third day in a row.",
+            "2020-03-08",
+            "2020-03-10",
+            1,
+        ),
+        ("Regime forces and Hezbollah clashed in Abu Kamal on Sunday.", "2020-03-08", None, 1),
+        ("Regime forces and Hezbollah clashed in Abu Kamal yesterday.", "2020-03-09", None, 1),
+        ("Regime forces and Hezbollah clashed in Abu Kamal on 3 March.", "2020-03-03", None, 1),
+        ("اشتبكت قوات الأسد مع حزب الله في البوكمال في ٣ آذار.", "2020-03-03", None, 1),
+        ("Regime forces and Hezbollah clashed in Abu Kamal.", "2020-03-10", None, 2),
+    ],
+)
+def test_relative_dates_resolve_against_the_publication_date(
+    tools, sentence, first, last, precision
+):
+    (row,) = rows(sentence, "2020-03-10", tools)  # a Tuesday
+    assert (row["event_date"], row["end_date"], row["time_precision"]) == (
+        first,
+        last or first,
+        precision,
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed"),
+    [
+        ("اشتبكت قوات الأسد مع حزب الله في البوكمال، ما أسفر عن مقتل خمسة وعشرين عنصرًا.", 25),
+        ("اشتبكت قوات الأسد مع حزب الله في البوكمال وخلفت ١٢ قتيلًا.", 12),
+        ("اشتبكت قوات الأسد مع حزب الله في البوكمال وسط أنباء عن عشرات القتلى.", 12),
+        ("اشتبكت قوات الأسد مع حزب الله في البوكمال، وقُتل فيه عنصران.", 2),
+        ("Regime forces clashed with Hezbollah in Abu Kamal, killing at least twenty-five.", 25),
+        ("Regime forces clashed with Hezbollah in Abu Kamal; dozens of fighters were killed.", 12),
+        ("Regime forces shelled Hezbollah in Abu Kamal; no casualties were reported.", 0),
+        ("Regime forces clashed with Hezbollah in Abu Kamal; 7 were wounded.", None),
+    ],
+)
+def test_fatalities_in_digits_words_and_vague_amounts(tools, sentence, killed):
+    (row,) = rows(sentence, "2020-03-10", tools)
+    assert row["fatalities"] == killed
+
+
+def test_a_total_over_several_days_is_one_incident_with_a_range(tools):
+    text = (
+        "Clashes between regime forces and an Iraqi militia went on over the past three "
+        "days in Abu Kamal, with a total of 12 people killed."
+    )
+    (row,) = rows(text, "2020-03-10", tools)
+    assert (row["event_date"], row["end_date"], row["fatalities"]) == (
+        "2020-03-07",
+        "2020-03-10",
+        12,
+    )
+
+
+def test_places_regions_origins_and_precision(tools):
+    text = (
+        "وصلت تعزيزات من الحرس الثوري قادمة من مدينة القائم إلى البوكمال، ثم هاجمت ميليشيات "
+        "إيرانية مقرات قوات النظام في المدينة، مخلفة 3 قتلى.\n"
+        "وفي اليوم نفسه اشتبكت قوات الأسد مع لواء فاطميون إلى الشرق من مدينة دير الزور.\n"
+        "كما اشتبكت قوات الأسد مع لواء القدس قرب بلدة بقرص."
+    )
+    first, second, third = rows(text, "2020-03-10", tools)
+    assert first["place"] == "Ālbū Kamāl" and first["geo_precision"] == 1  # not Al-Qaim (origin)
+    assert second["place"] == "Eastern Deir ez-Zor countryside" and second["geo_precision"] == 3
+    assert third["place"].startswith("near Buqrus") and third["geo_precision"] == 2
+    spans = {s["kind"] for s in first["spans"]}
+    assert {"origin", "place", "actor", "event", "killed"} <= spans
+
+
+def test_a_place_in_neither_gazetteer_nor_text_is_not_guessed(tools):
+    (row,) = rows("اشتبكت قوات الأسد مع حزب الله في قرية زعفرانة الوهمية.", "2020-03-10", tools)
+    assert row["place"] == "" and row["include"] is False  # drafted, but not ticked
+
+
+def test_sides_come_from_the_faction_table_with_named_groups_first(tools):
+    text = "اشتبكت قوات الأسد مع ميليشيات إيرانية ولواء فاطميون في البوكمال."
+    (row,) = rows(text, "2020-03-10", tools)
+    assert (row["actor1"], row["actor2"]) == ("قوات الأسد", "لواء فاطميون")
+    assert row["assoc_actor_2"] == "ميليشيات إيرانية"
+    assert row["factions"] == f"{GOV}; {IRAN}"
+
+
+def test_new_words_are_data_not_code(tmp_path, tools, monkeypatch):
+    text = "Regime forces and Hezbollah skirmished in Abu Kamal."
+    assert rows(text, "2020-03-10", tools) == []  # 'skirmished' is not a cue word yet
+    rules = (ROOT / "data" / "extract.toml").read_text(encoding="utf-8")
+    rules = rules.replace('"gunfight", ', '"gunfight", "skirmished", ', 1)
+    (tmp_path / "extract.toml").write_text(rules, encoding="utf-8")
+    (tmp_path / "factions.csv").write_bytes((ROOT / "data" / "factions.csv").read_bytes())
+    monkeypatch.setenv("CONFLICTMAP_DATA", str(tmp_path))
+    (row,) = draft(text, dt.date(2020, 3, 10), "test", Settings())
+    assert row["event_type"] == "Battles"
+
+
+def test_broken_rules_file_says_which_file(tmp_path):
+    bad = tmp_path / "extract.toml"
+    bad.write_text("skip_lines = [\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"extract\.toml"):
+        load_lexicon(bad)
+
+
+def test_quality_on_hand_coded_reports(tools):
+    tallies = score_folder(REPORTS, *tools, seed=SEED)
+    print(table(tallies))
+    for name in ("all", "held-out"):
+        tally = tallies[name]
+        for field in ("places", "actors", "dates", "fatalities"):
+            assert tally.precision(field) >= 0.9, (name, field)
+            assert tally.recall(field) >= 0.9, (name, field)
+    assert tallies["ar"].reports >= 3 and tallies["en"].reports >= 3
+
+
+def test_the_seed_article(tools):
+    if not SEED.exists():
+        pytest.skip(f"{SEED} is not present")
+    text = (SEED / "article-ar.txt").read_text(encoding="utf-8")
+    drafted = rows(text, "2018-06-20", tools)
+    by_place = {}
+    for row in drafted:
+        by_place.setdefault(row["place"], []).append(row)
+    (buqrus,) = by_place["Buqrus"]
+    assert buqrus["fatalities"] == 5 and buqrus["event_date"] == "2018-05-30"
+    assert {buqrus["actor1"], buqrus["actor2"]} == {"قوات الأسد", "لواء القدس"}
+    (east,) = by_place["Eastern Deir ez-Zor countryside"]
+    assert east["fatalities"] == 12 and east["geo_precision"] == 3
+    assert (east["event_date"], east["end_date"]) == ("2018-06-18", "2018-06-20")
+    assert 25 in {r["fatalities"] for r in by_place["Ālbū Kamāl"]}
+    fatemiyoun = next(r for r in by_place["Ālbū Kamāl"] if r["actor2"] == "لواء فاطميون")
+    assert fatemiyoun["event_date"] == "2018-06-06"
+    assert all(r["include"] for r in drafted)
+
+
+def test_two_thousand_words_in_under_a_second(tools):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(REPORTS.glob("*.txt"))]
+    text = "\n".join(texts)
+    while len(text.split()) < 2000:
+        text += "\n" + "\n".join(texts)
+    extract(text, dt.date(2020, 1, 1), *tools)  # warm (regexes compiled, caches)
+    started = time.perf_counter()
+    extract(text, dt.date(2020, 1, 1), *tools)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_report_text_is_escaped_in_the_highlight(tools):
+    text = 'Regime forces clashed with Hezbollah in Abu Kamal <script>alert("x")</script>.'
+    (row,) = rows(text, "2020-03-10", tools)
+    html = marked_html(text, row["spans"])
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<mark" in html
+
+
+def test_accepting_imports_one_batch_through_validation(env_data, tools):
+    text = (REPORTS / "en-qaim.txt").read_text(encoding="utf-8")
+    drafted = rows(text, "2019-09-10", tools)
+    drafted[2]["include"] = False  # the analyst drops one
+    drafted[0]["fatalities"] = 20  # and corrects another
+    drafted[1]["location"] = "Al Mayadin"
+    store = open_store(None, Settings())
+    report = import_bytes(accepted_csv(drafted, text, "Test wire"), "report.csv", store)
+    assert (report.imported, report.rejected, report.added) == (3, 0, 3)
+    stored = store.read().set_index("source_event_id")
+    assert stored["dataset"].eq("report").all() and stored["source"].eq("Test wire").all()
+    assert sorted(stored["fatalities"].dropna().astype(int)) == [2, 12, 20]
+    moved = stored[stored["location"] == "Al Mayadin"]
+    assert len(moved) == 1 and abs(moved["latitude"].iloc[0] - 35.02) < 0.05
+    # accepting the same draft again changes nothing; a correction updates in place
+    again = import_bytes(accepted_csv(drafted, text, "Test wire"), "report.csv", store)
+    assert again.duplicate_of == report.batch_id
+    drafted[0]["fatalities"] = 21
+    fixed = import_bytes(accepted_csv(drafted, text, "Test wire"), "report.csv", store)
+    assert (fixed.added, fixed.updated) == (0, 1)
+
+
+def test_a_bad_edit_is_reported_by_row_and_nothing_is_stored(env_data, tools):
+    text = (REPORTS / "en-qaim.txt").read_text(encoding="utf-8")
+    drafted = rows(text, "2019-09-10", tools)
+    drafted[1]["event_date"] = "2019-13-45"
+    store = open_store(None, Settings())
+    report = import_bytes(accepted_csv(drafted, text, "Test wire"), "report.csv", store)
+    issue = next(i for i in report.issues if i.column == "event_date")
+    assert issue.line == 3 and issue.value == "2019-13-45"  # the second kept row
+    assert report.rejected == 1 and report.imported == 3
+
+
+def test_cli_extract_prints_json_candidates(capsys):
+    path = REPORTS / "ar-bukamal.txt"
+    assert cli(["extract", str(path), "--published", "2018-09-02", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [r["fatalities"] for r in out] == [7, 3, 25]
+    assert out[0]["spans"] and out[0]["evidence"]
+    with pytest.raises(SystemExit) as stop:
+        cli(["extract", str(path), "--published", "02/09/2018"])
+    assert stop.value.code == 2
+
+
+def test_cli_extract_import(env_data, capsys):
+    path = REPORTS / "ar-quriyah.txt"
+    assert cli(["extract", str(path), "--published", "2018-11-20", "--import", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["added"] == 3
+
+
+def test_dashboard_report_tab_drafts_and_imports(env_data):
+    assert cli(["seed"]) == 0
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    before = open_store(None, Settings()).count()
+    at.text_area[0].set_value((REPORTS / "ar-mayadin.txt").read_text(encoding="utf-8"))
+    at.date_input[0].set_value(dt.date(2019, 3, 14))
+    at.text_input[0].set_value("Local network")
+    next(b for b in at.button if b.label == "Draft incidents").click().run()
+    assert not at.exception
+    marked = [m.value for m in at.markdown if "<mark" in m.value]
+    assert any("الميادين" in m for m in marked)
+    next(b for b in at.button if b.label.startswith("Import 3")).click().run()
+    assert not at.exception
+    assert open_store(None, Settings()).count() == before + 3
+    assert any("3 added" in s.value for s in at.success)
