@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from conflictmap import dashboard, export, extract, importer, snapshot, timeline
+from conflictmap import auth, dashboard, export, extract, importer, snapshot, timeline
 from conflictmap.assets import check_installed
 from conflictmap.errors import ConflictmapError
 from conflictmap.factions import load_factions, save_factions
@@ -259,7 +259,7 @@ def import_form(store) -> None:
     round_ = st.session_state.setdefault("upload_round", 0)
     upload = st.file_uploader(
         "Incident file (ACLED, UCDP GED or your own sheet)",
-        type=["csv", "tsv", "txt"],
+        type=["csv", "tsv", "txt", "xlsx"],
         key=f"upload-{round_}",
     )
     if upload is None:
@@ -287,7 +287,12 @@ def import_form(store) -> None:
     if report.imported and st.button(f"Import {report.imported:,} incidents", type="primary"):
         bar = st.progress(0.0, "Importing…")
         done = importer.import_bytes(
-            data, upload.name, store, settings, progress=lambda f, m: bar.progress(f, plain(m))
+            data,
+            upload.name,
+            store,
+            settings,
+            user=st.session_state.get("user_name", ""),
+            progress=lambda f, m: bar.progress(f, plain(m)),
         )
         st.session_state["imported"] = done.summary()
         st.session_state["upload_round"] = round_ + 1
@@ -386,7 +391,12 @@ def show_draft(store, draft: dict) -> None:
     name = f"report {draft['source'] or 'pasted'} {extract.report_id(text)}.csv"
     try:
         report = importer.import_bytes(
-            data, name, store, settings, progress=lambda f, m: bar.progress(f, plain(m))
+            data,
+            name,
+            store,
+            settings,
+            user=st.session_state.get("user_name", ""),
+            progress=lambda f, m: bar.progress(f, plain(m)),
         )
     except ConflictmapError as exc:
         bar.empty()
@@ -444,14 +454,56 @@ def tab_factions(factions) -> None:
             st.error(plain(exc))
 
 
+def sign_in() -> auth.User:
+    """The signed-in user; the sign-in form (and nothing else) until there is one."""
+    users = auth.load_users(settings.users_file)
+    if not users:
+        address = st.get_option("server.address")
+        if not auth.serves_only_this_computer(address):
+            st.error(
+                plain(
+                    f"No sign-in is configured, so conflictmap serves this computer only, but "
+                    f"it was started on address {address or 'all interfaces'}. Start it with "
+                    "--server.address 127.0.0.1, or add users (`conflictmap user add NAME "
+                    "--role editor`) before serving others."
+                )
+            )
+            st.stop()
+        st.sidebar.caption("Open access on this computer only: no sign-in is configured.")
+        return auth.OPEN
+    user = users.get(st.session_state.get("user_name", ""))
+    if user is not None:
+        st.sidebar.caption(plain(f"Signed in as {user.name} ({user.role})"))
+        if st.sidebar.button("Sign out"):
+            st.session_state.pop("user_name")
+            st.rerun()
+        return user
+    st.title("conflictmap")
+    with st.form("sign-in"):
+        name = st.text_input("Name")
+        password = st.text_input("Password", type="password")
+        if st.form_submit_button("Sign in", type="primary"):
+            found = auth.verify(users, name, password)
+            if found is None:
+                st.error("Wrong name or password.")
+            else:
+                st.session_state["user_name"] = found.name
+                st.rerun()
+    st.stop()
+
+
 def main() -> None:
     check_installed()
+    user = sign_in()
     url = settings.default_store_url
     store = get_store(url)
     factions = load_factions(settings.factions_file)
     frame = dashboard.with_factions(load_incidents(url, store.version()), factions)
     st.title("conflictmap")
     st.caption(plain(f"Store: {url} · {len(frame):,} incidents"))
+    if not user.can_edit:  # viewers see, filter, export
+        tab_map(frame, factions)
+        return
     maps, imports, reports, groups, layers = st.tabs(
         ["Map", "Import", "Report", "Factions", "Layers"]
     )

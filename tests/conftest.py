@@ -19,6 +19,8 @@ def pytest_configure(config):
     cache = ROOT / ".pytest_cache" / "conflictmap"
     os.environ.setdefault("CONFLICTMAP_CACHE", str(cache))
     os.environ["CONFLICTMAP_TILES"] = "none"
+    # no sign-in unless a test configures users (a developer's own users file is not read)
+    os.environ["CONFLICTMAP_USERS"] = str(cache / "no-users.toml")
 
 
 @pytest.fixture

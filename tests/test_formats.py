@@ -72,7 +72,7 @@ def test_unknown_header_names_the_columns_and_what_is_needed():
 @pytest.mark.parametrize(
     ("data", "words"),
     [
-        (b"PK\x03\x04rest", "Excel workbook"),
+        (b"PK\x03\x04rest", "ZIP archive"),
         (b"\x89PNG\r\n", "PNG image"),
         (b"%PDF-1.4", "PDF"),
         (b"", "empty"),

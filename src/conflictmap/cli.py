@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
 from pathlib import Path
 
+from conflictmap.auth import ROLES, VIEWER, add_user, load_users, remove_user
 from conflictmap.dashboard import apply, store_query, with_factions
 from conflictmap.errors import ConflictmapError, UsageError
 from conflictmap.export import FORMATS, export
@@ -229,6 +231,34 @@ def cmd_extract(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_user(args, settings: Settings) -> int:
+    """Manage who may sign in to a shared dashboard (see README, Access)."""
+    path = settings.users_file
+    if args.action == "list":
+        users = load_users(path)
+        rows = [{"name": u.name, "role": u.role} for u in users.values()]
+        text = "\n".join(f"{u['name']}\t{u['role']}" for u in rows) or (
+            f"No users in {path}: the dashboard is open, on this computer only."
+        )
+        _emit(rows, args.json, text)
+        return 0
+    if not args.name:
+        raise UsageError(f"`conflictmap user {args.action}` needs a user name.")
+    if args.action == "remove":
+        remove_user(path, args.name)
+        print(f"Removed {args.name} from {path}.")
+        return 0
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"Password for {args.name}: ")
+        if getpass.getpass("Again: ") != password:
+            raise UsageError("The two passwords differ; nothing was changed.")
+    user = add_user(path, args.name, password, args.role)
+    print(f"{user.name} can sign in as {user.role} ({path}).")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="conflictmap", description="Map conflict incidents.")
     sub = top.add_subparsers(dest="command", required=True)
@@ -284,6 +314,12 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--store")
     p.add_argument("--user", default="")
+    p = sub.add_parser("user", help="who may sign in to a shared dashboard (viewer/editor)")
+    p.add_argument("action", choices=("add", "remove", "list"))
+    p.add_argument("name", nargs="?")
+    p.add_argument("--role", choices=ROLES, default=VIEWER)
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.add_argument("--json", action="store_true")
     p = sub.add_parser("batches", help="list the imports (batches) in the store")
     p.add_argument("--store")
     p.add_argument("--json", action="store_true")
@@ -305,6 +341,7 @@ COMMANDS = {
     "geocode": cmd_geocode,
     "export": cmd_export,
     "extract": cmd_extract,
+    "user": cmd_user,
     "batches": cmd_batches,
     "undo": cmd_undo,
     "split": cmd_split,

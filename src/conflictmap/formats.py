@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -29,8 +31,8 @@ ACLED, ACLED_LEGACY, UCDP, UCDP_CANDIDATE, SHEET, OWN = (
     "conflictmap",
 )
 _MAGIC = {
-    b"PK\x03\x04": "a ZIP archive or an Excel workbook (.xlsx); save the sheet as CSV "
-    "(File > Save As > CSV UTF-8) or unzip it, then import the .csv",
+    b"PK\x03\x04": "a ZIP archive; conflictmap does not open archives: unzip it and import "
+    "the .csv inside",
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",
     b"GIF8": "a GIF image",
@@ -110,17 +112,128 @@ def _strip_comment_lines(text: str) -> tuple[str, int]:
     return text, skipped
 
 
-def read_table(data: bytes) -> Table:
-    """Read bytes into a table of strings, every problem noted with its record number."""
-    text, encoding = decode(data)
+def is_xlsx(data: bytes) -> bool:
+    """An Excel 2007+ workbook (a ZIP holding xl/workbook.xml)."""
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def xlsx_to_csv(data: bytes, max_rows: int, max_bytes: int) -> str:
+    """The first sheet of a workbook as CSV text (rows as Excel numbers them)."""
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > 20 * max_bytes:
+            raise InputError(
+                f"This workbook unpacks to {unpacked / 2**20:,.0f} MB, more than 20 times the "
+                f"file limit ({max_bytes / 2**20:,.0f} MB); save the sheet as CSV and split it."
+            )
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except InputError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise InputError(
+            f"This Excel workbook cannot be read ({type(exc).__name__}); open it in Excel or "
+            "LibreOffice and save the sheet as CSV UTF-8."
+        ) from None
+    out = io.StringIO()
+    writer = csv.writer(out)
+    sheet = book.worksheets[0]
+    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number > max_rows + 1:
+            book.close()
+            raise InputError(_too_many(max_rows))
+        writer.writerow([_cell(v) for v in row])
+    book.close()
+    return out.getvalue()
+
+
+def _too_many(max_rows: int) -> str:
+    return (
+        f"The file has more than {max_rows:,} rows, the limit (setting "
+        "CONFLICTMAP_MAX_ROWS). Split it into smaller files or raise the limit."
+    )
+
+
+csv.field_size_limit(2**31 - 1)  # an unclosed quote makes one huge field: report it, not crash
+
+
+def _records(text: str, delimiter: str, width: int, number: int = 2):
+    """(record number, cells, unclosed quote?) for each record after the header. A record
+    whose quote never closes swallows the lines after it; those are read again."""
+    lines = text.split("\n")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    while True:
+        start = reader.line_num
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            row = [lines[start] if start < len(lines) else ""]
+            yield number, row, True
+            yield from _records("\n".join(lines[start + 1 :]), delimiter, width, number + 1)
+            return
+        if len(row) != width and any("\n" in cell or "\r" in cell for cell in row):
+            yield number, [lines[start]], True
+            yield from _records("\n".join(lines[start + 1 :]), delimiter, width, number + 1)
+            return
+        yield number, row, False
+        number += 1
+
+
+def read_table(data: bytes, max_rows: int = 5_000_000, max_bytes: int = 2**31) -> Table:
+    """Read bytes into a table of strings, every problem noted with its record number.
+    An Excel workbook's first sheet is read as if it had been saved as CSV."""
+    if is_xlsx(data):
+        text, encoding = xlsx_to_csv(data, max_rows, max_bytes), "xlsx"
+    else:
+        text, encoding = decode(data)
     text, skipped = _strip_comment_lines(text)
     if not text.strip():
         raise InputError("The file is empty: there is no header and no rows to import.")
     delimiter = sniff_delimiter(text)
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [h.strip().lstrip("\ufeff") for h in next(rows)]
+    try:
+        header = [h.strip().lstrip("\ufeff") for h in next(rows)]
+    except csv.Error as exc:
+        raise InputError(f"The header line cannot be read as CSV ({exc}); check it.") from None
     notes, good, lines = [], [], []
-    for number, row in enumerate(rows, start=2):
+    body = text.split("\n")[rows.line_num :]
+    for number, row, unclosed in _records("\n".join(body), delimiter, len(header)):
+        if number > max_rows + 1:
+            raise InputError(_too_many(max_rows))
+        if unclosed:
+            notes.append(
+                (
+                    number,
+                    "",
+                    delimiter.join(row)[:80],
+                    "A quote opened on this row is never closed, so the lines after it were "
+                    "read as one field. The row was skipped and the lines after it read again "
+                    "on their own; close the quote (or remove it) and import this row again.",
+                )
+            )
+            continue
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):

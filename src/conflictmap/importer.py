@@ -53,7 +53,7 @@ def check_bytes(
             "the file or raise the limit."
         )
     progress(0.05, f"Reading {name}")
-    table = read_table(data)
+    table = read_table(data, settings.max_rows, settings.max_file_bytes)
     report.encoding = table.encoding
     for line, column, value, message in table.notes:
         report.add(line, column, value, message, WARNING if line == 1 else "error")
@@ -70,6 +70,10 @@ def check_bytes(
             )
     raw = to_incident_columns(table.frame, report.format)
     report.rows_read = len(raw) + sum(1 for n in table.notes if n[0] > 1)
+    if report.rows_read == 0:
+        report.add(
+            1, "", "", "The file has a header but no incident rows: nothing to import.", WARNING
+        )
     progress(0.25, f"Checking {len(raw):,} rows")
     typed = validate(raw, settings.region, report)
     progress(0.5, "Geocoding place names")

@@ -40,6 +40,9 @@ class Settings:
     max_file_bytes: int = field(
         default_factory=lambda: int(os.environ.get("CONFLICTMAP_MAX_FILE_MB", "200")) * 2**20
     )
+    max_rows: int = field(
+        default_factory=lambda: int(os.environ.get("CONFLICTMAP_MAX_ROWS", "2000000"))
+    )
     countries: tuple[str, ...] = ("SY", "IQ", "LB", "JO")
     region: Region = field(default_factory=Region)
 
@@ -50,6 +53,11 @@ class Settings:
     @property
     def factions_file(self) -> Path:
         return self.data_dir / "factions.csv"
+
+    @property
+    def users_file(self) -> Path:
+        """Who may sign in (empty or absent: open, on this computer only)."""
+        return _env_path("CONFLICTMAP_USERS", self.data_dir / "users.toml")
 
     @property
     def lexicon_file(self) -> Path:

@@ -26,6 +26,9 @@ def _rows(frame: pd.DataFrame, mask) -> pd.DataFrame:
     return frame.loc[np.asarray(mask, dtype=bool)]
 
 
+MAX_WHOLE = 2**53
+
+
 def _numbers(text: pd.Series) -> pd.Series:
     cleaned = text.map(ascii_digits).str.replace(",", ".", regex=False).str.strip()
     return pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce")
@@ -41,8 +44,10 @@ def check_numbers(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.
         values = _numbers(raw[name])
         given = raw[name].str.strip() != ""
         wrong = given & values.isna()
+        values = values.astype("float64")  # huge digit strings come back as uint64
         if column.kind == INT:
-            wrong |= values.notna() & (values % 1 != 0)
+            # whole, and small enough to be exact (and to fit the store's 64-bit integers)
+            wrong |= values.notna() & ((values % 1 != 0) | (values.abs() > MAX_WHOLE))
         if column.minimum is not None:
             wrong |= values < column.minimum
         if column.maximum is not None:

@@ -1,0 +1,107 @@
+"""Sign-in for a shared deployment: hashed passwords, two roles, open only on localhost."""
+
+import io
+import json
+import os
+import stat
+
+import pytest
+from streamlit import config as st_config
+from streamlit.testing.v1 import AppTest
+
+from conflictmap import auth
+from conflictmap.cli import main as cli
+from conflictmap.errors import InputError, UsageError
+from conftest import ROOT
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def users(tmp_path, monkeypatch, env_data):
+    path = tmp_path / "users.toml"
+    monkeypatch.setenv("CONFLICTMAP_USERS", str(path))
+    auth.add_user(path, "editor1", PASSWORD, auth.EDITOR)
+    auth.add_user(path, "viewer1", PASSWORD + "!", auth.VIEWER)
+    assert cli(["seed"]) == 0
+    return path
+
+
+def test_passwords_are_stored_as_argon2_hashes_only(users):
+    text = users.read_text(encoding="utf-8")
+    assert PASSWORD not in text and text.count("$argon2id$") == 2
+    assert stat.S_IMODE(os.stat(users).st_mode) == 0o600
+    loaded = auth.load_users(users)
+    assert auth.verify(loaded, "editor1", PASSWORD).role == auth.EDITOR
+    assert auth.verify(loaded, "editor1", PASSWORD + "x") is None
+    assert auth.verify(loaded, "nobody", PASSWORD) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "role"),
+    [
+        ("ok", "short", auth.EDITOR),
+        ("../etc", PASSWORD, auth.EDITOR),
+        ('a"] x', PASSWORD, auth.EDITOR),
+        ("ok", PASSWORD, "admin"),
+    ],
+)
+def test_bad_users_are_refused(tmp_path, name, password, role):
+    with pytest.raises(UsageError):
+        auth.add_user(tmp_path / "users.toml", name, password, role)
+    assert not (tmp_path / "users.toml").exists()
+
+
+def test_a_damaged_users_file_is_an_error_not_open_access(tmp_path):
+    path = tmp_path / "users.toml"
+    path.write_text("[users.x]\nrole = 'viewer'\n", encoding="utf-8")
+    with pytest.raises(InputError, match="users file"):
+        auth.load_users(path)
+
+
+def test_cli_manages_users(users, monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO("another long password\n"))
+    assert cli(["user", "add", "analyst", "--role", "editor", "--password-stdin"]) == 0
+    capsys.readouterr()
+    assert cli(["user", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert {"name": "analyst", "role": "editor"} in listed
+    assert "analyst" in auth.load_users(users)
+    assert cli(["user", "remove", "analyst"]) == 0
+    assert "analyst" not in auth.load_users(users)
+    assert cli(["user", "remove", "analyst"]) == 2
+
+
+def _app():
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+
+
+def _sign_in(at, name, password):
+    at.text_input[0].set_value(name)
+    at.text_input[1].set_value(password)
+    return at.button[0].click().run()
+
+
+def test_sign_in_is_required_and_roles_decide_the_tabs(users):
+    at = _app()
+    assert not at.exception and not at.tabs and not at.metric  # only the form
+    _sign_in(at, "editor1", "wrong password here")
+    assert any("Wrong name or password" in e.value for e in at.error) and not at.tabs
+    viewer = _sign_in(_app(), "viewer1", PASSWORD + "!")
+    assert not viewer.tabs and viewer.metric  # the map and its filters, no editing tabs
+    assert not viewer.get("file_uploader")
+    editor = _sign_in(_app(), "editor1", PASSWORD)
+    assert [t.label for t in editor.tabs] == ["Map", "Import", "Report", "Factions", "Layers"]
+
+
+def test_open_access_only_on_this_computer(env_data):
+    assert cli(["seed"]) == 0
+    at = _app()
+    assert at.tabs and any("this computer only" in c.value for c in at.sidebar.caption)
+    old = st_config.get_option("server.address")
+    st_config.set_option("server.address", "0.0.0.0")
+    try:
+        exposed = _app()
+    finally:
+        st_config.set_option("server.address", old)
+    assert not exposed.tabs and any("serves this computer only" in e.value for e in exposed.error)
