@@ -304,7 +304,6 @@ class Reading:
     end: int
     spans: list[Span] = field(default_factory=list)
     time: tuple[dt.date, dt.date, int, str] | None = None
-    time_rule: TimeRule | None = None
     places: list[Found] = field(default_factory=list)
     same_place: bool = False
     actors: list[tuple[str, str]] = field(default_factory=list)  # (table form, faction)
@@ -374,7 +373,6 @@ def _read_time(text: _Text, a: int, b: int, lex: Lexicon, published, anchor, rea
         first, last = _shift(published, rule, n, anchor)
         label = f"{first:%Y-%m-%d}" + (f" to {last:%Y-%m-%d}" if last != first else "")
         reading.time = (first, last, rule.precision, found.group())
-        reading.time_rule = rule
         reading.spans.append(text.span("time", a + found.start(), a + found.end(), label))
         return
     found = lex.weekday_re.search(chunk)
