@@ -202,47 +202,57 @@ def tab_map(frame, factions) -> None:
     show_downloads(matched, factions, filters, spec)
 
 
-def show_batches(store) -> None:
-    st.subheader("Batches")
-    table = store.batches()
+def table_action(title: str, table, none: str, choices: list, label: str, button: str, act):
+    """A table with one action on a chosen row (undo a batch, split a link)."""
+    st.subheader(title)
     if table.empty:
-        st.write("No imports yet.")
+        st.write(none)
         return
     st.dataframe(table, width="stretch", hide_index=True)
-    live = table.loc[table["undone_at"].isna(), "id"].tolist()
-    if not live:
+    if not choices:
         return
-    left, right = st.columns([1, 3])
-    chosen = left.selectbox("Batch to undo", live[::-1])
-    if right.button(f"Undo batch {chosen}"):
+    left, right = st.columns([2, 2])
+    chosen = left.selectbox(label, choices)
+    if right.button(button.format(chosen)):
         try:
-            outcome = store.undo(int(chosen))
+            done = act(chosen)
         except ConflictmapError as exc:
             st.error(plain(exc))
             return
-        st.session_state["imported"] = (
-            f"Undid batch {chosen}: removed {-outcome.added}, restored {outcome.updated}."
-        )
+        st.session_state["imported"] = done
         st.rerun()
+
+
+def show_batches(store) -> None:
+    table = store.batches()
+    live = [] if table.empty else table.loc[table["undone_at"].isna(), "id"].tolist()
+
+    def undo(chosen) -> str:
+        outcome = store.undo(int(chosen))
+        return f"Undid batch {chosen}: removed {-outcome.added}, restored {outcome.updated}."
+
+    table_action(
+        "Batches", table, "No imports yet.", live[::-1], "Batch to undo", "Undo batch {}", undo
+    )
 
 
 def show_links(store) -> None:
-    st.subheader("Reports linked across datasets")
     table = store.links()
-    if table.empty:
-        st.write("No links yet.")
-        return
-    st.dataframe(table, width="stretch", hide_index=True)
-    left, right = st.columns([2, 2])
-    chosen = left.selectbox("Report to split off", table["incident_id"].tolist())
-    if right.button(f"Split {chosen}"):
-        try:
-            store.split(chosen)
-        except ConflictmapError as exc:
-            st.error(plain(exc))
-            return
-        st.session_state["imported"] = f"Split {chosen}: it is its own incident again."
-        st.rerun()
+    ids = [] if table.empty else table["incident_id"].tolist()
+
+    def split(chosen) -> str:
+        store.split(chosen)
+        return f"Split {chosen}: it is its own incident again."
+
+    table_action(
+        "Reports linked across datasets",
+        table,
+        "No links yet.",
+        ids,
+        "Report to split off",
+        "Split {}",
+        split,
+    )
 
 
 def tab_import(store) -> None:
@@ -385,8 +395,7 @@ def show_draft(store, draft: dict) -> None:
     kept = edited[edited["include"].fillna(False).astype(bool)]
     if kept.empty or not st.button(f"Import {len(kept)} incidents", type="primary"):
         return
-    records = [r | {"evidence": "", "spans": []} for r in edited.to_dict("records")]
-    data = extract.accepted_csv(records, text, draft["source"])
+    data = extract.accepted_csv(edited.to_dict("records"), text, draft["source"])
     bar = st.progress(0.0, "Importing…")
     name = f"report {draft['source'] or 'pasted'} {extract.report_id(text)}.csv"
     try:

@@ -33,7 +33,7 @@ from conflictmap.export import defuse
 from conflictmap.factions import Factions, load_factions, match_form
 from conflictmap.gazetteer import Gazetteer, Place, load_gazetteer
 from conflictmap.names import fold_with_offsets, is_arabic, name_key, normalise_arabic
-from conflictmap.schema import NAMES
+from conflictmap.schema import NAMES, TEXTUAL
 from conflictmap.settings import Settings
 
 DAY, WEEK, MONTH = "day", "week", "month"
@@ -119,14 +119,12 @@ class Lexicon:
         text = text.strip()
         if text.isdigit():
             return int(text)
-        total = 0
-        for part in re.split(r"\s*(?:\bو|-|\s)\s*", text):
-            if part:
-                if part not in self.numbers:
-                    whole = self.numbers.get(text)
-                    return whole
-                total += self.numbers[part]
-        return total or None
+        if text in self.numbers:
+            return self.numbers[text]
+        parts = [p for p in re.split(r"\s*-\s*|\s+و?", text) if p]
+        if parts and all(p in self.numbers for p in parts):
+            return sum(self.numbers[p] for p in parts)
+        return None
 
 
 def _words_re(words, arabic_prefix: bool = True) -> str:
@@ -457,12 +455,12 @@ def _variants(word: str) -> list[tuple[int, str]]:
     return out
 
 
-def _actors(text: _Text, a: int, b: int, factions: Factions, reading: Reading) -> None:
+def _actors(text: _Text, a: int, b: int, patterns, reading: Reading) -> None:
     """Actor names from the faction table, longest first, each word used once."""
     tokens = [t for t in _tokens(text.folded[a:b]) if t[0] not in ("al", "el")]
     forms = [{_actor_word(f) for _, f in _variants(w)} for w, _, _ in tokens]
     used = [False] * len(tokens)
-    for pattern, faction, actor in _actor_patterns(factions):
+    for pattern, faction, actor in patterns:
         size = len(pattern)
         for i in range(len(tokens) - size + 1):
             if any(used[i : i + size]):
@@ -481,6 +479,9 @@ def _actor_word(word: str) -> str:
     if not is_arabic(word) and len(word) > 4 and word.endswith("s"):
         word = word[:-1]
     return word
+
+
+_GENERIC_WORDS = frozenset(_actor_word(w) for w in _GENERIC_HEADS)
 
 
 @lru_cache(maxsize=8)
@@ -575,12 +576,12 @@ def _with_direction(place: Place, chunk: str, start: int, end: int, before: str,
     return Found(place, place.precision, place.name)
 
 
-def read_sentence(text: _Text, a: int, b: int, lex, gaz, factions, published, anchor) -> Reading:
+def read_sentence(text: _Text, a: int, b: int, lex, gaz, patterns, published, anchor) -> Reading:
     reading = Reading(text.where[a], text.where[b - 1] + 1)
     _read_time(text, a, b, lex, published, anchor, reading)
     _event(text, a, b, lex, reading)
     _killed(text, a, b, lex, reading)
-    _actors(text, a, b, factions, reading)
+    _actors(text, a, b, patterns, reading)
     _places(text, a, b, gaz, lex, reading)
     return reading
 
@@ -658,7 +659,7 @@ class Candidate:
 
 def _is_generic(actor: str) -> bool:
     words = match_form(actor).split()
-    return bool(words) and _actor_word(words[0]) in {_actor_word(w) for w in _GENERIC_HEADS}
+    return bool(words) and _actor_word(words[0]) in _GENERIC_WORDS
 
 
 def _absorb(c: Candidate, r: Reading, sentence: tuple[int, int]) -> None:
@@ -694,6 +695,33 @@ def _same(a: Found | None, b: Found | None) -> bool:
     return a is not None and b is not None and a.place == b.place and a.direction == b.direction
 
 
+_SKIP, _MERGE, _NEW = "skip", "merge", "new"
+
+
+def _decide(current: Candidate | None, r: Reading, place: Found | None) -> str:
+    """Whether a sentence starts an incident, adds to the one before, or says nothing."""
+    news = r.event is not None or r.killed is not None or bool(r.killed_note)
+    if not news and not r.time:
+        # no cue word: it can only tell where the incident before happened
+        placed = current is not None and place is not None and current.place is None
+        return _MERGE if placed else _SKIP
+    said = r.time or r.actors or r.places or r.same_place or r.killed_note
+    if not said and r.killed is None:
+        return _SKIP  # a bare "the clashes ..." adds nothing to any incident
+    if current is not None and not r.time:
+        moved = place is not None and current.place is not None and not _same(place, current.place)
+        other_kind = (
+            r.event is not None
+            and current.event_type
+            and r.event.event_type != current.event_type
+            and r.actors
+            and not (r.killed or r.killed_note)
+        )
+        if not moved and not other_kind:
+            return _MERGE
+    return _NEW if news or r.actors else _SKIP
+
+
 def extract(
     text: str,
     published: dt.date,
@@ -705,38 +733,15 @@ def extract(
     out: list[Candidate] = []
     current: Candidate | None = None
     anchor = published
+    patterns = _actor_patterns(factions)
     for a, b in _sentences(folded, lex):
-        r = read_sentence(folded, a, b, lex, gaz, factions, published, anchor)
+        r = read_sentence(folded, a, b, lex, gaz, patterns, published, anchor)
         sentence = (r.start, r.end)
         place = _best(r.places) if r.places else None
-        news = r.event is not None or r.killed is not None or bool(r.killed_note)
-        if (
-            news
-            and not (r.time or r.actors or r.places or r.same_place or r.killed_note)
-            and (r.killed is None)
-        ):
-            continue  # a bare "the clashes ..." adds nothing to any incident
-        if current is not None and not r.time and news:
-            moved = (
-                place is not None and current.place is not None and not _same(place, current.place)
-            )
-            other_kind = (
-                r.event is not None
-                and current.event_type
-                and r.event.event_type != current.event_type
-                and r.actors
-                and not (r.killed or r.killed_note)
-            )
-            if not moved and not other_kind:
-                _absorb(current, r, sentence)
-                continue
-        elif current is not None and not r.time and not news:
-            if place is not None and current.place is None:
-                _absorb(current, r, sentence)  # where the incident before happened
-            continue
-        if not news and not r.time:
-            continue
-        if not (r.event or r.killed is not None or r.killed_note) and not r.actors:
+        step = _decide(current, r, place)
+        if step == _MERGE:
+            _absorb(current, r, sentence)
+        if step != _NEW:
             continue
         if r.time:
             first, last, precision, basis = r.time
@@ -749,10 +754,8 @@ def extract(
             precision, basis = 2, "not stated; the publication date"
         current = Candidate(len(out) + 1, first, last, precision, basis)
         if place is None and r.same_place and out:
-            current.place = out[-1].place
+            current.place = out[-1].place  # "in the area": where the incident before was
         _absorb(current, r, sentence)
-        if current.place is None and r.same_place and out and out[-1].place:
-            current.place = out[-1].place
         out.append(current)
         anchor = first
     kept = [c for c in out if c.place is not None or c.actors]
@@ -809,8 +812,7 @@ def accepted_csv(rows: list[dict], text: str, source: str) -> bytes:
         record["notes"] = row.get("notes") or row.get("evidence") or ""
         records.append(record)
     frame = pd.DataFrame(records, columns=list(NAMES))
-    text_columns = [c for c in frame.columns if frame[c].dtype == object]
-    frame[text_columns] = frame[text_columns].map(defuse)
+    frame[list(TEXTUAL)] = frame[list(TEXTUAL)].map(defuse)
     return frame.to_csv(index=False).encode("utf-8")  # line n+1 is the n-th kept row
 
 

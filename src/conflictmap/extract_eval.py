@@ -23,6 +23,7 @@ from pathlib import Path
 
 from conflictmap.extract import Candidate, extract
 from conflictmap.gazetteer import Place, distance_km
+from conflictmap.names import is_arabic
 
 PAIR_KM = 10.0
 _DAYS = {1: 0, 2: 7, 3: 31}
@@ -126,7 +127,7 @@ def score_folder(folder: Path, gaz, factions, lex, seed: Path | None = None) -> 
         if expected.get("held_out"):
             out.setdefault("held-out", Tally()).add(tally)
             continue
-        language = "ar" if sum(ch >= "\u0600" for ch in text) > len(text) / 4 else "en"
+        language = "ar" if is_arabic(text) else "en"
         out.setdefault(language, Tally()).add(tally)
         out["all"].add(tally)
     return out
