@@ -128,3 +128,35 @@ def test_row_limit_is_a_setting_with_a_clear_message(monkeypatch):
         check_bytes(("date,place\n" + rows).encode(), "many.csv", settings)
     few, _ = check_bytes(("date,place\n" + rows.split("\n", 3)[3]).encode(), "few.csv", settings)
     assert few.imported == 2
+
+
+def _zip(members: dict) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+VRT = b'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>/etc/passwd</SrcDataSource>'
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        (
+            "rivers.zip",
+            _zip({"x.vrt": VRT + b"</OGRVRTLayer></OGRVRTDataSource>"}),
+            "one shapefile",
+        ),
+        ("rivers.zip", _zip({"../../x.shp": b"\x00\x00\x27\x0a"}), "one shapefile"),
+        ("rivers.geojson", VRT, "not GeoJSON"),
+        ("rivers.gpkg", VRT, "not a GeoPackage"),
+    ],
+)
+def test_layer_uploads_cannot_point_gdal_outside_the_data_folder(name, data, words, settings):
+    from conflictmap.layers import save_upload
+
+    with pytest.raises(InputError, match=words):
+        save_upload(data, name, settings)
+    assert not list((settings.data_dir / "layers").glob("layer-*"))  # nothing kept

@@ -112,3 +112,12 @@ def test_tiles_are_a_setting(factions):
     assert "tile.openstreetmap.org" in html and "OpenStreetMap" in html
     html = full_map(incidents(), factions, MapSpec(tiles="none")).get_root().render()
     assert "tile.openstreetmap.org" not in html
+
+
+def test_braces_from_files_cannot_reach_a_template_engine():
+    # streamlit-folium renders the map through Jinja: `{{ 7*7 }}` in a note must not run
+    from conflictmap.text import html_text
+
+    shown = html_text("{{ 7*7 }} {% if x %} {# c #}")
+    assert "{" not in shown and "}" not in shown
+    assert shown.startswith("&#123;&#123; 7*7 &#125;&#125;")

@@ -35,6 +35,7 @@ from conflictmap.gazetteer import Gazetteer, Place, load_gazetteer
 from conflictmap.names import fold_with_offsets, is_arabic, name_key, normalise_arabic
 from conflictmap.schema import NAMES, TEXTUAL
 from conflictmap.settings import Settings
+from conflictmap.text import html_text
 
 DAY, WEEK, MONTH = "day", "week", "month"
 _UNIT_DAYS = {DAY: 1, WEEK: 7, MONTH: 30}
@@ -828,8 +829,6 @@ _MARK_COLOURS = {
 
 def marked_html(text: str, spans: list[dict]) -> str:
     """The report with what was read highlighted; every piece of it escaped."""
-    import html
-
     spans = sorted(
         {(s["start"], s["end"], s["kind"], s["meaning"]) for s in spans}, key=lambda s: s[0]
     )
@@ -837,14 +836,14 @@ def marked_html(text: str, spans: list[dict]) -> str:
     for start, end, kind, meaning in spans:
         if start < at:
             continue
-        out.append(html.escape(text[at:start]))
+        out.append(html_text(text[at:start]))
         out.append(
             f'<mark style="background:{_MARK_COLOURS.get(kind, "#eee")}" '
-            f'title="{html.escape(kind)}: {html.escape(meaning)}">'
-            f"{html.escape(text[start:end])}</mark>"
+            f'title="{html_text(kind)}: {html_text(meaning)}">'
+            f"{html_text(text[start:end])}</mark>"
         )
         at = end
-    out.append(html.escape(text[at:]))
+    out.append(html_text(text[at:]))
     direction = "rtl" if is_arabic(text[:400]) else "ltr"
     body = "".join(out).replace("\n", "<br>")
     return f'<div dir="{direction}" style="line-height:1.9">{body}</div>'

@@ -7,11 +7,11 @@ where things are.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import folium
 import geopandas as gpd
@@ -19,6 +19,7 @@ import geopandas as gpd
 from conflictmap.errors import InputError
 from conflictmap.gazetteer import Gazetteer
 from conflictmap.settings import Settings
+from conflictmap.text import html_text
 
 SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip")
 LABEL_POPULATION = 20_000
@@ -54,9 +55,41 @@ def find_layers(settings: Settings) -> list[RefLayer]:
     return found
 
 
+_SHAPEFILE_PARTS = {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml"}
+
+
+def _source(path: Path) -> str:
+    """What GDAL may open, checked first: a file that only claims to be a layer (a VRT or
+    a link to other files in disguise) could make GDAL read outside the data folder."""
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            raise InputError(f"{path.name} is not a readable ZIP archive.") from None
+        parts = [PurePosixPath(n) for n in names if not n.endswith("/")]
+        shapes = [p for p in parts if p.suffix.lower() == ".shp"]
+        unsafe = [p for p in parts if p.is_absolute() or ".." in p.parts]
+        others = [p for p in parts if p.suffix.lower() not in _SHAPEFILE_PARTS]
+        if len(shapes) != 1 or unsafe or others:
+            raise InputError(
+                f"{path.name}: a zipped layer must hold one shapefile and its parts "
+                "(.shp, .shx, .dbf, .prj, .cpg) and nothing else."
+            )
+        return f"zip://{path}!{shapes[0]}"
+    if suffix == ".gpkg" and not head.startswith(b"SQLite format 3\x00"):
+        raise InputError(f"{path.name} is not a GeoPackage (an SQLite file).")
+    if suffix in (".geojson", ".json") and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        raise InputError(f"{path.name} is not GeoJSON (a JSON object).")
+    return str(path)
+
+
 @lru_cache(maxsize=16)
 def _read(path: Path, _mtime: int) -> str:
-    source = f"zip://{path}" if path.suffix.lower() == ".zip" else str(path)
+    source = _source(path)
     try:
         frame = gpd.read_file(source, engine="pyogrio")
     except Exception as exc:  # pyogrio raises many kinds for unreadable files
@@ -90,7 +123,7 @@ def reference_layer(layer: RefLayer) -> folium.GeoJson:
     style = _style(data)
     return folium.GeoJson(
         data,
-        name=html.escape(layer.name),
+        name=html_text(layer.name),
         style_function=lambda _: style,
         interactive=False,
         control=True,
@@ -111,7 +144,7 @@ def place_labels(gaz: Gazetteer) -> folium.FeatureGroup:
             (place.latitude, place.longitude),
             interactive=False,
             icon=folium.DivIcon(
-                html=f'<div class="cm-label">{html.escape(place.name)}</div>',
+                html=f'<div class="cm-label">{html_text(place.name)}</div>',
                 icon_size=(0, 0),
                 icon_anchor=(-4, 6),
             ),

@@ -6,7 +6,6 @@ Every string that came from a file is escaped here before it reaches HTML.
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from jinja2 import Template
 from conflictmap.assets import PluginAssets, localise
 from conflictmap.factions import Factions
 from conflictmap.layers import LABEL_CSS
+from conflictmap.text import html_text
 
 MAX_MARKERS = 3000
 PRECISION_STYLE = {  # geo_precision -> (fill opacity, dash pattern, words)
@@ -86,7 +86,7 @@ def _fatalities(row) -> str:
 
 def popup_html(row) -> str:
     """The popup of one incident; every value escaped."""
-    e = html.escape
+    e = html_text
     precision = int(row.geo_precision) if pd.notna(row.geo_precision) else 1
     actors = e(_text(row.actor1)) + (f" vs {e(_text(row.actor2))}" if _text(row.actor2) else "")
     rows = [
@@ -123,7 +123,7 @@ def popup_html(row) -> str:
 
 
 def tooltip_text(row) -> str:
-    return html.escape(f"{_dates(row)} · {_text(row.location)} · {_fatalities(row)} killed")
+    return html_text(f"{_dates(row)} · {_text(row.location)} · {_fatalities(row)} killed")
 
 
 def incident_layer(
@@ -209,7 +209,7 @@ class Legend(MacroElement):
 
 
 def legend_html(factions: Factions, present: list[str], caption: list[str] = ()) -> str:
-    e = html.escape
+    e = html_text
     rows = [
         f'<div><span style="display:inline-block;width:11px;height:11px;'
         f"border-radius:50%;background:{factions.colours.get(f, '#7f8c8d')};"

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
-import html
 import os
 import shutil
 from dataclasses import dataclass, field, replace
@@ -25,6 +24,7 @@ from conflictmap.errors import ConflictmapError, UsageError
 from conflictmap.factions import Factions
 from conflictmap.filters import Filters
 from conflictmap.mapview import MapSpec, full_map
+from conflictmap.text import html_text
 
 SIZES = {
     "1600 × 1000 (screen)": (1600, 1000),
@@ -127,7 +127,7 @@ def _sources(frame: pd.DataFrame) -> str:
 
 
 def title_html(frame: pd.DataFrame, filters: Filters, spec: SnapshotSpec, tiles: str) -> str:
-    e = html.escape
+    e = html_text
     made = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     span = "no incidents"
     if len(frame):

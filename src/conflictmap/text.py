@@ -1,7 +1,8 @@
-"""Showing text that came from files in Streamlit's Markdown without it acting as Markdown."""
+"""Showing text that came from files without it acting as Markdown, HTML or a template."""
 
 from __future__ import annotations
 
+import html
 import re
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -10,3 +11,13 @@ _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 def plain(text: object) -> str:
     """Escape Markdown and HTML-significant characters so the text shows as typed."""
     return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", " ")
+
+
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
+def html_text(text: object) -> str:
+    """Text for HTML: escaped, with braces as character references, so that no template
+    engine on the way (folium and streamlit-folium pass the map through Jinja) can read
+    `{{ ... }}` from a file as template code. Browsers show the braces as typed."""
+    return html.escape(str(text)).translate(_BRACES)
