@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from conflictmap import auth, dashboard, export, extract, importer, snapshot, timeline
+from conflictmap import auth, dashboard, export, extract, importer, mapindex, snapshot, timeline
 from conflictmap.assets import check_installed
 from conflictmap.errors import ConflictmapError
 from conflictmap.factions import load_factions, save_factions
@@ -25,8 +25,7 @@ from conflictmap.mapview import (
     Legend,
     MapSpec,
     base_map,
-    heat_layer,
-    incident_layer,
+    incident_layers,
     legend_html,
     set_view,
 )
@@ -43,9 +42,11 @@ def get_store(url: str):
     return open_store(url, settings)
 
 
-@st.cache_data(show_spinner="Loading incidents…", max_entries=2)
-def load_incidents(url: str, version: tuple[int, int]):
-    return get_store(url).read()
+@st.cache_resource(show_spinner="Loading the map index…", max_entries=1)
+def load_index(url: str, version: tuple, factions_key: str):
+    """The store's map index with factions (shared by all sessions, never copied)."""
+    index = mapindex.load(get_store(url), settings.cache_dir)
+    return mapindex.with_factions(index, load_factions(settings.factions_file))
 
 
 def read_basemap() -> str:
@@ -82,26 +83,43 @@ def read_filters(frame, factions) -> Filters:
 
 
 @st.fragment
-def show_map(shown, frame, factions, spec: MapSpec) -> None:
-    """The map reruns alone when the analyst pans or zooms (its view feeds snapshots)."""
+def show_map(shown, frame, factions, spec: MapSpec, store) -> None:
+    """The map reruns alone when the analyst pans or zooms: the incidents in view are
+    drawn one by one, or counted in hexagons when there are too many (the view feeds
+    snapshots too)."""
     fmap = base_map(spec, context_layers(settings))
     set_view(fmap, frame, spec)  # the whole store: constant, so filters never move the map
-    fmap.add_child(Legend(legend_html(factions, factions.names)))
-    layers = [incident_layer(shown, factions, spec.cluster)]
-    layers += [heat_layer(shown, True)] if spec.heat else []
-    state = st_folium(
+    fmap.add_child(Legend(legend_html(factions, factions.names, [HEXAGON_NOTE])))
+    state = st.session_state.get("map")  # the view the analyst has just moved to
+    view = dashboard.view_bounds(state)
+    drawn = incident_layers(
+        shown,
+        factions,
+        spec,
+        view,
+        dashboard.view_width(state),
+        lambda chosen: dashboard.full_rows(store, factions, chosen),
+    )
+    st_folium(
         fmap,
         key="map",
         height=spec.height,
         use_container_width=True,
-        feature_group_to_add=layers,
+        feature_group_to_add=drawn.layers,
         layer_control=folium.LayerControl(collapsed=False),
-        returned_objects=["bounds"],
+        returned_objects=["bounds", "zoom"],
     )
-    st.session_state["view"] = dashboard.view_bounds(state)
+    st.session_state["view"] = view
+    if drawn.hexagons:
+        st.info(plain(drawn.hexagons), icon="🔷")
+    else:
+        st.caption(plain(f"{drawn.in_view:,} incidents in view, each drawn as a circle."))
 
 
-def show_snapshot(shown, factions, filters: Filters, spec: MapSpec) -> None:
+HEXAGON_NOTE = f"Over {MAX_MARKERS:,} incidents in view: hexagons count them (see under the map)."
+
+
+def show_snapshot(shown, factions, filters: Filters, spec: MapSpec, store) -> None:
     with st.expander("Snapshot: this view as PNG, PDF or HTML", icon="📷"):
         size_col, scale_col, title_col = st.columns([2, 1, 3])
         size = size_col.selectbox("Size", list(snapshot.SIZES))
@@ -113,7 +131,13 @@ def show_snapshot(shown, factions, filters: Filters, spec: MapSpec) -> None:
         if st.button("Snapshot", type="primary"):
             with st.status("Drawing the map in headless Chromium…") as status:
                 page = snapshot.snapshot_html(
-                    shown, factions, filters, map_spec, shot, context_layers(settings)
+                    shown,
+                    factions,
+                    filters,
+                    map_spec,
+                    shot,
+                    context_layers(settings),
+                    lambda chosen: dashboard.full_rows(store, factions, chosen),
                 )
                 png = snapshot.render(page, shot).data
                 status.update(
@@ -141,7 +165,8 @@ def show_snapshot(shown, factions, filters: Filters, spec: MapSpec) -> None:
             )
 
 
-def show_downloads(shown, factions, filters: Filters, spec: MapSpec) -> None:
+def show_downloads(store, factions, filters: Filters, spec: MapSpec) -> None:
+    """Whole rows are read from the store when a button is pressed, not before."""
     columns = st.columns(4)
     for column, (fmt, mime) in zip(
         columns,
@@ -159,12 +184,17 @@ def show_downloads(shown, factions, filters: Filters, spec: MapSpec) -> None:
             mime=mime,
             file_name=f"conflictmap-incidents.{fmt}",
             data=lambda fmt=fmt: export.export(
-                shown, fmt, factions, filters, spec, context_layers(settings)
+                dashboard.matching_rows(store, factions, filters),
+                fmt,
+                factions,
+                filters,
+                spec,
+                context_layers(settings),
             ),
         )
 
 
-def tab_map(frame, factions) -> None:
+def tab_map(frame, factions, store) -> None:
     filters = read_filters(frame, factions)
     matched = dashboard.apply(frame, filters)  # every report: exports carry them all
     shown = dashboard.collapse_linked(matched)  # one dot per event on the map
@@ -182,14 +212,9 @@ def tab_map(frame, factions) -> None:
         heat=st.sidebar.toggle("Heat map layer (weighted by fatalities)", value=False),
         cluster=st.sidebar.toggle("Cluster dense incidents", value=True),
     )
-    if len(shown) > MAX_MARKERS:
-        st.warning(
-            f"{len(shown):,} incidents match; the map draws the {MAX_MARKERS:,} most "
-            "recent (the heat map and exports use all). Narrow the filters to see all."
-        )
-    show_map(shown, frame, factions, spec)
+    show_map(shown, frame, factions, spec, store)
     st.caption(plain(filters.describe()), help="This sentence is written into every export.")
-    show_snapshot(shown, factions, filters, spec)
+    show_snapshot(shown, factions, filters, spec, store)
     if summary.illustrative:
         st.info(
             f"{summary.illustrative} of these incidents are illustrative sample data "
@@ -199,7 +224,7 @@ def tab_map(frame, factions) -> None:
     data = timeline.timeline(shown)
     if len(data):
         st.altair_chart(timeline.chart(data, factions.colours, measure), width="stretch")
-    show_downloads(matched, factions, filters, spec)
+    show_downloads(store, factions, filters, spec)
 
 
 def table_action(title: str, table, none: str, choices: list, label: str, button: str, act):
@@ -507,17 +532,17 @@ def main() -> None:
     url = settings.default_store_url
     store = get_store(url)
     factions = load_factions(settings.factions_file)
-    frame = dashboard.with_factions(load_incidents(url, store.version()), factions)
+    frame = load_index(url, store.version(), factions.table.to_json())
     st.title("conflictmap")
     st.caption(plain(f"Store: {url} · {len(frame):,} incidents"))
     if not user.can_edit:  # viewers see, filter, export
-        tab_map(frame, factions)
+        tab_map(frame, factions, store)
         return
     maps, imports, reports, groups, layers = st.tabs(
         ["Map", "Import", "Report", "Factions", "Layers"]
     )
     with maps:
-        tab_map(frame, factions)
+        tab_map(frame, factions, store)
     with imports:
         tab_import(store)
     with reports:

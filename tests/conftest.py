@@ -92,3 +92,13 @@ def shared_data():
 
 def fixture_bytes(name: str) -> bytes:
     return (DATA / name).read_bytes()
+
+
+def incident_records(script: str) -> list[list]:
+    """The incidents a map script draws one by one (mapview.IncidentMarkers' array:
+    lat, lon, radius, outline, weight, dash, fill, fill opacity, popup, tooltip)."""
+    import json
+    import re
+
+    found = re.search(r"var markers = (\[.*?\])\.map\(function \(d\)", script, re.S)
+    return json.loads(found[1]) if found else []

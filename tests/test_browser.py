@@ -214,3 +214,55 @@ def test_upload_validate_confirm_and_survive_a_restart(server, browser, tmp_path
     finally:
         restarted.terminate()
         restarted.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def big_server(tmp_path_factory):
+    """The app on a store of 3,000 synthetic incidents: more than it draws one by one."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synth import generate
+
+    folder = tmp_path_factory.mktemp("big")
+    data, source = folder / "data", folder / "big.csv"
+    generate(3000, seed=4, start="2018-01-01", end="2019-12-31", illustrative=False).to_csv(
+        source, index=False
+    )
+    env = dict(os.environ, CONFLICTMAP_DATA=str(data))
+    env.pop("CONFLICTMAP_STORE", None)
+    subprocess.run(
+        [sys.executable, "-m", "conflictmap.cli", "import", str(source)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    process = start_app(data, port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_a_full_view_shows_hexagons_and_zooming_in_shows_single_incidents(
+    big_server, browser, tmp_path
+):
+    page, frame, outside = open_page(browser, big_server)
+    page.get_by_text("3,000 incidents in view, more than the 1,000").wait_for(timeout=30_000)
+    hexagons = frame.locator("path.leaflet-interactive")
+    assert hexagons.count() > 20
+    assert "hexagons count them" in frame.locator(".cm-legend").inner_text()
+    page.screenshot(path=str(tmp_path / "hexagons.png"))
+    click_a_visible_marker(page, frame)  # a hexagon: its popup gives the figures
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    assert "incidents" in popup.inner_text() and "fatalities" in popup.inner_text()
+    frame.locator(".leaflet-container").evaluate("() => { window.__sameMap = true; }")
+    drawn_one_by_one = page.get_by_text("each drawn as a circle")
+    for _ in range(6):
+        frame.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(1500)
+        if drawn_one_by_one.count():
+            break
+    drawn_one_by_one.wait_for(timeout=30_000)
+    assert frame.locator(".leaflet-container").evaluate("() => window.__sameMap === true")
+    assert outside == []
+    page.close()

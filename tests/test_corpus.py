@@ -115,7 +115,7 @@ def test_a_2_gb_file_is_refused_before_it_is_read(tmp_path, settings):
     with huge.open("wb") as handle:  # sparse: 2 GB on paper, nothing on disk
         handle.truncate(2 * 2**30)
     started = time.perf_counter()
-    with pytest.raises(InputError, match=r"2,048 MB; the limit is 200 MB"):
+    with pytest.raises(InputError, match=r"2,048 MB; the limit is 1,024 MB"):
         read_limited(huge, settings)
     assert time.perf_counter() - started < 1
 

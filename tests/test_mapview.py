@@ -7,7 +7,7 @@ import pytest
 from conflictmap.assets import LOCAL, MODULES, URL_PREFIX, inline, localise
 from conflictmap.factions import load_factions
 from conflictmap.mapview import MapSpec, full_map, popup_html, radius, tooltip_text
-from conftest import ROOT
+from conftest import ROOT, incident_records
 
 PAYLOAD = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 
@@ -75,8 +75,10 @@ def test_size_grows_with_fatalities_and_is_capped():
 def test_uncertain_places_look_uncertain(factions):
     precise = full_map(incidents(geo_precision=1), factions, MapSpec(tiles="none"))
     vague = full_map(incidents(geo_precision=3), factions, MapSpec(tiles="none"))
-    assert '"dashArray": "2 5"' in vague.get_root().render()
-    assert '"dashArray": "2 5"' not in precise.get_root().render()
+    vague_records = incident_records(vague.get_root().render())
+    precise_records = incident_records(precise.get_root().render())
+    assert vague_records and {(r[5], r[7]) for r in vague_records} == {("2 5", 0.15)}
+    assert precise_records and {(r[5], r[7]) for r in precise_records} == {(None, 0.85)}
 
 
 def test_rendered_map_uses_only_local_assets(factions):

@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from conflictmap import mapindex
 from conflictmap.auth import ROLES, VIEWER, add_user, load_users, remove_user
 from conflictmap.dashboard import apply, store_query, with_factions
 from conflictmap.errors import ConflictmapError, UsageError
@@ -57,6 +58,9 @@ def cmd_validate(args, settings: Settings) -> int:
 def cmd_import(args, settings: Settings) -> int:
     store = open_store(args.store, settings)
     reports = import_files(args.files, store, settings, args.user, _progress)
+    if any(r.batch_id for r in reports):  # index now, so the dashboard opens at once
+        mapindex.load(store, settings.cache_dir, _progress)
+        _progress(1.0, "Map index ready")
     data = [r.to_dict() for r in reports]
     _emit(
         data[0] if len(data) == 1 else data, args.json, "\n".join(_report_text(r) for r in reports)

@@ -29,7 +29,10 @@ def with_factions(frame: gpd.GeoDataFrame, factions: Factions) -> gpd.GeoDataFra
 def summarise(frame: pd.DataFrame) -> Summary:
     if frame.empty:
         return Summary(0, 0, None, None, 0)
-    marked = frame["notes"].fillna("").str.contains("[ILLUSTRATIVE", regex=False)
+    if "illustrative" in frame.columns:  # the map index computed it
+        marked = frame["illustrative"]
+    else:
+        marked = frame["notes"].fillna("").str.contains("[ILLUSTRATIVE", regex=False)
     return Summary(
         len(frame),
         int(frame["fatalities"].fillna(0).sum()),
@@ -70,6 +73,14 @@ def view_bounds(state: dict | None) -> tuple[float, float, float, float] | None:
     return view if view[0] < view[2] and view[1] < view[3] else None
 
 
+def view_width(state: dict | None) -> int:
+    """The map's width in pixels, from its bounds and zoom (st_folium's answer)."""
+    view, zoom = view_bounds(state), (state or {}).get("zoom")
+    if view is None or not isinstance(zoom, int | float):
+        return 1000
+    return max(100, round((view[3] - view[1]) / 360 * 256 * 2**zoom))
+
+
 def collapse_linked(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per event: reports linked to an incident in view fold into it, and its
     ``also_reported`` names them (dataset and the source's id)."""
@@ -87,8 +98,28 @@ def collapse_linked(frame: pd.DataFrame) -> pd.DataFrame:
     )
     names = label.groupby(members["linked_to"]).agg("; ".join)
     out = out.drop(index=members.index)
-    out["also_reported"] = out["incident_id"].map(lambda i: names.get(i, ""))
+    mapped = out["incident_id"].map(names)
+    out["also_reported"] = mapped.astype(object).where(mapped.notna(), "")
     return out
+
+
+def full_rows(store, factions: Factions, chosen: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The whole stored rows of some index rows (for popups), with their factions and the
+    other datasets' reports folded into them."""
+    rows = store.read_ids(chosen["incident_id"].tolist())
+    rows = with_factions(rows, factions)
+    if "also_reported" in chosen.columns:
+        rows["also_reported"] = rows["incident_id"].map(
+            chosen.set_index("incident_id")["also_reported"]
+        )
+    return rows
+
+
+def matching_rows(store, factions: Factions, filters: Filters) -> gpd.GeoDataFrame:
+    """Every stored row the filters keep, whole (for exports): the store runs what it can
+    as SQL, the exact faction rule runs here."""
+    rows = with_factions(store.read(store_query(filters, factions, store)), factions)
+    return rows.loc[filters.mask(rows)]
 
 
 def store_query(filters: Filters, factions: Factions, store) -> Query:

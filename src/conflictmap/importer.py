@@ -30,7 +30,7 @@ from conflictmap.link import linker
 from conflictmap.report import WARNING, Report
 from conflictmap.settings import Settings
 from conflictmap.store import BatchInfo
-from conflictmap.validate import validate
+from conflictmap.validate import keep, validate
 
 Progress = Callable[[float, str], None]
 
@@ -70,15 +70,17 @@ def check_bytes(
             )
     raw = to_incident_columns(table.frame, report.format)
     report.rows_read = len(raw) + sum(1 for n in table.notes if n[0] > 1)
+    del table  # a million rows of text: not kept longer than needed
     if report.rows_read == 0:
         report.add(
             1, "", "", "The file has a header but no incident rows: nothing to import.", WARNING
         )
     progress(0.25, f"Checking {len(raw):,} rows")
     typed = validate(raw, settings.region, report)
+    del raw
     progress(0.5, "Geocoding place names")
     bad = geocode(typed, load_gazetteer(settings), report)
-    good = typed.loc[~bad].drop(columns="__line")
+    good = keep(typed, ~bad).drop(columns="__line")
     report.imported = len(good)
     report.rejected = report.rows_read - report.imported
     return report, good
@@ -108,7 +110,11 @@ def import_bytes(
             user,
         )
         joiner = linker(load_factions(settings.factions_file)) if link else None
-        outcome = store.add_batch(good, info, joiner)
+
+        def stored(done: int, total: int) -> None:
+            progress(0.8 + 0.18 * done / total, f"Stored {done:,} of {total:,} incidents")
+
+        outcome = store.add_batch(good, info, joiner, stored)
         report.batch_id, report.duplicate_of = outcome.batch_id, outcome.duplicate_of
         report.linked = outcome.linked
         report.added, report.updated = outcome.added, outcome.updated

@@ -6,21 +6,24 @@ Every string that came from a file is escaped here before it reaches HTML.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 
 import folium
+import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
 from folium.plugins import HeatMap, MarkerCluster
 from jinja2 import Template
 
+from conflictmap import hexbins
 from conflictmap.assets import PluginAssets, localise
 from conflictmap.factions import Factions
 from conflictmap.layers import LABEL_CSS
 from conflictmap.text import html_text
 
-MAX_MARKERS = 3000
+MAX_MARKERS = 1000  # more incidents in view than this are counted in hexagons instead
 PRECISION_STYLE = {  # geo_precision -> (fill opacity, dash pattern, words)
     1: (0.85, None, "the named place"),
     2: (0.40, "4 3", "near the place (within ~25 km)"),
@@ -126,6 +129,32 @@ def tooltip_text(row) -> str:
     return html_text(f"{_dates(row)} · {_text(row.location)} · {_fatalities(row)} killed")
 
 
+class IncidentMarkers(MacroElement):
+    """The incidents as circle markers, built in the browser from one JSON array: a
+    thousand incidents are one element on the server and one script in the page, not
+    five folium objects each. Popup and tooltip texts are escaped before they are
+    put in the array (``popup_html``, ``tooltip_text``)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var parent = {{ this._parent.get_name() }};
+  var markers = {{ this.incidents }}.map(function (d) {
+    return L.circleMarker([d[0], d[1]], {radius: d[2], color: d[3], weight: d[4],
+        dashArray: d[5], fill: true, fillColor: d[6], fillOpacity: d[7], opacity: 0.9})
+      .bindPopup(d[8], {maxWidth: 380}).bindTooltip(d[9]);
+  });
+  if (parent.addLayers) { parent.addLayers(markers); }
+  else { markers.forEach(function (m) { parent.addLayer(m); }); }
+})();
+{% endmacro %}""")
+
+    def __init__(self, records: list[list]):
+        super().__init__()
+        self._name = "IncidentMarkers"
+        self.incidents = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+
+
 def incident_layer(
     frame: pd.DataFrame, factions: Factions, cluster: bool = True
 ) -> folium.FeatureGroup:
@@ -141,24 +170,27 @@ def incident_layer(
             options={"disableClusteringAtZoom": 11, "maxClusterRadius": 35},
         ).add_to(group)
     shown = frame.sort_values("event_date", ascending=False).head(MAX_MARKERS)
+    records = []
     for row in shown.itertuples(index=False):
         precision = int(row.geo_precision) if pd.notna(row.geo_precision) else 1
         fill_opacity, dash, _ = PRECISION_STYLE.get(precision, PRECISION_STYLE[3])
         other = _text(row.faction2)
         stroke = colours.get(other, "#333333") if other and other != row.faction else "#333333"
-        folium.CircleMarker(
-            location=(row.latitude, row.longitude),
-            radius=radius(row.fatalities),
-            color=stroke,
-            weight=2 if dash else 1.5,
-            dash_array=dash,
-            fill=True,
-            fill_color=colours.get(row.faction, "#7f8c8d"),
-            fill_opacity=fill_opacity,
-            opacity=0.9,
-            popup=folium.Popup(popup_html(row), max_width=380),
-            tooltip=folium.Tooltip(tooltip_text(row)),
-        ).add_to(parent)
+        records.append(
+            [
+                round(float(row.latitude), 5),
+                round(float(row.longitude), 5),
+                radius(row.fatalities),
+                stroke,
+                2 if dash else 1.5,
+                dash,
+                colours.get(row.faction, "#7f8c8d"),
+                fill_opacity,
+                popup_html(row),
+                tooltip_text(row),
+            ]
+        )
+    parent.add_child(IncidentMarkers(records))
     return localise(group)
 
 
@@ -208,7 +240,11 @@ class Legend(MacroElement):
         self.body = body
 
 
-def legend_html(factions: Factions, present: list[str], caption: list[str] = ()) -> str:
+def legend_html(
+    factions: Factions, present: list[str], caption: list[str] = (), hexagons: str = ""
+) -> str:
+    """The legend; ``hexagons`` (a sentence) replaces the circle key when the view is
+    counted in hexagons."""
     e = html_text
     rows = [
         f'<div><span style="display:inline-block;width:11px;height:11px;'
@@ -216,15 +252,18 @@ def legend_html(factions: Factions, present: list[str], caption: list[str] = ())
         f'margin-right:5px"></span>{e(f)}</div>'
         for f in present
     ]
-    rows.append(
-        "<div style='margin-top:4px'>Circle size: reported fatalities. Outline "
-        "colour: the other side's faction.</div>"
-    )
-    rows += [
-        f"<div>{'solid' if not d else 'faint, dashed'}"
-        f"{' (fainter)' if p == 3 else ''}: {e(w)}</div>"
-        for p, (_, d, w) in PRECISION_STYLE.items()
-    ]
+    if hexagons:
+        rows.append(f"<div class='cm-hex-key' style='margin-top:4px'>{e(hexagons)}</div>")
+    else:
+        rows.append(
+            "<div style='margin-top:4px'>Circle size: reported fatalities. Outline "
+            "colour: the other side's faction.</div>"
+        )
+        rows += [
+            f"<div>{'solid' if not d else 'faint, dashed'}"
+            f"{' (fainter)' if p == 3 else ''}: {e(w)}</div>"
+            for p, (_, d, w) in PRECISION_STYLE.items()
+        ]
     rows += [f"<div style='margin-top:4px'>{e(line)}</div>" for line in caption]
     return "<b>Factions</b>" + "".join(rows)
 
@@ -246,15 +285,155 @@ def set_view(fmap: folium.Map, frame: pd.DataFrame, spec: MapSpec) -> None:
         )
 
 
+@dataclass
+class Drawn:
+    """What the map draws for a view: the layers, the factions present, and — when the
+    view holds more than MAX_MARKERS incidents — the sentence saying what a hexagon is."""
+
+    layers: list
+    present: list[str]
+    hexagons: str = ""
+    in_view: int = 0
+
+
+def incident_layers(
+    frame: pd.DataFrame,
+    factions: Factions,
+    spec: MapSpec,
+    view: tuple[float, float, float, float] | None = None,
+    width_px: int = 1000,
+    fetch=None,
+) -> Drawn:
+    """The incidents of a view: one circle each when they are at most MAX_MARKERS, else
+    counted in H3 hexagons sized to the view's scale. ``frame`` may be the map index
+    (``mapindex``); ``fetch`` then reads the whole rows of the incidents drawn one by one
+    (their popups need every field)."""
+    inside = frame.loc[hexbins.in_view(frame, view)] if view else frame
+    present = [str(f) for f in pd.unique(inside["faction"].astype(object))] if len(inside) else []
+    if len(inside) <= MAX_MARKERS:
+        rows = fetch(inside) if fetch is not None else inside
+        return Drawn(
+            [incident_layer(rows, factions, spec.cluster), heat_layer(rows, spec.heat)],
+            present,
+            in_view=len(inside),
+        )
+    bounds = view or extent(inside)
+    resolution = hexbins.resolution_for(hexbins.metres_per_pixel(bounds, width_px))
+    hexagons = hexbins.count(inside, resolution)
+    key = (
+        f"{len(inside):,} incidents in view, more than the {MAX_MARKERS:,} drawn one by one: "
+        f"each hexagon (H3 level {resolution}, edge about {hexbins.edge_km(resolution):.1f} km) "
+        "counts the incidents in it, coloured by the faction with most of them, darker "
+        "with more; click one for the figures by faction. Zoom in or filter to see single "
+        "incidents."
+    )
+    return Drawn(
+        [hexagon_layer(hexagons, factions), hexagon_heat_layer(hexagons, spec.heat)],
+        present,
+        key,
+        len(inside),
+    )
+
+
+def extent(frame: pd.DataFrame) -> tuple[float, float, float, float]:
+    return (
+        float(frame["latitude"].min()),
+        float(frame["longitude"].min()),
+        float(frame["latitude"].max()),
+        float(frame["longitude"].max()),
+    )
+
+
+def hexagon_popup(hexagons: hexbins.Hexagons, i: int) -> str:
+    e = html_text
+    rows = [
+        f"<tr><td>{e(name)}</td><td>{int(hexagons.by_faction[i, j]):,}</td>"
+        f"<td>{int(hexagons.fatalities_by_faction[i, j]):,}</td></tr>"
+        for j in np.argsort(-hexagons.by_faction[i])
+        if hexagons.by_faction[i, j]
+        for name in [hexagons.factions[j]]
+    ]
+    return (
+        f"<b>{int(hexagons.incidents[i]):,} incidents, {int(hexagons.fatalities[i]):,} "
+        "reported fatalities</b><table class='cm-popup'><tr><th>Faction</th><th>incidents"
+        f"</th><th>fatalities</th></tr>{''.join(rows)}</table>"
+    )
+
+
+def hexagon_layer(hexagons: hexbins.Hexagons, factions: Factions) -> folium.FeatureGroup:
+    """One GeoJSON layer of hexagons: fill = leading faction, opacity = log of count."""
+    group = folium.FeatureGroup(name="Incidents (counted in hexagons)", control=True)
+    if not len(hexagons):
+        return group
+    most = max(int(hexagons.incidents.max()), 2)
+    colours = factions.colours
+    features = []
+    for i, leader in enumerate(hexagons.leading()):
+        n = int(hexagons.incidents[i])
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [hexagons.boundary(i)]},
+                "properties": {
+                    "colour": colours.get(leader, "#7f8c8d"),
+                    "opacity": round(0.25 + 0.6 * math.log(n + 1) / math.log(most + 1), 2),
+                    "tip": html_text(
+                        f"{n:,} incidents, {int(hexagons.fatalities[i]):,} fatalities"
+                    ),
+                    "popup": hexagon_popup(hexagons, i),
+                },
+            }
+        )
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name="hexagons",
+        style_function=_hexagon_style,
+        highlight_function=lambda _feature: {"weight": 2.5, "color": "#000"},
+        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=420),
+        embed=True,
+    ).add_to(group)
+    return localise(group)
+
+
+def _hexagon_style(feature) -> dict:
+    return {
+        "fillColor": feature["properties"]["colour"],
+        "fillOpacity": feature["properties"]["opacity"],
+        "color": "#333333",
+        "weight": 0.6,
+    }
+
+
+def hexagon_heat_layer(hexagons: hexbins.Hexagons, show: bool = False) -> folium.FeatureGroup:
+    """The heat layer from hexagon centres (weight: incidents + fatalities, as per incident
+    1 + fatalities), so its page stays small at any count."""
+    group = folium.FeatureGroup(name="Heat map (weighted by fatalities)", show=show)
+    points = [
+        [*hexagons.centre(i), float(hexagons.incidents[i] + hexagons.fatalities[i])]
+        for i in range(len(hexagons))
+    ]
+    HeatMap(points, radius=18, blur=22, min_opacity=0.3).add_to(group)
+    return localise(group)
+
+
 def full_map(
-    frame: pd.DataFrame, factions: Factions, spec: MapSpec, caption: list[str] = (), context=()
+    frame: pd.DataFrame,
+    factions: Factions,
+    spec: MapSpec,
+    caption: list[str] = (),
+    context=(),
+    width_px: int = 1000,
+    fetch=None,
 ) -> folium.Map:
-    """Everything in one map (HTML export, snapshots): base, layers, legend with caption."""
+    """Everything in one map (HTML export, snapshots): base, layers, legend with caption.
+    The view (``spec.bounds``) decides, as on the dashboard, between circles and
+    hexagons."""
     fmap = base_map(spec, context)
-    incident_layer(frame, factions, spec.cluster).add_to(fmap)
-    heat_layer(frame, spec.heat).add_to(fmap)
-    present = list(dict.fromkeys(frame["faction"])) if len(frame) else []
-    fmap.add_child(Legend(legend_html(factions, present, caption)))
+    drawn = incident_layers(frame, factions, spec, spec.bounds, width_px, fetch)
+    for layer in drawn.layers:
+        layer.add_to(fmap)
+    fmap.add_child(Legend(legend_html(factions, drawn.present, caption, drawn.hexagons)))
     folium.LayerControl(collapsed=False).add_to(fmap)
     set_view(fmap, frame, spec)
     return localise(fmap)

@@ -14,7 +14,15 @@ import pandas as pd
 
 from conflictmap.errors import StoreError
 from conflictmap.schema import BY_NAME, DATE, FLOAT, INT, NAMES
-from conflictmap.sync import ADDED, UNCHANGED, UPDATED, Outcome, normalised, plan, row_hashes
+from conflictmap.sync import (
+    ADDED,
+    UPDATED,
+    Outcome,
+    changed_rows,
+    plan,
+    row_hashes,
+    stored_rows,
+)
 
 SCHEMA_VERSION = 3
 _PG_TYPE = {INT: "BIGINT", FLOAT: "DOUBLE PRECISION", DATE: "DATE"}
@@ -62,15 +70,6 @@ MIGRATIONS = {2: _create, 3: _v3}  # PostGIS stores start at schema 2
 
 def _redacted(url: str) -> str:
     return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", url)
-
-
-def _python(frame: pd.DataFrame) -> list[tuple]:
-    """Rows as plain Python values (psycopg does not adapt numpy scalars)."""
-    out = frame.astype(object).where(frame.notna(), None)
-    return [
-        tuple(v.item() if hasattr(v, "item") else v for v in row)
-        for row in out.itertuples(index=False, name=None)
-    ]
 
 
 class PostgisStore:
@@ -135,20 +134,19 @@ class PostgisStore:
         ).fetchall()
         return pd.DataFrame(rows, columns=["incident_id", "row_hash", "timestamp"])
 
-    def add_batch(self, frame: pd.DataFrame, info, link=None) -> Outcome:
+    def add_batch(self, frame: pd.DataFrame, info, link=None, progress=None) -> Outcome:
         from conflictmap.link import link_batch
         from conflictmap.store import outcome_of
 
-        rows = normalised(frame)
-        rows["row_hash"] = row_hashes(rows)
+        rows = frame.assign(row_hash=row_hashes(frame))
         with self.db.transaction():
             self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
             if (earlier := self.find_batch(info.sha256)) is not None:
                 return Outcome(duplicate_of=earlier, unchanged=len(frame))
             action = plan(rows, self._existing(rows["incident_id"].tolist()))
             batch_id = self._insert_batch(info, action)
-            self._write(rows, action, batch_id)
-            linked = link_batch(self, rows.loc[action != UNCHANGED], link) if link else 0
+            self._write(rows, action, batch_id, progress)
+            linked = link_batch(self, changed_rows(rows, action), link) if link else 0
         return outcome_of(batch_id, action, linked)
 
     # the small queries ``link.link_batch`` needs
@@ -221,7 +219,8 @@ class PostgisStore:
             batch_row(info, action),
         ).fetchone()[0]
 
-    def _write(self, rows: pd.DataFrame, action: pd.Series, batch_id: int) -> None:
+    def _write(self, rows: pd.DataFrame, action: pd.Series, batch_id: int, progress=None) -> None:
+        """``progress(done, total)`` is told after each chunk of rows."""
         updated = rows.loc[action == UPDATED, "incident_id"].tolist()
         self.db.execute(
             "INSERT INTO changes SELECT %s, incident_id, 'updated', to_jsonb(i) - 'geom' "
@@ -232,15 +231,20 @@ class PostgisStore:
         self.db.execute(
             "INSERT INTO changes SELECT %s, unnest(%s::text[]), 'added', NULL", (batch_id, added)
         )
-        changed = rows.loc[action != UNCHANGED].assign(batch_id=batch_id)[_STORED]
+        changed = changed_rows(rows, action)[[*NAMES, "row_hash"]]
         names = ", ".join(_STORED)
         self.db.execute(
             "CREATE TEMP TABLE stage (LIKE incidents INCLUDING DEFAULTS) ON COMMIT DROP"
         )
         self.db.execute("ALTER TABLE stage DROP COLUMN geom")
         with self.db.cursor().copy(f"COPY stage ({names}) FROM STDIN") as copy:
-            for row in _python(changed):
-                copy.write_row(row)
+            done = 0
+            for chunk in stored_rows(changed.assign(batch_id=batch_id)[_STORED]):
+                for row in chunk:
+                    copy.write_row(row)
+                done += len(chunk)
+                if progress:
+                    progress(done, len(changed))
         assign = ", ".join(f"{n} = EXCLUDED.{n}" for n in _STORED if n != "incident_id")
         self.db.execute(
             f"INSERT INTO incidents ({names}) SELECT {names} FROM stage "
@@ -274,11 +278,34 @@ class PostgisStore:
 
     # -- reading ------------------------------------------------------------------------
 
-    def version(self) -> tuple[int, int, int]:
+    def version(self) -> tuple:
         last, undone = self.db.execute(
             "SELECT coalesce(max(id), 0), count(undone_at) FROM batches"
         ).fetchone()
-        return last, undone, self.count()
+        split = self.db.execute("SELECT count(*) FROM unlinked").fetchone()[0]
+        latest = self.db.execute(
+            "SELECT sha256, imported_at FROM batches ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return last, undone, self.count(), split, "/".join(map(str, latest or ()))
+
+    def read_index(self) -> pd.DataFrame:
+        """The map index's columns of every incident (see ``mapindex``)."""
+        from conflictmap.mapindex import INDEX_SQL
+
+        cursor = self.db.execute(INDEX_SQL)
+        return pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])
+
+    def read_ids(self, ids: list[str]):
+        """Whole rows of these incidents."""
+        from conflictmap.store import to_geoframe
+
+        return to_geoframe(
+            self._frame(
+                f"SELECT {', '.join(NAMES)}, batch_id, linked_to FROM incidents "
+                "WHERE incident_id = ANY(%s)",
+                (list(ids),),
+            )
+        )
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM incidents").fetchone()[0]

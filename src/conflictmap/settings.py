@@ -38,7 +38,7 @@ class Settings:
     store_url: str = field(default_factory=lambda: os.environ.get("CONFLICTMAP_STORE", ""))
     tiles: str = field(default_factory=lambda: os.environ.get("CONFLICTMAP_TILES", "osm"))
     max_file_bytes: int = field(
-        default_factory=lambda: int(os.environ.get("CONFLICTMAP_MAX_FILE_MB", "200")) * 2**20
+        default_factory=lambda: int(os.environ.get("CONFLICTMAP_MAX_FILE_MB", "1024")) * 2**20
     )
     max_rows: int = field(
         default_factory=lambda: int(os.environ.get("CONFLICTMAP_MAX_ROWS", "2000000"))

@@ -114,7 +114,7 @@ def _sources(frame: pd.DataFrame) -> str:
     names = sorted(
         {
             s.strip()
-            for v in frame.get("source", pd.Series(dtype=str)).dropna()
+            for v in frame.get("source", pd.Series(dtype=str)).dropna().unique()
             for s in str(v).split(";")
             if s.strip()
         }
@@ -151,9 +151,18 @@ def snapshot_html(
     map_spec: MapSpec,
     spec: SnapshotSpec,
     context=(),
+    fetch=None,
 ) -> str:
-    """One self-contained HTML document: the map, title box, legend; scripts inlined."""
-    fmap = full_map(frame, factions, replace(map_spec, pad_top=110), context=context)
+    """One self-contained HTML document: the map, title box, legend; scripts inlined.
+    ``frame`` may be the map index, with ``fetch`` reading whole rows (see ``full_map``)."""
+    fmap = full_map(
+        frame,
+        factions,
+        replace(map_spec, pad_top=110),
+        context=context,
+        width_px=spec.width,
+        fetch=fetch,
+    )
     fmap.add_child(TitleBox(title_html(frame, filters, spec, map_spec.tiles)))
     fmap.get_root().header.add_child(Element(SNAPSHOT_CSS), name="cm_snapshot_css")
     fmap.add_child(ReadySignal())

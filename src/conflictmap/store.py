@@ -22,15 +22,25 @@ from conflictmap.errors import StoreError
 from conflictmap.link import link_batch
 from conflictmap.schema import BY_NAME, DATE, FLOAT, INT, NAMES
 from conflictmap.settings import Settings
-from conflictmap.sync import ADDED, UNCHANGED, UPDATED, Outcome, normalised, plan, row_hashes
+from conflictmap.sync import (
+    ADDED,
+    UNCHANGED,
+    UPDATED,
+    Outcome,
+    changed_rows,
+    plan,
+    row_hashes,
+    stored_rows,
+)
 
 SCHEMA_VERSION = 3
 ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
 ACTORS_SQL = " UNION ".join(f"SELECT {c} FROM incidents WHERE {c} <> ''" for c in ACTOR_COLUMNS)
+# (ordering by an expression keeps SQLite on the small linked_to index, not the date index)
 LINKS_SQL = (
     "SELECT m.incident_id, m.linked_to, m.event_date, m.location, p.location AS "
     "linked_location FROM incidents m LEFT JOIN incidents p ON p.incident_id = "
-    "m.linked_to WHERE m.linked_to IS NOT NULL ORDER BY m.event_date"
+    "m.linked_to WHERE m.linked_to IS NOT NULL ORDER BY m.event_date || ''"
 )
 LINK_COLUMNS = (
     "incident_id, dataset, event_date, coalesce(end_date, event_date) AS end_date, "
@@ -39,7 +49,12 @@ LINK_COLUMNS = (
 )
 _SQL_TYPE = {INT: "INTEGER", FLOAT: "REAL", DATE: "TEXT"}
 _MAGIC = b"SQLite format 3\x00"
-_CHUNK = 50_000
+BULK_ROWS = 100_000  # a batch this large rebuilds the secondary indexes after writing
+BULK_INDEXES = (
+    ("incidents_date", "(event_date)"),
+    ("incidents_linked", "(linked_to) WHERE linked_to IS NOT NULL"),
+    ("incidents_dataset", "(dataset, event_date)"),  # link candidates: other datasets
+)
 
 
 @dataclass(frozen=True)
@@ -139,7 +154,9 @@ class SqliteStore:
             )
             self.db.execute("PRAGMA busy_timeout=60000")
             self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA cache_size=-262144")  # up to 256 MB: big batches
             self._migrate()
+            self.db.execute(f"CREATE INDEX IF NOT EXISTS {' ON incidents '.join(BULK_INDEXES[2])}")
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{path} cannot be opened as a conflictmap store ({exc}). "
@@ -205,18 +222,19 @@ class SqliteStore:
     def _existing(self, ids: list[str]) -> pd.DataFrame:
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY)")
         self.db.execute("DELETE FROM wanted")
-        self.db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((i,) for i in ids))
+        self.db.execute(
+            "INSERT OR IGNORE INTO wanted SELECT value FROM json_each(?)", (_json(ids),)
+        )
         return pd.read_sql_query(
             "SELECT incident_id, row_hash, timestamp FROM incidents JOIN wanted "
             "ON incident_id = wanted.id",
             self.db,
         )
 
-    def add_batch(self, frame: pd.DataFrame, info: BatchInfo, link=None) -> Outcome:
+    def add_batch(self, frame: pd.DataFrame, info: BatchInfo, link=None, progress=None) -> Outcome:
         """Store a batch atomically: add new incidents, update changed ones, record all,
         and (with ``link``, see ``link.linker``) link them to other datasets' reports."""
-        rows = normalised(frame)
-        rows["row_hash"] = row_hashes(rows)
+        rows = frame.assign(row_hash=row_hashes(frame))
         self.db.execute("BEGIN IMMEDIATE")
         try:
             if (earlier := self.find_batch(info.sha256)) is not None:
@@ -224,8 +242,8 @@ class SqliteStore:
                 return Outcome(duplicate_of=earlier, unchanged=len(frame))
             action = plan(rows, self._existing(rows["incident_id"].tolist()))
             batch_id = self._insert_batch(info, action)
-            self._write(rows, action, batch_id)
-            linked = link_batch(self, rows.loc[action != UNCHANGED], link) if link else 0
+            self._write(rows, action, batch_id, progress)
+            linked = link_batch(self, changed_rows(rows, action), link) if link else 0
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -235,20 +253,24 @@ class SqliteStore:
     # the small queries ``link.link_batch`` needs
 
     def _clear_links(self, ids: list[str]) -> None:
-        self.db.executemany(
-            "UPDATE incidents SET linked_to = NULL WHERE incident_id = ?", ((i,) for i in ids)
-        )
+        """Nothing to do: ``_write`` replaced these rows whole, without their old link."""
 
     def _candidates(self, first: str, last: str, bbox, skip: list[str]) -> pd.DataFrame:
         """Other datasets' incidents near a batch in time and space."""
         west, south, east, north = bbox
+        others = [d for d in self.datasets() if d not in skip]
         return pd.read_sql_query(
-            f"SELECT {LINK_COLUMNS} FROM incidents WHERE event_date <= ? AND "
+            f"SELECT {LINK_COLUMNS} FROM incidents WHERE dataset IN "
+            f"({','.join('?' * len(others)) or 'NULL'}) AND event_date <= ? AND "
             "coalesce(end_date, event_date) >= ? AND longitude BETWEEN ? AND ? AND "
-            f"latitude BETWEEN ? AND ? AND dataset NOT IN ({','.join('?' * len(skip))})",
+            "latitude BETWEEN ? AND ?",
             self.db,
-            params=(last, first, west, east, south, north, *skip),
+            params=(*others, last, first, west, east, south, north),
         )
+
+    def datasets(self) -> list[str]:
+        """The datasets the store holds (read from an index: instant at any size)."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT dataset FROM incidents")]
 
     def _set_links(self, links: dict[str, str]) -> None:
         self.db.executemany(
@@ -304,7 +326,8 @@ class SqliteStore:
         )
         return cursor.lastrowid
 
-    def _write(self, rows: pd.DataFrame, action: pd.Series, batch_id: int) -> None:
+    def _write(self, rows: pd.DataFrame, action: pd.Series, batch_id: int, progress=None) -> None:
+        """``progress(done, total)`` is told after each chunk of rows."""
         columns = [*NAMES, "row_hash", "batch_id"]
         marks = ",".join("?" * len(columns))
         updated = rows.loc[action == UPDATED, "incident_id"].tolist()
@@ -313,17 +336,28 @@ class SqliteStore:
             "INSERT INTO changes VALUES (?, ?, ?, ?)",
             ((batch_id, i, UPDATED, previous[i]) for i in updated),
         )
-        changed = rows.loc[action != UNCHANGED].assign(batch_id=batch_id)
-        added = rows.loc[action == ADDED, "incident_id"]
-        self.db.executemany(
-            "INSERT INTO changes VALUES (?, ?, 'added', NULL)", ((batch_id, i) for i in added)
+        added = rows.loc[action == ADDED, "incident_id"].tolist()
+        self.db.execute(
+            "INSERT INTO changes SELECT ?, value, 'added', NULL FROM json_each(?)",
+            (batch_id, _json(added)),
         )
-        for start in range(0, len(changed), _CHUNK):
-            chunk = changed.iloc[start : start + _CHUNK][columns]
+        changed = changed_rows(rows, action)[columns[:-1]]
+        # one sort beats a million index insertions, when the batch is most of the store
+        rebuild = len(changed) >= max(BULK_ROWS, self.count() // 2)
+        if rebuild:
+            for name, _ in BULK_INDEXES:
+                self.db.execute(f"DROP INDEX IF EXISTS {name}")
+        done = 0
+        for chunk in stored_rows(changed.assign(batch_id=batch_id)):
             self.db.executemany(
-                f"INSERT OR REPLACE INTO incidents ({', '.join(columns)}) VALUES ({marks})",
-                chunk.itertuples(index=False, name=None),
+                f"INSERT OR REPLACE INTO incidents ({', '.join(columns)}) VALUES ({marks})", chunk
             )
+            done += len(chunk)
+            if progress:
+                progress(done, len(changed))
+        if rebuild:
+            for name, column in BULK_INDEXES:
+                self.db.execute(f"CREATE INDEX {name} ON incidents {column}")
 
     def _rows_as_json(self, ids: list[str]) -> dict[str, str]:
         out = {}
@@ -369,12 +403,32 @@ class SqliteStore:
 
     # -- reading ------------------------------------------------------------------------
 
-    def version(self) -> tuple[int, int, int]:
-        """Changes whenever a batch lands or is undone."""
+    def version(self) -> tuple:
+        """Changes whenever a batch lands or is undone, or a link is split."""
         last, undone = self.db.execute(
             "SELECT coalesce(max(id), 0), count(undone_at) FROM batches"
         ).fetchone()
-        return last, undone, self.count()
+        split = self.db.execute("SELECT count(*) FROM unlinked").fetchone()[0]
+        latest = self.db.execute(
+            "SELECT sha256, imported_at FROM batches ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        return last, undone, self.count(), split, "/".join(map(str, latest or ()))
+
+    def read_index(self) -> pd.DataFrame:
+        """The map index's columns of every incident (see ``mapindex``)."""
+        from conflictmap.mapindex import INDEX_SQL
+
+        return pd.read_sql_query(INDEX_SQL, self.db)
+
+    def read_ids(self, ids: list[str]) -> gpd.GeoDataFrame:
+        """Whole rows of these incidents."""
+        frame = pd.read_sql_query(
+            f"SELECT {', '.join(NAMES)}, batch_id, linked_to FROM incidents WHERE "
+            "incident_id IN (SELECT value FROM json_each(?))",
+            self.db,
+            params=(_json(list(ids)),),
+        )
+        return to_geoframe(frame)
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM incidents").fetchone()[0]
@@ -493,6 +547,12 @@ def _where(query: Query | None) -> tuple[str, list]:
         west, south, east, north = query.bbox
         params += [west, east, south, north]
     return ("WHERE " + " AND ".join(parts)) if parts else "", params
+
+
+def _json(ids: list[str]) -> str:
+    """A list of ids as one JSON array: SQLite's json_each reads it far faster than
+    a million bound parameters."""
+    return json.dumps(ids, ensure_ascii=False)
 
 
 def _os_user() -> str:

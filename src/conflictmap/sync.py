@@ -8,6 +8,7 @@ then the newer row in the store wins and the incoming one counts as unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -30,18 +31,46 @@ class Outcome:
     vanished: list[str] = field(default_factory=list)
 
 
-def normalised(frame: pd.DataFrame) -> pd.DataFrame:
-    """The stored form of rows: ISO date strings, None for missing, model column order."""
-    out = frame[list(NAMES)].copy()
-    for name in ("event_date", "end_date"):
-        out[name] = pd.to_datetime(out[name]).dt.strftime("%Y-%m-%d")
-    return out.astype(object).where(out.notna(), None)
+CHUNK = 50_000  # rows turned into Python values at a time: memory stays flat
 
 
-def row_hashes(stored: pd.DataFrame) -> pd.Series:
-    """A content fingerprint per row (everything but the id), stable across runs."""
-    content = stored.drop(columns="incident_id").astype(str)
-    return pd.util.hash_pandas_object(content, index=False).astype("int64")
+def stored_rows(frame: pd.DataFrame, size: int = CHUNK) -> Iterator[list[tuple]]:
+    """The rows in their stored form (ISO date strings, None for missing, plain Python
+    values), a chunk at a time, so a million rows never exist as Python objects at once."""
+    for first in range(0, len(frame), size):
+        part = frame.iloc[first : first + size]
+        columns = [
+            (
+                part[name].dt.strftime("%Y-%m-%d")
+                if pd.api.types.is_datetime64_any_dtype(part[name])
+                else part[name]
+            ).to_numpy(dtype=object, na_value=None)
+            for name in part.columns
+        ]
+        yield list(zip(*columns, strict=True))
+
+
+def row_hashes(frame: pd.DataFrame) -> pd.Series:
+    """A content fingerprint per row: every column but the id, as the text of its stored
+    form (ISO dates), hashed. Stable across runs and versions: stores compare it with the
+    hash they hold (a test pins it to the stored rows' text)."""
+    text = {
+        name: (
+            frame[name].dt.strftime("%Y-%m-%d")
+            if pd.api.types.is_datetime64_any_dtype(frame[name])
+            else frame[name].astype("str")
+        )
+        for name in NAMES
+        if name != "incident_id"
+    }
+    hashes = pd.util.hash_pandas_object(pd.DataFrame(text, index=frame.index), index=False)
+    return pd.Series(hashes.to_numpy().astype("int64"), index=frame.index)
+
+
+def changed_rows(rows: pd.DataFrame, action: pd.Series) -> pd.DataFrame:
+    """The rows a batch writes (all of them, without a copy, on a first import)."""
+    keep = action != UNCHANGED
+    return rows if keep.all() else rows.loc[keep]
 
 
 def plan(incoming: pd.DataFrame, existing: pd.DataFrame) -> pd.Series:

@@ -20,14 +20,28 @@ def timeline(frame: pd.DataFrame, period: str | None = None) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=columns)
     period = period or pick_period(frame)
-    grouped = frame.groupby(
-        [pd.Grouper(key="event_date", freq=PERIODS[period], label="left", closed="left"), "faction"]
+    counted = pd.DataFrame(
+        {
+            "period": period_start(frame["event_date"], period),
+            "faction": frame["faction"].astype("category"),
+            "killed": frame["fatalities"].fillna(0).astype("int64"),
+        }
     )
-    out = grouped.agg(
-        events=("incident_id", "size"), fatalities=("fatalities", lambda s: int(s.fillna(0).sum()))
-    )
-    out = out.reset_index().rename(columns={"event_date": "period"})
+    grouped = counted.groupby(["period", "faction"], observed=True, sort=True)
+    out = grouped.agg(events=("killed", "size"), fatalities=("killed", "sum")).reset_index()
+    out["faction"] = out["faction"].astype(str)
     return out[out["events"] > 0][columns].reset_index(drop=True)
+
+
+def period_start(dates: pd.Series, period: str) -> pd.Series:
+    """The first day of each date's day, week (Monday) or month, by integer arithmetic
+    on the dates (a million rows in milliseconds)."""
+    days = dates.to_numpy().astype("datetime64[D]")
+    if period == "week":  # 1970-01-01 was a Thursday: 3 days after a Monday
+        days = days - ((days.astype("int64") + 3) % 7).astype("timedelta64[D]")
+    elif period == "month":
+        days = days.astype("datetime64[M]").astype("datetime64[D]")
+    return pd.Series(days.astype("datetime64[ns]"), index=dates.index)
 
 
 def chart(data: pd.DataFrame, colours: dict[str, str], measure: str = "events"):

@@ -16,7 +16,7 @@ import pandas as pd
 from conflictmap.dates import contradicts, decide_order, read_date
 from conflictmap.names import ascii_digits
 from conflictmap.report import WARNING, Report
-from conflictmap.schema import BY_NAME, DATE, FLOAT, INT, NAMES
+from conflictmap.schema import BY_NAME, FLOAT, INT, NAMES
 from conflictmap.settings import Region
 
 EARLIEST = dt.date(1900, 1, 1)
@@ -30,7 +30,10 @@ MAX_WHOLE = 2**53
 
 
 def _numbers(text: pd.Series) -> pd.Series:
-    cleaned = text.map(ascii_digits).str.replace(",", ".", regex=False).str.strip()
+    other = text.str.contains(r"[^\x00-\x7f]", regex=True)  # only those need folding
+    if other.any():
+        text = text.where(~other, text[other].map(ascii_digits))
+    cleaned = text.str.replace(",", ".", regex=False).str.strip()
     return pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce")
 
 
@@ -202,6 +205,8 @@ def assign_ids(typed: pd.DataFrame, report: Report) -> pd.Series:
         )
     typed["incident_id"] = ids
     dup = ids.duplicated(keep="first")
+    if not dup.any():
+        return dup
     first_line = dict(zip(ids[~dup], typed.loc[~dup, "__line"], strict=True))
     for row in ids.index[dup]:
         report.add(
@@ -228,14 +233,17 @@ CONTENT = (
 
 def validate(raw: pd.DataFrame, region: Region, report: Report) -> pd.DataFrame:
     """Typed, checked rows (errors removed); every issue in ``report``."""
-    typed = raw.copy()
+    typed = raw.copy(deep=False)  # columns are replaced, never written into
     bad = check_numbers(raw, typed, report)
     bad |= check_dates(raw, typed, report)
     bad |= check_coordinates(raw, typed, region, report, bad)
     for name in ("time_precision",):
         typed[name] = typed[name].fillna(1).astype("Int64")
-    text = [n for n in NAMES if BY_NAME[n].kind not in (INT, FLOAT, DATE)]
-    typed[text] = typed[text].astype(object)
-    kept = typed.loc[~bad].copy()
+    kept = keep(typed, ~bad)
     dup = assign_ids(kept, report)
-    return kept.loc[~dup]
+    return keep(kept, ~dup)
+
+
+def keep(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """The rows of ``mask``, without copying a million rows when they all stay."""
+    return frame if mask.all() else frame.loc[mask].copy()

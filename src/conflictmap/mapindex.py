@@ -1,0 +1,155 @@
+"""The dashboard's index of a store: a dozen columns of every incident, in memory.
+
+Filters, counts, the timeline and the hexagon aggregation run on it with numpy; full rows
+(popups, exports) are read from the store only for the incidents that need them. The
+index is cached on disk as Parquet, one file per store and store version, so opening a
+store of a million incidents reads one file instead of a million rows of SQL. Every
+incident carries its H3 cell (resolution ``CELL_RESOLUTION``); coarser cells are derived
+from it with bit operations (``parent_cells``), so aggregating at any zoom costs no H3
+call per incident.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from h3.api import basic_int as h3
+
+from conflictmap.factions import UNASSIGNED, Factions
+
+CELL_RESOLUTION = 9  # about 0.2 km edge: finer than any map cell we draw
+INDEX_SQL = (
+    "SELECT incident_id, dataset, source_event_id, event_date, "
+    "coalesce(end_date, event_date) AS end_date, latitude, longitude, geo_precision, "
+    "fatalities, event_type, actor1, assoc_actor_1, actor2, assoc_actor_2, linked_to, "
+    "source, notes LIKE '%[ILLUSTRATIVE%' AS illustrative FROM incidents"
+)
+CATEGORIES = (
+    "dataset",
+    "event_type",
+    "actor1",
+    "assoc_actor_1",
+    "actor2",
+    "assoc_actor_2",
+    "source",
+)
+ACTOR_SIDES = (("faction1", "actor1", "assoc_actor_1"), ("faction2", "actor2", "assoc_actor_2"))
+_FORMAT = "1"  # bump when the index's columns change: old cache files are then ignored
+
+
+def build(raw: pd.DataFrame) -> pd.DataFrame:
+    """Typed index from the rows of ``INDEX_SQL``."""
+    frame = raw.copy()
+    for name in ("event_date", "end_date"):
+        frame[name] = pd.to_datetime(frame[name], errors="coerce").astype("datetime64[ns]")
+    for name in ("latitude", "longitude"):
+        frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
+    for name in ("geo_precision", "fatalities"):
+        frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("Int64")
+    for name in CATEGORIES:
+        frame[name] = frame[name].fillna("").astype(str).astype("category")
+    frame["illustrative"] = frame["illustrative"].fillna(False).astype(bool)
+    frame["cell"] = cells_of(frame["latitude"].to_numpy(), frame["longitude"].to_numpy())
+    return frame
+
+
+def cells_of(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """H3 cells at ``CELL_RESOLUTION`` (0 where a coordinate is missing); each distinct
+    point is looked up once."""
+    out = np.zeros(len(lat), dtype=np.uint64)
+    known = ~(np.isnan(lat) | np.isnan(lon))
+    if not known.any():
+        return out
+    points, where = np.unique(
+        np.stack([lat[known], lon[known]], axis=1), axis=0, return_inverse=True
+    )
+    found = np.fromiter(
+        (h3.latlng_to_cell(a, b, CELL_RESOLUTION) for a, b in points.tolist()),
+        dtype=np.uint64,
+        count=len(points),
+    )
+    out[known] = found[where.ravel()]
+    return out
+
+
+_RES_SHIFT = np.uint64(52)
+_RES_MASK = np.uint64(0xF) << _RES_SHIFT
+
+
+def parent_cells(cells: np.ndarray, resolution: int) -> np.ndarray:
+    """The H3 parents of cells at a coarser resolution, by the index's bit layout: the
+    resolution field set, the finer digits set to 7 (what ``h3.cell_to_parent`` does)."""
+    out = (cells & ~_RES_MASK) | (np.uint64(resolution) << _RES_SHIFT)
+    unused = 0
+    for digit in range(resolution + 1, 16):
+        unused |= 7 << (3 * (15 - digit))
+    return out | np.uint64(unused)
+
+
+def with_factions(index: pd.DataFrame, factions: Factions) -> pd.DataFrame:
+    """faction1, faction2 and faction (colour) columns, computed per distinct actor name,
+    so a million rows cost as much as their few hundred actors."""
+    patterns = factions._patterns()
+    names = np.array(list(dict.fromkeys(["", *factions.names, UNASSIGNED])), dtype=object)
+    position = {n: i for i, n in enumerate(names)}
+    unassigned = position[UNASSIGNED]
+    out = index.copy()
+    sides = []
+    for side, main, assoc in ACTOR_SIDES:
+        codes = []
+        for column in (main, assoc):
+            values = out[column]
+            if not isinstance(values.dtype, pd.CategoricalDtype):
+                values = values.fillna("").astype(str).astype("category")
+            lookup = np.array(
+                [
+                    position.get(factions.of_actor(a, patterns) if a else "", 0)
+                    for a in values.cat.categories
+                ]
+                + [0],
+                dtype=np.int32,
+            )
+            codes.append(lookup[values.cat.codes.to_numpy()])  # code -1 (missing) -> last, ""
+        chosen = np.where(codes[0] != 0, codes[0], codes[1])
+        sides.append(chosen)
+        out[side] = pd.Categorical.from_codes(chosen, names)
+    colour = np.where(sides[0] != 0, sides[0], sides[1])
+    out["faction"] = pd.Categorical.from_codes(np.where(colour == 0, unassigned, colour), names)
+    return out
+
+
+def cache_path(folder: Path, store_key: str, version) -> Path:
+    digest = hashlib.sha256(store_key.encode()).hexdigest()[:16]
+    stamp = hashlib.sha256(repr(tuple(version)).encode()).hexdigest()[:16]
+    return folder / f"index-{digest}-v{_FORMAT}-{stamp}.parquet"
+
+
+def store_key(store) -> str:
+    """Names a store the same way whichever spelling of its URL opened it."""
+    return str(getattr(store, "path", None) or store.url)
+
+
+def load(store, folder: Path, progress=None) -> pd.DataFrame:
+    """The store's index, from the cache file of its current version if there is one;
+    else built from the store and written to the cache (older files of this store go)."""
+    path = cache_path(folder, store_key(store), store.version())
+    if path.exists():
+        try:
+            return pd.read_parquet(path)
+        except Exception:  # a damaged cache file is rebuilt, never trusted
+            path.unlink(missing_ok=True)
+    if progress:
+        progress(0.1, "Indexing the store for the map (once per import)")
+    index = build(store.read_index())
+    folder.mkdir(parents=True, exist_ok=True)
+    prefix = path.name.rsplit("-v", 1)[0]
+    for old in folder.glob(f"{prefix}-v*.parquet"):
+        old.unlink(missing_ok=True)
+    temporary = path.with_suffix(f".{os.getpid()}.tmp")
+    index.to_parquet(temporary, index=False)
+    temporary.replace(path)  # readers see the whole file or none
+    return index

@@ -1,0 +1,267 @@
+"""A million incidents stay interactive (issue 5): the fast reader, the chunked store
+writes, the map index and its cache, hexagon counting and the switch between hexagons
+and single incidents. Speed itself is measured by bench/scale.py, not here."""
+
+from __future__ import annotations
+
+import codecs
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from h3.api import basic_int as h3
+
+from conflictmap import dashboard, hexbins, mapindex, sync
+from conflictmap.factions import load_factions
+from conflictmap.formats import _careful_table, _fast_table, read_table
+from conflictmap.importer import import_bytes
+from conflictmap.mapview import MAX_MARKERS, MapSpec, full_map, incident_layers
+from conflictmap.schema import NAMES
+from conflictmap.store import open_store
+from conftest import DATA, ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from synth import generate
+
+
+def synthetic(n: int, seed: int = 3) -> bytes:
+    frame = generate(n, seed=seed, start="2018-01-01", end="2019-12-31", illustrative=False)
+    return frame.to_csv(index=False).encode()
+
+
+def same_table(fast, careful) -> bool:
+    a, b = fast.frame, careful.frame
+    return (
+        list(a.columns) == list(b.columns)
+        and len(a) == len(b)
+        and (a.astype(object).to_numpy() == b.astype(object).to_numpy()).all()
+        and (fast.encoding, fast.delimiter) == (careful.encoding, careful.delimiter)
+        and not careful.notes
+    )
+
+
+def test_fast_reader_reads_every_file_it_accepts_as_the_careful_reader_does():
+    files = [p for p in DATA.rglob("*") if p.is_file() and p.suffix in (".csv", ".txt", ".tsv")]
+    accepted = 0
+    for path in files:
+        data = path.read_bytes()
+        try:
+            fast = _fast_table(data, 10**6)
+        except Exception as exc:
+            pytest.fail(f"{path.name}: the fast reader raised {exc!r}")
+        if fast is None:
+            continue
+        accepted += 1
+        assert same_table(fast, _careful_table(data, 10**6, 2**31)), path.name
+    assert accepted >= 10
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# filters: all\n# made by conflictmap\ndate,place\n2020-01-01,Hajin\n",
+        "date;place\r\n2020-01-01;Hajin\r\n2020-01-02;الميادين\r\n",
+        "date,place\n2020-01-01,Hajin\n,\n  , \n2020-01-03,Hajin\n",
+        "date,place\n2020-01-01,Hajin\n\n2020-01-02,Hajin\n",
+        'date,place\n2020-01-01,"Hajin ""east"""\n',
+    ],
+)
+def test_fast_reader_matches_on_comments_quotes_crlf_and_blank_rows(text):
+    for data in (text.encode(), codecs.BOM_UTF8 + text.encode()):
+        fast = _fast_table(data, 100)
+        assert fast is not None
+        assert same_table(fast, _careful_table(data, 100, 2**31))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"date,place\n2020-01-01,Hajin\n2020-01-02,Hajin,extra\n",  # ragged: must be worded
+        b'date,place\n2020-01-01,"Hajin\n2020-01-02,Hajin\n',  # unclosed quote
+        b"date,place,Date\n2020-01-01,Hajin,x\n",  # duplicate column
+        "date,place\n2020-01-01,حجين\n".encode("cp1256"),  # not UTF-8
+        b'date,place,notes\n2020-01-01,Hajin,"two\nlines"\n',  # quoted line break
+    ],
+)
+def test_fast_reader_leaves_problems_to_the_careful_reader(data):
+    assert _fast_table(data, 100) is None
+    assert read_table(data).frame is not None  # and the careful one still reads it
+
+
+def reference_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """The fingerprint's definition as first written: the stored form's text, hashed."""
+    out = frame[list(NAMES)].copy()
+    for name in ("event_date", "end_date"):
+        out[name] = pd.to_datetime(out[name]).dt.strftime("%Y-%m-%d")
+    stored = out.astype(object).where(out.notna(), None)
+    content = stored.drop(columns="incident_id").astype(str)
+    return pd.util.hash_pandas_object(content, index=False).astype("int64").to_numpy()
+
+
+def checked_rows(settings, data: bytes) -> pd.DataFrame:
+    from conflictmap.importer import check_bytes
+
+    return check_bytes(data, "x.csv", settings)[1]
+
+
+def test_row_fingerprints_keep_their_definition(settings):
+    for data in (synthetic(300), (DATA / "acled-current.csv").read_bytes()):
+        rows = checked_rows(settings, data)
+        assert (sync.row_hashes(rows).to_numpy() == reference_hashes(rows)).all()
+
+
+def test_stored_rows_are_plain_python_values(settings):
+    rows = checked_rows(settings, (DATA / "ucdp-ged.csv").read_bytes())
+    chunks = list(sync.stored_rows(rows[list(NAMES)], size=2))
+    assert sum(len(c) for c in chunks) == len(rows)
+    for record in (r for c in chunks for r in c):
+        assert all(v is None or type(v) in (str, int, float) for v in record)
+        assert len(record[NAMES.index("event_date")]) == 10
+
+
+def test_a_bulk_batch_rebuilds_the_indexes_and_keeps_them(settings, monkeypatch):
+    import conflictmap.store as store_module
+
+    monkeypatch.setattr(store_module, "BULK_ROWS", 50)
+    url = f"sqlite:///{settings.data_dir / 'bulk.sqlite'}"
+    store = open_store(url, settings)
+    report = import_bytes(synthetic(400), "a.csv", store, settings)
+    assert report.added == 400
+    indexes = dict(
+        store.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'").fetchall()
+    )
+    assert {"incidents_date", "incidents_linked", "incidents_dataset"} <= set(indexes)
+    assert "WHERE linked_to IS NOT NULL" in indexes["incidents_linked"]
+    assert store.check() == "ok"
+    again = import_bytes(synthetic(400) + b"\n", "b.csv", store, settings)
+    assert again.unchanged == 400 and again.added == 0
+    plan = " ".join(r[-1] for r in store.db.execute("EXPLAIN QUERY PLAN " + store_module.LINKS_SQL))
+    assert "incidents_linked" in plan  # the Import tab's link list stays instant
+
+
+def test_the_map_index_is_cached_per_store_version(settings, store, tmp_path, monkeypatch):
+    factions = load_factions(settings.factions_file)
+    import_bytes((DATA / "acled-current.csv").read_bytes(), "a.csv", store, settings)
+    cache = tmp_path / "cache"
+    first = mapindex.load(store, cache)
+    assert len(first) == store.count() and len(list(cache.glob("*.parquet"))) == 1
+    full = dashboard.with_factions(store.read(), factions).set_index("incident_id")
+    indexed = mapindex.with_factions(first, factions).set_index("incident_id")
+    for column in ("faction1", "faction2", "faction"):
+        assert (indexed[column].astype(str) == full.loc[indexed.index, column]).all(), column
+
+    def no_sql():
+        raise AssertionError("the cache should have answered")
+
+    monkeypatch.setattr(store, "read_index", no_sql)
+    assert mapindex.load(store, cache).equals(first)
+    monkeypatch.undo()
+    import_bytes(synthetic(50), "b.csv", store, settings)  # a new version: rebuilt
+    assert len(mapindex.load(store, cache)) == store.count()
+    assert len(list(cache.glob("*.parquet"))) == 1  # the old version's file is gone
+    next(cache.glob("*.parquet")).write_bytes(b"not parquet")
+    assert len(mapindex.load(store, cache)) == store.count()  # a damaged file is rebuilt
+
+
+def test_a_recreated_store_does_not_reuse_an_old_index(settings, tmp_path):
+    path = settings.data_dir / "again.sqlite"
+    cache = tmp_path / "cache"
+    for n, seed in ((40, 1), (40, 2)):
+        for suffix in ("", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        store = open_store(f"sqlite:///{path}", settings)
+        import_bytes(synthetic(n, seed), "same-name.csv", store, settings)
+        index = mapindex.load(store, cache)
+        assert set(index["incident_id"]) == set(store.read()["incident_id"])
+        store.close()
+
+
+def test_parent_cells_match_h3():
+    rng = np.random.default_rng(5)
+    lat, lon = rng.uniform(30, 38, 500), rng.uniform(35, 45, 500)
+    cells = mapindex.cells_of(lat, lon)
+    for resolution in range(0, mapindex.CELL_RESOLUTION + 1):
+        expected = [h3.cell_to_parent(int(c), resolution) for c in cells]
+        assert mapindex.parent_cells(cells, resolution).tolist() == expected
+
+
+@pytest.fixture
+def big_index(settings, tmp_path):
+    """An index of 3,000 synthetic incidents (more than the map draws one by one)."""
+    store = open_store(f"sqlite:///{settings.data_dir / 'big.sqlite'}", settings)
+    import_bytes(synthetic(3000), "big.csv", store, settings)
+    factions = load_factions(settings.factions_file)
+    index = mapindex.with_factions(mapindex.load(store, tmp_path / "cache"), factions)
+    return store, factions, index
+
+
+def test_hexagons_add_up_to_the_incidents_they_count(big_index):
+    _, _, index = big_index
+    for resolution in (3, 6, 9):
+        counted = hexbins.count(index, resolution)
+        assert counted.incidents.sum() == len(index)
+        assert counted.fatalities.sum() == index["fatalities"].fillna(0).sum()
+        assert (counted.by_faction.sum(axis=1) == counted.incidents).all()
+        assert (counted.fatalities_by_faction.sum(axis=1) == counted.fatalities).all()
+        assert len(set(counted.cells.tolist())) == len(counted)
+
+
+def test_hexagon_size_follows_the_map_scale():
+    assert hexbins.resolution_for(2000) < hexbins.resolution_for(200) < hexbins.resolution_for(5)
+    region = (34.0, 39.5, 36.0, 41.5)  # the valley on a 1,200 px map: hexagons of ~30 px
+    level = hexbins.resolution_for(hexbins.metres_per_pixel(region, 1200))
+    pixels = 2 * hexbins.edge_km(level) * 1000 / hexbins.metres_per_pixel(region, 1200)
+    assert 12 < pixels < 75
+
+
+def test_a_full_view_is_counted_in_hexagons_and_a_close_view_drawn_one_by_one(big_index):
+    store, factions, index = big_index
+
+    def fetch(chosen):
+        return dashboard.full_rows(store, factions, chosen)
+
+    wide = incident_layers(index, factions, MapSpec(), None, 1200, fetch)
+    assert wide.in_view == len(index) > MAX_MARKERS
+    assert f"{len(index):,} incidents in view" in wide.hexagons
+    assert wide.layers[0].layer_name == "Incidents (counted in hexagons)"
+    lat, lon = index["latitude"].median(), index["longitude"].median()
+    close = (lat - 0.02, lon - 0.02, lat + 0.02, lon + 0.02)
+    near = incident_layers(index, factions, MapSpec(), close, 1200, fetch)
+    inside = hexbins.in_view(index, close).sum()
+    assert 0 < near.in_view == inside <= MAX_MARKERS and not near.hexagons
+    spec = MapSpec(tiles="none", bounds=close)
+    html = full_map(index, factions, spec, fetch=fetch).get_root().render()
+    assert html.count("bindPopup(") == 1 and "counted in hexagons" not in html
+    assert html.count('class=\\"cm-popup\\"') == inside  # each popup in the JSON array
+
+
+def test_the_whole_map_page_stays_small_with_hexagons(big_index):
+    _store, factions, index = big_index
+    page = full_map(index, factions, MapSpec(tiles="none"), width_px=1200).get_root().render()
+    assert len(page.encode()) < 2 * 2**20
+    assert "counts the incidents in it" in page  # the legend says what a hexagon is
+    assert "Incidents (counted in hexagons)" in page
+
+
+def test_hexagon_popups_escape_faction_names(big_index, settings):
+    _store, factions, index = big_index
+    table = factions.table.copy()
+    table.loc[0, "faction"] = "<img src=x onerror=alert(1)>{{7*7}}"
+    from conflictmap.factions import Factions
+
+    hostile = Factions(table)
+    renamed = mapindex.with_factions(index, hostile)
+    page = full_map(renamed, hostile, MapSpec(tiles="none")).get_root().render()
+    assert "<img src=x" not in page and "{{7*7}}" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_filter_changes_answer_from_the_index(big_index, settings):
+    from conflictmap.filters import Filters
+
+    store, factions, index = big_index
+    chosen = Filters(factions=(factions.names[0],), event_types=("Battles",))
+    fast = dashboard.apply(index, chosen)
+    slow = dashboard.matching_rows(store, factions, chosen)
+    assert set(fast["incident_id"]) == set(slow["incident_id"])
