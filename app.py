@@ -290,6 +290,12 @@ def tab_import(store) -> None:
         show_links(store)
 
 
+def index_updater(store):
+    """Keeps the map index in step with an import (no full re-read of the store)."""
+    before = store.version()
+    return lambda rows: mapindex.after_batch(store, settings.cache_dir, before, rows)
+
+
 def import_form(store) -> None:
     round_ = st.session_state.setdefault("upload_round", 0)
     upload = st.file_uploader(
@@ -328,6 +334,7 @@ def import_form(store) -> None:
             settings,
             user=st.session_state.get("user_name", ""),
             progress=lambda f, m: bar.progress(f, plain(m)),
+            stored=index_updater(store),
         )
         st.session_state["imported"] = done.summary()
         st.session_state["upload_round"] = round_ + 1
@@ -431,6 +438,7 @@ def show_draft(store, draft: dict) -> None:
             settings,
             user=st.session_state.get("user_name", ""),
             progress=lambda f, m: bar.progress(f, plain(m)),
+            stored=index_updater(store),
         )
     except ConflictmapError as exc:
         bar.empty()

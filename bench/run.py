@@ -22,29 +22,63 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
 
-from synth import generate  # noqa: E402
+
+def peak_mb(pid: int) -> float:
+    """The process's own high-water resident memory (VmHWM). Not ru_maxrss: Linux folds
+    the parent's memory at fork into a child's ru_maxrss."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def timed_import(path: Path, url: str) -> tuple[float, float, str]:
     """(seconds, peak MB, last stdout line) of one `conflictmap import` process."""
     start = time.perf_counter()
     env = dict(os.environ, CONFLICTMAP_MAX_FILE_MB="8192")  # the files are large on purpose
-    with tempfile.TemporaryFile("w+") as errors:
+    with tempfile.TemporaryFile("w+") as errors, tempfile.TemporaryFile("w+") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "conflictmap.cli", "import", str(path), "--store", url],
-            stdout=subprocess.PIPE,
+            stdout=out,
             stderr=errors,
             text=True,
             env=env,
         )
-        out = process.stdout.read()
-        _, status, usage = os.wait4(process.pid, 0)
-        if status:
+        peak = 0.0
+        while process.poll() is None:  # the high-water mark only grows: sample it
+            peak = max(peak, peak_mb(process.pid))
+            time.sleep(0.1)
+        if process.returncode:
             errors.seek(0)
-            raise RuntimeError(f"import failed ({status}): {errors.read()[-2000:]}")
-    return time.perf_counter() - start, usage.ru_maxrss / 1024, out.strip().splitlines()[-1]
+            raise RuntimeError(f"import failed ({process.returncode}): {errors.read()[-2000:]}")
+        out.seek(0)
+        last = out.read().strip().splitlines()[-1]
+    return time.perf_counter() - start, peak, last
+
+
+def synthesise(size: int, path: Path) -> None:
+    """Synthetic ACLED rows written by another process (this one stays small, so the
+    processes it starts are measured alone)."""
+    subprocess.run(
+        [
+            sys.executable,
+            str(HERE / "synth.py"),
+            str(size),
+            str(path),
+            "--seed",
+            "11",
+            "--start",
+            "2015-01-01",
+            "--end",
+            "2024-12-31",
+            "--not-illustrative",
+        ],
+        check=True,
+    )
 
 
 def postgis_database(template: str) -> str:
@@ -60,9 +94,7 @@ def postgis_database(template: str) -> str:
 def measure(size: int, backend: str, url: str, folder: Path) -> dict:
     source = folder / f"acled-{size}.csv"
     if not source.exists():
-        generate(size, seed=11, start="2015-01-01", end="2024-12-31", illustrative=False).to_csv(
-            source, index=False
-        )
+        synthesise(size, source)
     again = folder / f"acled-{size}-again.csv"  # same rows, other bytes: a new batch
     again.write_bytes(source.read_bytes() + b"\n")
     seconds, peak, _ = timed_import(source, url)

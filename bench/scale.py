@@ -37,11 +37,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from run import table, timed_import  # noqa: E402
-from synth import generate  # noqa: E402
+from run import synthesise, table, timed_import  # noqa: E402
 
 APP_PROBE = r"""
-import json, os, resource, sys, time
+import json, os, sys, time
 from streamlit.testing.v1 import AppTest
 started = time.perf_counter()
 at = AppTest.from_file(sys.argv[1], default_timeout=600).run()
@@ -52,8 +51,8 @@ started = time.perf_counter()
 factions.unselect(factions.value[0]).run()
 rerun = time.perf_counter() - started
 assert not at.exception, at.exception
-print(json.dumps({"open s": opened, "rerun s": rerun,
-                  "app peak MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
+print(json.dumps({"open s": opened, "rerun s": rerun, "app peak MB": int(status) / 1024,
                   "metrics": [m.value for m in at.metric]}))
 """
 
@@ -173,9 +172,7 @@ def measure(size: int, folder: Path, args) -> list[dict]:
     from conflictmap.store import open_store
 
     source = folder / f"acled-{size}.csv"
-    generate(size, seed=11, start="2015-01-01", end="2024-12-31", illustrative=False).to_csv(
-        source, index=False
-    )
+    synthesise(size, source)
     url = f"sqlite:///{folder / f'store-{size}.sqlite'}"
     cache = folder / f"cache-{size}"
     os.environ["CONFLICTMAP_CACHE"] = str(cache)

@@ -21,3 +21,24 @@ def test_benchmark_smoke_prints_the_table(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "| backend" in done.stdout and "all unchanged" in done.stdout
     assert done.stdout.count("| 2,000 ") == len(backends)
+
+
+def test_scale_benchmark_smoke_prints_both_tables():
+    """bench/scale.py end to end at 1,500 incidents (above the 1,000 drawn one by one)."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "scale.py"), "--sizes", "1500"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert "| incidents | import s | import peak MB |" in out and "| rerun s |" in out
+    rows = {
+        line.split("|")[2].strip(): [c.strip() for c in line.split("|")[3:-1]]
+        for line in out.splitlines()
+        if line.startswith("|     1,500 |") and line.count("|") == 6
+    }
+    assert set(rows) == {"conflictmap", "folium MarkerCluster", "folium FastMarkerCluster"}
+    _build, page_mb, paint = rows["conflictmap"]
+    assert float(page_mb) < 2 and float(paint) > 0

@@ -265,3 +265,38 @@ def test_filter_changes_answer_from_the_index(big_index, settings):
     fast = dashboard.apply(index, chosen)
     slow = dashboard.matching_rows(store, factions, chosen)
     assert set(fast["incident_id"]) == set(slow["incident_id"])
+
+
+def comparable(index: pd.DataFrame) -> pd.DataFrame:
+    out = index.sort_values("incident_id").reset_index(drop=True).astype(object)
+    return out.where(out.notna(), "<missing>")
+
+
+def test_the_index_kept_in_step_with_imports_equals_one_read_from_the_store(
+    settings, store, tmp_path
+):
+    from conftest import fixture_bytes
+
+    cache = tmp_path / "cache"
+    files = [
+        synthetic(200, seed=1),
+        fixture_bytes("acled-current.csv"),
+        fixture_bytes("ucdp-ged.csv"),  # links to the ACLED rows of the same events
+        synthetic(200, seed=1).replace(b",Synthetic,", b",Synthetic (revised),"),
+    ]
+    for number, data in enumerate(files):
+        before = store.version()
+        kept = []
+        import_bytes(
+            data,
+            f"f{number}.csv",
+            store,
+            settings,
+            stored=lambda rows, kept=kept, before=before: kept.append(
+                mapindex.after_batch(store, cache, before, rows)
+            ),
+        )
+        assert kept, "every file here lands a batch"
+        built = mapindex.build(store.read_index())
+        assert (comparable(kept[0]) == comparable(built)).all().all(), number
+        assert mapindex.load(store, cache).shape == built.shape  # and it is the cached one

@@ -57,10 +57,14 @@ def cmd_validate(args, settings: Settings) -> int:
 
 def cmd_import(args, settings: Settings) -> int:
     store = open_store(args.store, settings)
-    reports = import_files(args.files, store, settings, args.user, _progress)
-    if any(r.batch_id for r in reports):  # index now, so the dashboard opens at once
-        mapindex.load(store, settings.cache_dir, _progress)
-        _progress(1.0, "Map index ready")
+    before = [store.version()]
+
+    def index(rows) -> None:  # the map index follows each batch: the dashboard opens at once
+        _progress(0.99, "Updating the map index")
+        mapindex.after_batch(store, settings.cache_dir, before[0], rows)
+        before[0] = store.version()
+
+    reports = import_files(args.files, store, settings, args.user, _progress, stored=index)
     data = [r.to_dict() for r in reports]
     _emit(
         data[0] if len(data) == 1 else data, args.json, "\n".join(_report_text(r) for r in reports)

@@ -94,9 +94,11 @@ def import_bytes(
     user: str = "",
     progress: Progress = _quiet,
     link: bool = True,
+    stored=None,
 ) -> Report:
     """Check, then store the good rows as one batch (all or nothing), linking them to other
-    datasets' reports of the same events (see ``link``) unless ``link`` is False."""
+    datasets' reports of the same events (see ``link``) unless ``link`` is False.
+    ``stored(rows)`` is called with the rows once a new batch has landed."""
     settings = settings or Settings()
     report, good = check_bytes(data, name, settings, progress)
     if len(good):
@@ -111,15 +113,17 @@ def import_bytes(
         )
         joiner = linker(load_factions(settings.factions_file)) if link else None
 
-        def stored(done: int, total: int) -> None:
+        def written(done: int, total: int) -> None:
             progress(0.8 + 0.18 * done / total, f"Stored {done:,} of {total:,} incidents")
 
-        outcome = store.add_batch(good, info, joiner, stored)
+        outcome = store.add_batch(good, info, joiner, written)
         report.batch_id, report.duplicate_of = outcome.batch_id, outcome.duplicate_of
         report.linked = outcome.linked
         report.added, report.updated = outcome.added, outcome.updated
         report.unchanged = outcome.unchanged
         report.vanished = _vanished(store, good) if report.format in (ACLED, ACLED_LEGACY) else []
+        if stored is not None and outcome.batch_id is not None:
+            stored(good)
     report.stored = True
     progress(1.0, report.summary())
     return report
@@ -127,6 +131,8 @@ def import_bytes(
 
 def _vanished(store, good: pd.DataFrame) -> list[str]:
     """ACLED events the store holds for this export's countries and dates that it lacks."""
+    if store.count() == len(good):  # the store holds this export and nothing else
+        return []
     countries = sorted(c for c in good["country"].dropna().unique() if c)
     if not countries:
         return []
@@ -164,12 +170,20 @@ def import_files(
     user: str = "",
     progress: Progress = _quiet,
     link: bool = True,
+    stored=None,
 ) -> list[Report]:
     """Import each file as its own batch; a file that cannot be used stops nothing else."""
     settings = settings or Settings()
     return [
         import_bytes(
-            read_limited(Path(p), settings), Path(p).name, store, settings, user, progress, link
+            read_limited(Path(p), settings),
+            Path(p).name,
+            store,
+            settings,
+            user,
+            progress,
+            link,
+            stored,
         )
         for p in paths
     ]

@@ -22,11 +22,30 @@ from h3.api import basic_int as h3
 from conflictmap.factions import UNASSIGNED, Factions
 
 CELL_RESOLUTION = 9  # about 0.2 km edge: finer than any map cell we draw
+COLUMNS = (
+    "incident_id",
+    "dataset",
+    "source_event_id",
+    "event_date",
+    "end_date",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+    "event_type",
+    "actor1",
+    "assoc_actor_1",
+    "actor2",
+    "assoc_actor_2",
+    "linked_to",
+    "source",
+    "illustrative",
+)
 INDEX_SQL = (
     "SELECT incident_id, dataset, source_event_id, event_date, "
     "coalesce(end_date, event_date) AS end_date, latitude, longitude, geo_precision, "
     "fatalities, event_type, actor1, assoc_actor_1, actor2, assoc_actor_2, linked_to, "
-    "source, notes LIKE '%[ILLUSTRATIVE%' AS illustrative FROM incidents"
+    "source, upper(notes) LIKE '%[ILLUSTRATIVE%' AS illustrative FROM incidents"
 )
 CATEGORIES = (
     "dataset",
@@ -43,7 +62,12 @@ _FORMAT = "1"  # bump when the index's columns change: old cache files are then 
 
 def build(raw: pd.DataFrame) -> pd.DataFrame:
     """Typed index from the rows of ``INDEX_SQL``."""
-    frame = raw.copy()
+    frame = _typed(raw.copy())
+    frame["cell"] = cells_of(frame["latitude"].to_numpy(), frame["longitude"].to_numpy())
+    return frame
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     for name in ("event_date", "end_date"):
         frame[name] = pd.to_datetime(frame[name], errors="coerce").astype("datetime64[ns]")
     for name in ("latitude", "longitude"):
@@ -51,10 +75,48 @@ def build(raw: pd.DataFrame) -> pd.DataFrame:
     for name in ("geo_precision", "fatalities"):
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("Int64")
     for name in CATEGORIES:
-        frame[name] = frame[name].fillna("").astype(str).astype("category")
+        frame[name] = frame[name].astype(object).fillna("").astype(str).astype("category")
     frame["illustrative"] = frame["illustrative"].fillna(False).astype(bool)
-    frame["cell"] = cells_of(frame["latitude"].to_numpy(), frame["longitude"].to_numpy())
     return frame
+
+
+def from_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """The index of freshly imported rows (the importer's typed frame), as ``build`` makes
+    it from the store; their links are set by ``after_batch``."""
+    raw = rows[[c for c in COLUMNS if c in rows.columns]].copy()
+    raw["end_date"] = raw["end_date"].fillna(raw["event_date"])
+    raw["linked_to"] = None
+    raw["illustrative"] = (
+        rows["notes"].fillna("").str.contains("[illustrative", case=False, regex=False)
+    )
+    return build(raw[list(COLUMNS)])
+
+
+def after_batch(store, folder: Path, before: tuple, rows: pd.DataFrame) -> pd.DataFrame:
+    """The index after a batch, without reading the whole store again: the index of the
+    version before it (cached, or empty for an empty store) with the batch's rows put in,
+    and every link read again. Falls back to ``load`` when there is no earlier index."""
+    previous = cache_path(folder, store_key(store), before)
+    if before[2] == 0:
+        base = None
+    elif previous.exists():
+        try:
+            base = pd.read_parquet(previous)
+        except Exception:  # a damaged cache: build from the store
+            return load(store, folder)
+    else:
+        return load(store, folder)
+    fresh = from_rows(rows)
+    if base is not None:
+        kept = base.loc[~base["incident_id"].isin(fresh["incident_id"])]
+        fresh = pd.concat([kept, fresh], ignore_index=True)
+        for name in CATEGORIES:
+            fresh[name] = fresh[name].astype(str).astype("category")
+    links = store.linked()
+    fresh["linked_to"] = fresh["incident_id"].map(links).astype(object)
+    fresh["linked_to"] = fresh["linked_to"].where(fresh["linked_to"].notna(), None)
+    _write(fresh, folder, cache_path(folder, store_key(store), store.version()))
+    return fresh
 
 
 def cells_of(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -145,11 +207,16 @@ def load(store, folder: Path, progress=None) -> pd.DataFrame:
     if progress:
         progress(0.1, "Indexing the store for the map (once per import)")
     index = build(store.read_index())
+    _write(index, folder, path)
+    return index
+
+
+def _write(index: pd.DataFrame, folder: Path, path: Path) -> None:
+    """Replace this store's cache file (older versions go); readers see a whole file."""
     folder.mkdir(parents=True, exist_ok=True)
     prefix = path.name.rsplit("-v", 1)[0]
     for old in folder.glob(f"{prefix}-v*.parquet"):
         old.unlink(missing_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
     index.to_parquet(temporary, index=False)
-    temporary.replace(path)  # readers see the whole file or none
-    return index
+    temporary.replace(path)

@@ -288,6 +288,14 @@ class PostgisStore:
         ).fetchone()
         return last, undone, self.count(), split, "/".join(map(str, latest or ()))
 
+    def linked(self) -> dict[str, str]:
+        """incident_id -> the primary it is linked to, for every linked report."""
+        return dict(
+            self.db.execute(
+                "SELECT incident_id, linked_to FROM incidents WHERE linked_to IS NOT NULL"
+            ).fetchall()
+        )
+
     def read_index(self) -> pd.DataFrame:
         """The map index's columns of every incident (see ``mapindex``)."""
         from conflictmap.mapindex import INDEX_SQL

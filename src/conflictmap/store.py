@@ -220,6 +220,8 @@ class SqliteStore:
         return row[0] if row else None
 
     def _existing(self, ids: list[str]) -> pd.DataFrame:
+        if self.db.execute("SELECT 1 FROM incidents LIMIT 1").fetchone() is None:
+            return pd.DataFrame(columns=["incident_id", "row_hash", "timestamp"])
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY)")
         self.db.execute("DELETE FROM wanted")
         self.db.execute(
@@ -413,6 +415,14 @@ class SqliteStore:
             "SELECT sha256, imported_at FROM batches ORDER BY id DESC LIMIT 1"
         ).fetchone()
         return last, undone, self.count(), split, "/".join(map(str, latest or ()))
+
+    def linked(self) -> dict[str, str]:
+        """incident_id -> the primary it is linked to, for every linked report."""
+        return dict(
+            self.db.execute(
+                "SELECT incident_id, linked_to FROM incidents WHERE linked_to IS NOT NULL"
+            ).fetchall()
+        )
 
     def read_index(self) -> pd.DataFrame:
         """The map index's columns of every incident (see ``mapindex``)."""

@@ -12,6 +12,7 @@ import hashlib
 
 import numpy as np
 import pandas as pd
+from pyarrow import ArrowInvalid
 
 from conflictmap.dates import contradicts, decide_order, read_date
 from conflictmap.names import ascii_digits
@@ -34,7 +35,11 @@ def _numbers(text: pd.Series) -> pd.Series:
     if other.any():
         text = text.where(~other, text[other].map(ascii_digits))
     cleaned = text.str.replace(",", ".", regex=False).str.strip()
-    return pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce")
+    cleaned = cleaned.where(cleaned != "")
+    try:  # a clean column converts in C at once; any bad cell sends it the careful way
+        return cleaned.astype("float64[pyarrow]").astype("float64")
+    except (ValueError, TypeError, ArrowInvalid):
+        return pd.to_numeric(cleaned, errors="coerce")
 
 
 def check_numbers(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.Series:
