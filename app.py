@@ -14,7 +14,17 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from conflictmap import auth, dashboard, export, extract, importer, mapindex, snapshot, timeline
+from conflictmap import (
+    auth,
+    dashboard,
+    export,
+    extract,
+    importer,
+    mapindex,
+    snapshot,
+    timeline,
+    viewurl,
+)
 from conflictmap.assets import check_installed
 from conflictmap.errors import ConflictmapError
 from conflictmap.factions import load_factions, save_factions
@@ -58,21 +68,53 @@ def read_basemap() -> str:
     return choices[picked]
 
 
+def open_link(first, last, factions, types) -> None:
+    """A shared link (the query string) sets the widgets once, when the session opens;
+    afterwards the widgets keep their own values within what the store holds."""
+    state = st.session_state
+    if "link_read" not in state:
+        params = {key: st.query_params.get_all(key) for key in st.query_params}
+        shared = viewurl.from_params(params, first, last, factions.names, types)
+        state.update(
+            filter_dates=shared.dates,
+            filter_factions=shared.factions,
+            filter_types=shared.types,
+            filter_least=shared.least,
+            link_view=shared.view,
+            link_read=True,
+            link_ignored=shared.ignored,
+        )
+        if shared.incident:
+            state["incident"] = shared.incident
+    start, end = (*tuple(state["filter_dates"]), None, None)[:2]
+    start = min(max(start, first), last)
+    state["filter_dates"] = (start, min(max(end or start, start), last))
+    for key, names in (("filter_factions", factions.names), ("filter_types", types)):
+        known = state.get(f"{key}_known")
+        everything = known is not None and set(state[key]) >= set(known)
+        # a selection of everything stays everything when the store gains new names
+        state[key] = names if everything else [n for n in state[key] if n in names] or names
+        state[f"{key}_known"] = names
+
+
 def read_filters(frame, factions) -> Filters:
     side = st.sidebar
     side.header("Filters")
     first, last = dashboard.date_bounds(frame)
+    types = dashboard.event_types(frame)
+    open_link(first, last, factions, types)
+    if ignored := st.session_state.get("link_ignored"):
+        side.warning(plain("The link asked for what this store lacks: " + "; ".join(ignored)))
     if first == last:
-        dates = side.date_input("Dates", value=(first, last))
+        dates = side.date_input("Dates", key="filter_dates")
     else:
         dates = side.slider(
-            "Dates", min_value=first, max_value=last, value=(first, last), format="YYYY-MM-DD"
+            "Dates", min_value=first, max_value=last, format="YYYY-MM-DD", key="filter_dates"
         )
     start, end = ((*tuple(dates), None, None))[:2]
-    chosen = side.multiselect("Factions", factions.names, default=factions.names)
-    types = dashboard.event_types(frame)
-    picked = side.multiselect("Event types", types, default=types)
-    least = side.number_input("Minimum fatalities", min_value=0, value=0, step=1)
+    chosen = side.multiselect("Factions", factions.names, key="filter_factions")
+    picked = side.multiselect("Event types", types, key="filter_types")
+    least = side.number_input("Minimum fatalities", min_value=0, step=1, key="filter_least")
     return Filters(
         start,
         end or start,
@@ -91,7 +133,11 @@ def show_map(shown, frame, factions, spec: MapSpec, store) -> None:
     set_view(fmap, frame, spec)  # the whole store: constant, so filters never move the map
     fmap.add_child(Legend(legend_html(factions, factions.names, [HEXAGON_NOTE])))
     state = st.session_state.get("map")  # the view the analyst has just moved to
-    view = dashboard.view_bounds(state)
+    view = dashboard.view_bounds(state) or spec.bounds
+    clicked = dashboard.clicked_incident(state)
+    if clicked and clicked != st.session_state.get("clicked"):
+        st.session_state["clicked"] = st.session_state["incident"] = clicked
+        st.rerun(scope="app")  # the incident panel under the map follows the click
     drawn = incident_layers(
         shown,
         factions,
@@ -107,9 +153,11 @@ def show_map(shown, frame, factions, spec: MapSpec, store) -> None:
         use_container_width=True,
         feature_group_to_add=drawn.layers,
         layer_control=folium.LayerControl(collapsed=False),
-        returned_objects=["bounds", "zoom"],
+        returned_objects=["bounds", "zoom", "last_object_clicked_popup"],
     )
     st.session_state["view"] = view
+    if view:
+        st.query_params["view"] = ",".join(f"{v:.4f}" for v in view)  # the link follows
     if drawn.hexagons:
         st.info(plain(drawn.hexagons), icon="🔷")
     else:
@@ -117,6 +165,60 @@ def show_map(shown, frame, factions, spec: MapSpec, store) -> None:
 
 
 HEXAGON_NOTE = f"Over {MAX_MARKERS:,} incidents in view: hexagons count them (see under the map)."
+
+
+def show_incident(store, factions, user) -> None:
+    """One incident: every source, its batches, its corrections; editors correct it."""
+    with st.expander("Incident: sources, history, corrections", icon="🔎"):
+        st.caption("Click an incident on the map, or give its id.")
+        incident_id = st.text_input("Incident id", key="incident").strip()
+        if not incident_id:
+            return
+        rows = store.read_ids([incident_id])
+        if rows.empty:
+            st.warning(plain(f"There is no incident {incident_id}."))
+            return
+        row = dashboard.with_factions(rows, factions).iloc[0]
+        st.dataframe(dashboard.incident_facts(row), hide_index=True, width="stretch")
+        reports = dashboard.reports_of(store, row)
+        if len(reports):
+            st.write("Also reported by")
+            st.dataframe(reports, hide_index=True, width="stretch")
+        st.write("Batches that brought or changed it")
+        st.dataframe(store.provenance(incident_id), hide_index=True, width="stretch")
+        history = store.corrections(incident_id)
+        st.write("Corrections" if len(history) else "No corrections yet.")
+        if len(history):
+            st.dataframe(history, hide_index=True, width="stretch")
+        if user.can_edit:
+            correct_form(store, row, user)
+
+
+def correct_form(store, row, user) -> None:
+    with st.form(f"correct-{row.incident_id}"):
+        st.write("Correct this incident (kept with your name; the next import keeps it)")
+        a, b = st.columns(2)
+        place = a.text_input("Place (gazetteer name, any spelling)", "")
+        point = b.text_input("or latitude, longitude", "")
+        actor1 = a.text_input("Actor 1", row.actor1 or "")
+        actor2 = b.text_input("Actor 2", row.actor2 or "")
+        killed = "" if pd.isna(row.fatalities) else str(int(row.fatalities))
+        fatalities = a.text_input("Fatalities (empty: unknown)", killed)
+        if not st.form_submit_button("Save corrections", type="primary"):
+            return
+    try:
+        changes = dashboard.correction_changes(row, place, point, actor1, actor2, fatalities)
+        before = store.version()
+        done = store.correct(row.incident_id, changes, st.session_state.get("user_name", ""))
+        if done:
+            mapindex.after_batch(
+                store, settings.cache_dir, before, store.read_ids([row.incident_id])
+            )
+    except ConflictmapError as exc:
+        st.error(plain(exc))
+        return
+    st.session_state["corrected"] = f"{row.incident_id}: {done} field(s) corrected."
+    st.rerun()
 
 
 def show_snapshot(shown, factions, filters: Filters, spec: MapSpec, store) -> None:
@@ -194,7 +296,7 @@ def show_downloads(store, factions, filters: Filters, spec: MapSpec) -> None:
         )
 
 
-def tab_map(frame, factions, store) -> None:
+def tab_map(frame, factions, store, user) -> None:
     filters = read_filters(frame, factions)
     matched = dashboard.apply(frame, filters)  # every report: exports carry them all
     shown = dashboard.collapse_linked(matched)  # one dot per event on the map
@@ -211,9 +313,23 @@ def tab_map(frame, factions, store) -> None:
         tiles=read_basemap(),
         heat=st.sidebar.toggle("Heat map layer (weighted by fatalities)", value=False),
         cluster=st.sidebar.toggle("Cluster dense incidents", value=True),
+        bounds=st.session_state.get("link_view"),  # a shared link's extent, else all
+    )
+    first, last = dashboard.date_bounds(frame)
+    st.query_params.from_dict(
+        viewurl.to_params(
+            filters,
+            first,
+            last,
+            st.session_state.get("view") or spec.bounds,
+            st.session_state.get("incident", ""),
+        )
     )
     show_map(shown, frame, factions, spec, store)
     st.caption(plain(filters.describe()), help="This sentence is written into every export.")
+    if done := st.session_state.pop("corrected", None):
+        st.success(plain(done))
+    show_incident(store, factions, user)
     show_snapshot(shown, factions, filters, spec, store)
     if summary.illustrative:
         st.info(
@@ -544,13 +660,13 @@ def main() -> None:
     st.title("conflictmap")
     st.caption(plain(f"Store: {url} · {len(frame):,} incidents"))
     if not user.can_edit:  # viewers see, filter, export
-        tab_map(frame, factions, store)
+        tab_map(frame, factions, store, user)
         return
     maps, imports, reports, groups, layers = st.tabs(
         ["Map", "Import", "Report", "Factions", "Layers"]
     )
     with maps:
-        tab_map(frame, factions, store)
+        tab_map(frame, factions, store, user)
     with imports:
         tab_import(store)
     with reports:

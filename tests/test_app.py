@@ -65,7 +65,7 @@ def test_map_component_carries_markers_and_local_assets(app):
     assert len(incident_records(args["feature_group"])) == 246
     # only the view comes back (it feeds snapshots and chooses hexagons or circles); the
     # map sits in a fragment, so panning reruns the map alone, not the app
-    assert args["returned_objects"] == ["bounds", "zoom"]
+    assert args["returned_objects"] == ["bounds", "zoom", "last_object_clicked_popup"]
     assert "cm-label" in args["script"] and "Deir ez-Zor" in args["script"]  # place names
 
 

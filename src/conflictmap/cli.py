@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from conflictmap import mapindex
+from conflictmap import corrections, mapindex
 from conflictmap.auth import ROLES, VIEWER, add_user, load_users, remove_user
 from conflictmap.dashboard import apply, store_query, with_factions
 from conflictmap.errors import ConflictmapError, UsageError
@@ -198,6 +198,54 @@ def cmd_split(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_correct(args, settings: Settings) -> int:
+    """Correct fields of a stored incident; kept with who and when, over later imports."""
+    changes = {}
+    if args.place:
+        changes |= corrections.place(load_gazetteer(settings), args.place, args.country or "")
+    if (args.lat is None) != (args.lon is None):
+        raise UsageError("Give --lat and --lon together.")
+    if args.lat is not None:
+        changes |= {"latitude": args.lat, "longitude": args.lon, "geocoded_by": "analyst"}
+    for field in ("actor1", "actor2", "fatalities", "event_type", "geo_precision"):
+        if getattr(args, field) is not None:
+            changes[field] = getattr(args, field)
+    if not changes:
+        raise UsageError("Nothing to correct: give --place, --lat/--lon, --actor1, ... .")
+    store = open_store(args.store, settings)
+    before = store.version()
+    done = store.correct(args.incident_id, changes, args.user)
+    if done:
+        mapindex.after_batch(store, settings.cache_dir, before, store.read_ids([args.incident_id]))
+    print(f"{args.incident_id}: {done} field(s) corrected.")
+    return 0
+
+
+def cmd_history(args, settings: Settings) -> int:
+    """Where an incident came from and how it was corrected."""
+    store = open_store(args.store, settings)
+    batches = store.provenance(args.incident_id)
+    fixed = store.corrections(args.incident_id)
+    if batches.empty:
+        raise UsageError(f"There is no incident {args.incident_id} in the store.")
+    data = {
+        "incident_id": args.incident_id,
+        "batches": batches.to_dict("records"),
+        "corrections": fixed.to_dict("records"),
+    }
+    lines = [f"{args.incident_id}"]
+    lines += [
+        f"  batch {b.batch_id} ({b.action}) {b.file} {b.imported_at} {b.user}"
+        for b in batches.itertuples()
+    ]
+    lines += [
+        f"  {c.made_at} {c.user}: {c.field} {c.previous!r} -> {c.value!r}"
+        for c in fixed.itertuples()
+    ]
+    _emit(data, args.json, "\n".join(lines))
+    return 0
+
+
 def cmd_seed(args, settings: Settings) -> int:
     """Load the sample incidents into an empty store (``make run`` calls this)."""
     store = open_store(args.store, settings)
@@ -337,6 +385,23 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("split", help="undo a wrong cross-dataset link of an incident")
     p.add_argument("incident_id")
     p.add_argument("--store")
+    p = sub.add_parser("correct", help="correct an incident's place, actors or fatalities")
+    p.add_argument("incident_id")
+    p.add_argument("--place", help="a gazetteer place name (Arabic or any spelling)")
+    p.add_argument("--country", help="narrows --place")
+    p.add_argument("--lat", type=float)
+    p.add_argument("--lon", type=float)
+    p.add_argument("--geo-precision", dest="geo_precision", type=int, choices=(1, 2, 3))
+    p.add_argument("--actor1")
+    p.add_argument("--actor2")
+    p.add_argument("--fatalities", help="a whole number, or '' for unknown")
+    p.add_argument("--event-type", dest="event_type")
+    p.add_argument("--user", default="")
+    p.add_argument("--store")
+    p = sub.add_parser("history", help="an incident's batches and corrections")
+    p.add_argument("incident_id")
+    p.add_argument("--store")
+    p.add_argument("--json", action="store_true")
     p = sub.add_parser("seed", help="load data/sample into an empty store")
     p.add_argument("--store")
     p.add_argument("--force", action="store_true")
@@ -354,6 +419,8 @@ COMMANDS = {
     "undo": cmd_undo,
     "split": cmd_split,
     "seed": cmd_seed,
+    "correct": cmd_correct,
+    "history": cmd_history,
 }
 
 

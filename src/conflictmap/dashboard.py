@@ -131,3 +131,65 @@ def store_query(filters: Filters, factions: Factions, store) -> Query:
         chosen = set(filters.factions)
         actors = tuple(a for a in store.distinct_actors() if factions.of_actor(a) in chosen)
     return Query(filters.date_from, filters.date_to, filters.event_types, actors=actors)
+
+
+def clicked_incident(state: dict | None) -> str | None:
+    """The id of the incident whose popup the analyst opened: the popup's last row is
+    "Id <id>" (its text comes tab-separated, or run together before it is laid out)."""
+    text = ((state or {}).get("last_object_clicked_popup") or "").strip()
+    _, found, incident_id = text.rpartition("Id")
+    return (incident_id.strip() or None) if found else None
+
+
+def incident_facts(row) -> pd.DataFrame:
+    """An incident's fields as a two-column table (field, value), for the detail view."""
+    shown = [
+        ("Id", row.incident_id),
+        ("Dataset", row.dataset),
+        ("Dates", f"{row.event_date:%Y-%m-%d} to {row.end_date:%Y-%m-%d}"),
+        ("Event", " / ".join(x for x in (row.event_type, row.sub_event_type) if x)),
+        ("Actors", " vs ".join(x for x in (row.actor1, row.actor2) if x)),
+        ("Factions", " vs ".join(x for x in (row.faction1, row.faction2) if x) or "Unassigned"),
+        ("Place", ", ".join(x for x in (row.location, row.admin1, row.country) if x)),
+        ("Point", f"{row.latitude:.5f}, {row.longitude:.5f} (precision {row.geo_precision})"),
+        ("Geocoded by", row.geocoded_by),
+        ("Fatalities", "unknown" if pd.isna(row.fatalities) else str(int(row.fatalities))),
+        ("Source", row.source),
+        ("Notes", row.notes),
+    ]
+    return pd.DataFrame(shown, columns=["field", "value"]).astype(str)
+
+
+def reports_of(store, row) -> pd.DataFrame:
+    """The other datasets' reports of the same event (linked either way)."""
+    links = store.links()
+    group = row.linked_to or row.incident_id
+    mine = links.loc[(links["linked_to"] == group) & (links["incident_id"] != row.incident_id)]
+    if row.linked_to:
+        primary = pd.DataFrame([{"incident_id": row.linked_to, "linked_to": "(primary)"}])
+        mine = pd.concat([primary, mine], ignore_index=True)
+    return mine
+
+
+def correction_changes(row, place: str, point: str, actor1: str, actor2: str, killed: str):
+    """The form's entries as corrections (only what differs from the row)."""
+    from conflictmap import corrections
+    from conflictmap.errors import InputError
+    from conflictmap.gazetteer import load_gazetteer
+    from conflictmap.settings import Settings
+
+    changes: dict = {}
+    if place.strip():
+        changes |= corrections.place(load_gazetteer(Settings()), place, row.country or "")
+    if point.strip():
+        parts = [p.strip() for p in point.replace(";", ",").split(",")]
+        if len(parts) != 2:
+            raise InputError(f"'{point}': write the point as latitude, longitude (35.02, 40.45).")
+        changes |= {"latitude": parts[0], "longitude": parts[1], "geocoded_by": "analyst"}
+    for field, value in (("actor1", actor1), ("actor2", actor2)):
+        if value.strip() != (getattr(row, field) or ""):
+            changes[field] = value
+    current = "" if pd.isna(row.fatalities) else str(int(row.fatalities))
+    if killed.strip() != current:
+        changes["fatalities"] = killed
+    return changes

@@ -140,9 +140,11 @@ class IncidentMarkers(MacroElement):
 (function () {
   var parent = {{ this._parent.get_name() }};
   var markers = {{ this.incidents }}.map(function (d) {
+    var box = document.createElement("div");  // an element: the map reports its text
+    box.innerHTML = d[8];
     return L.circleMarker([d[0], d[1]], {radius: d[2], color: d[3], weight: d[4],
         dashArray: d[5], fill: true, fillColor: d[6], fillOpacity: d[7], opacity: 0.9})
-      .bindPopup(d[8], {maxWidth: 380}).bindTooltip(d[9]);
+      .bindPopup(box, {maxWidth: 380}).bindTooltip(d[9]);
   });
   if (parent.addLayers) { parent.addLayers(markers); }
   else { markers.forEach(function (m) { parent.addLayer(m); }); }

@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 
+from conflictmap import corrections
 from conflictmap.errors import StoreError
 from conflictmap.schema import BY_NAME, DATE, FLOAT, INT, NAMES
 from conflictmap.sync import (
@@ -24,7 +25,7 @@ from conflictmap.sync import (
     stored_rows,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _PG_TYPE = {INT: "BIGINT", FLOAT: "DOUBLE PRECISION", DATE: "DATE"}
 _LOCK = 7_201_511  # advisory lock: one batch writes at a time
 _STORED = [*NAMES, "row_hash", "batch_id"]
@@ -65,7 +66,16 @@ def _v3() -> list[str]:
     ]
 
 
-MIGRATIONS = {2: _create, 3: _v3}  # PostGIS stores start at schema 2
+def _v4() -> list[str]:
+    return [
+        """CREATE TABLE corrections (id BIGSERIAL PRIMARY KEY, incident_id TEXT NOT NULL,
+           field TEXT NOT NULL, value TEXT, previous TEXT, "user" TEXT,
+           made_at TEXT NOT NULL)""",
+        "CREATE INDEX corrections_incident ON corrections (incident_id)",
+    ]
+
+
+MIGRATIONS = {2: _create, 3: _v3, 4: _v4}  # PostGIS stores start at schema 2
 
 
 def _redacted(url: str) -> str:
@@ -146,6 +156,7 @@ class PostgisStore:
             action = plan(rows, self._existing(rows["incident_id"].tolist()))
             batch_id = self._insert_batch(info, action)
             self._write(rows, action, batch_id, progress)
+            self._reapply(batch_id)
             linked = link_batch(self, changed_rows(rows, action), link) if link else 0
         return outcome_of(batch_id, action, linked)
 
@@ -282,7 +293,9 @@ class PostgisStore:
         last, undone = self.db.execute(
             "SELECT coalesce(max(id), 0), count(undone_at) FROM batches"
         ).fetchone()
-        split = self.db.execute("SELECT count(*) FROM unlinked").fetchone()[0]
+        split = self.db.execute(
+            "SELECT (SELECT count(*) FROM unlinked) + (SELECT count(*) FROM corrections)"
+        ).fetchone()[0]
         latest = self.db.execute(
             "SELECT sha256, imported_at FROM batches ORDER BY id DESC LIMIT 1"
         ).fetchone()
@@ -326,6 +339,56 @@ class PostgisStore:
         return self._frame(
             "SELECT id, file, sha256, format, rows_read, imported, rejected, added, updated, "
             'unchanged, imported_at, "user" AS user, undone_at FROM batches ORDER BY id'
+        )
+
+    # -- corrections ----------------------------------------------------------------------
+
+    def _reapply(self, batch_id: int) -> None:
+        """Put the latest correction of each field back over the rows a batch wrote."""
+        for field in corrections.FIELDS:
+            kind = _PG_TYPE.get(BY_NAME[field].kind, "TEXT")
+            self.db.execute(
+                f"UPDATE incidents i SET {field} = CAST(c.value AS {kind}) FROM (SELECT DISTINCT "
+                "ON (incident_id) incident_id, value FROM corrections WHERE field = %s ORDER BY "
+                "incident_id, id DESC) c WHERE c.incident_id = i.incident_id AND i.batch_id = %s",
+                (field, batch_id),
+            )
+
+    def correct(self, incident_id: str, changes: dict, user: str = "") -> int:
+        from conflictmap.store import _now, _os_user, _same, _text
+
+        values = corrections.checked(changes)
+        with self.db.transaction():
+            self.db.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+            current = self.db.execute(
+                f"SELECT {', '.join(values) or 'incident_id'} FROM incidents "
+                "WHERE incident_id = %s FOR UPDATE",
+                (incident_id,),
+            ).fetchone()
+            if current is None:
+                raise StoreError(f"There is no incident {incident_id}.")
+            done = 0
+            for (field, value), before in zip(values.items(), current, strict=False):
+                if _same(before, value):
+                    continue
+                kind = _PG_TYPE.get(BY_NAME[field].kind, "TEXT")
+                self.db.execute(
+                    'INSERT INTO corrections (incident_id, field, value, previous, "user", '
+                    "made_at) VALUES (%s, %s, %s, %s, %s, %s)",
+                    (incident_id, field, value, _text(before), user or _os_user(), _now()),
+                )
+                self.db.execute(
+                    f"UPDATE incidents SET {field} = CAST(%s AS {kind}) WHERE incident_id = %s",
+                    (value, incident_id),
+                )
+                done += 1
+        return done
+
+    def corrections(self, incident_id: str) -> pd.DataFrame:
+        return self._frame(
+            'SELECT made_at, "user" AS user, field, previous, value FROM corrections WHERE '
+            "incident_id = %s ORDER BY id",
+            (incident_id,),
         )
 
     def provenance(self, incident_id: str) -> pd.DataFrame:

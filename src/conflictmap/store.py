@@ -18,6 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from conflictmap import corrections
 from conflictmap.errors import StoreError
 from conflictmap.link import link_batch
 from conflictmap.schema import BY_NAME, DATE, FLOAT, INT, NAMES
@@ -33,7 +34,7 @@ from conflictmap.sync import (
     stored_rows,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
 ACTORS_SQL = " UNION ".join(f"SELECT {c} FROM incidents WHERE {c} <> ''" for c in ACTOR_COLUMNS)
 # (ordering by an expression keeps SQLite on the small linked_to index, not the date index)
@@ -124,7 +125,17 @@ def _v3() -> list[str]:
     ]
 
 
-MIGRATIONS = {1: _v1, 2: _v2, 3: _v3}  # version -> statements that reach it from the one before
+def _v4() -> list[str]:
+    """Analysts' corrections: kept with who and when, put back over later imports."""
+    return [
+        """CREATE TABLE corrections (id INTEGER PRIMARY KEY AUTOINCREMENT, incident_id TEXT
+           NOT NULL, field TEXT NOT NULL, value TEXT, previous TEXT, user TEXT,
+           made_at TEXT NOT NULL)""",
+        "CREATE INDEX corrections_incident ON corrections (incident_id)",
+    ]
+
+
+MIGRATIONS = {1: _v1, 2: _v2, 3: _v3, 4: _v4}  # version -> statements reaching it
 
 
 def sqlite_path(url: str) -> Path:
@@ -245,6 +256,7 @@ class SqliteStore:
             action = plan(rows, self._existing(rows["incident_id"].tolist()))
             batch_id = self._insert_batch(info, action)
             self._write(rows, action, batch_id, progress)
+            self._reapply(batch_id)
             linked = link_batch(self, changed_rows(rows, action), link) if link else 0
             self.db.execute("COMMIT")
         except BaseException:
@@ -406,11 +418,13 @@ class SqliteStore:
     # -- reading ------------------------------------------------------------------------
 
     def version(self) -> tuple:
-        """Changes whenever a batch lands or is undone, or a link is split."""
+        """Changes whenever a batch lands or is undone, a link is split or a field corrected."""
         last, undone = self.db.execute(
             "SELECT coalesce(max(id), 0), count(undone_at) FROM batches"
         ).fetchone()
-        split = self.db.execute("SELECT count(*) FROM unlinked").fetchone()[0]
+        split = self.db.execute(
+            "SELECT (SELECT count(*) FROM unlinked) + (SELECT count(*) FROM corrections)"
+        ).fetchone()[0]
         latest = self.db.execute(
             "SELECT sha256, imported_at FROM batches ORDER BY id DESC LIMIT 1"
         ).fetchone()
@@ -448,6 +462,60 @@ class SqliteStore:
             "SELECT id, file, sha256, format, rows_read, imported, rejected, added, updated, "
             "unchanged, imported_at, user, undone_at FROM batches ORDER BY id",
             self.db,
+        )
+
+    # -- corrections ----------------------------------------------------------------------
+
+    def _reapply(self, batch_id: int) -> None:
+        """Put the latest correction of each field back over the rows a batch wrote."""
+        for field in corrections.FIELDS:
+            self.db.execute(
+                f"UPDATE incidents SET {field} = (SELECT value FROM corrections c WHERE "
+                "c.incident_id = incidents.incident_id AND c.field = ? ORDER BY c.id DESC "
+                "LIMIT 1) WHERE batch_id = ? AND incident_id IN (SELECT incident_id FROM "
+                "corrections WHERE field = ?)",
+                (field, batch_id, field),
+            )
+
+    def correct(self, incident_id: str, changes: dict, user: str = "") -> int:
+        """Apply and record an analyst's corrections (see ``corrections.checked``); returns
+        how many fields changed."""
+        values = corrections.checked(changes)
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = self.db.execute(
+                f"SELECT {', '.join(values) or 'incident_id'} FROM incidents WHERE incident_id = ?",
+                (incident_id,),
+            )
+            current = cursor.fetchone()
+            if current is None:
+                raise StoreError(f"There is no incident {incident_id}.")
+            done = 0
+            for (field, value), before in zip(values.items(), current, strict=False):
+                if _same(before, value):
+                    continue
+                self.db.execute(
+                    "INSERT INTO corrections (incident_id, field, value, previous, user, "
+                    "made_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (incident_id, field, value, _text(before), user or _os_user(), _now()),
+                )
+                self.db.execute(
+                    f"UPDATE incidents SET {field} = ? WHERE incident_id = ?", (value, incident_id)
+                )
+                done += 1
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return done
+
+    def corrections(self, incident_id: str) -> pd.DataFrame:
+        """Every correction of an incident, oldest first."""
+        return pd.read_sql_query(
+            "SELECT made_at, user, field, previous, value FROM corrections WHERE "
+            "incident_id = ? ORDER BY id",
+            self.db,
+            params=(incident_id,),
         )
 
     def provenance(self, incident_id: str) -> pd.DataFrame:
@@ -557,6 +625,21 @@ def _where(query: Query | None) -> tuple[str, list]:
         west, south, east, north = query.bbox
         params += [west, east, south, north]
     return ("WHERE " + " AND ".join(parts)) if parts else "", params
+
+
+def _text(value) -> str | None:
+    """A stored value as the corrections table keeps it."""
+    if value is None:
+        return None
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _same(before, value: str | None) -> bool:
+    if before is None or value is None:
+        return before is None and value is None
+    if isinstance(before, int | float):
+        return float(before) == float(value)
+    return str(before) == value
 
 
 def _json(ids: list[str]) -> str:

@@ -37,7 +37,8 @@ def _numbers(text: pd.Series) -> pd.Series:
     cleaned = text.str.replace(",", ".", regex=False).str.strip()
     cleaned = cleaned.where(cleaned != "")
     try:  # a clean column converts in C at once; any bad cell sends it the careful way
-        return cleaned.astype("float64[pyarrow]").astype("float64")
+        arrow = cleaned.astype("float64[pyarrow]")
+        return pd.Series(arrow.to_numpy("float64", na_value=np.nan, copy=True), text.index)
     except (ValueError, TypeError, ArrowInvalid):
         return pd.to_numeric(cleaned, errors="coerce")
 

@@ -1,0 +1,129 @@
+"""A view as a link: the filters, the map's extent and the chosen incident live in the
+query string, so an analyst can send a URL that opens the same view.
+
+    ?from=2018-06-01&to=2018-06-30&faction=Iran-backed+militias&type=Battles&min=1
+     &view=34.30,40.70,34.60,41.10&incident=acled:SYR123
+
+Only what differs from "everything" is written. A link naming something this store does
+not know (a faction, an event type, a date outside the data) keeps the rest and says
+what it ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from conflictmap.filters import Filters
+
+
+@dataclass
+class Shared:
+    """The widget values a link asks for, and what it asked for that could not be used."""
+
+    dates: tuple[dt.date, dt.date]
+    factions: list[str]
+    types: list[str]
+    least: int = 0
+    view: tuple[float, float, float, float] | None = None
+    incident: str = ""
+    ignored: list[str] = field(default_factory=list)
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def from_params(
+    params: dict[str, list[str]],
+    first: dt.date,
+    last: dt.date,
+    factions: list[str],
+    types: list[str],
+) -> Shared:
+    """Widget values from a query string (``key -> all its values``)."""
+    ignored = []
+
+    def one(key: str) -> str:
+        values = params.get(key) or [""]
+        return values[-1]
+
+    def day(key: str, default: dt.date) -> dt.date:
+        text = one(key)
+        if not text:
+            return default
+        value = _date(text)
+        if value is None:
+            ignored.append(f"{key}={text} (not a YYYY-MM-DD date)")
+            return default
+        if not first <= value <= last:
+            ignored.append(f"{key}={text} (the data runs from {first} to {last})")
+            return min(max(value, first), last)
+        return value
+
+    start, end = day("from", first), day("to", last)
+    if end < start:
+        ignored.append(f"from={start} is after to={end}; the two were swapped")
+        start, end = end, start
+
+    def chosen(key: str, known: list[str]) -> list[str]:
+        asked = params.get(key) or []
+        for value in asked:
+            if value not in known:
+                ignored.append(f"{key}={value} (not in this store)")
+        kept = [v for v in known if v in asked]
+        return kept if asked and kept else list(known)
+
+    least = 0
+    if text := one("min"):
+        if text.isdigit():
+            least = int(text)
+        else:
+            ignored.append(f"min={text} (not a whole number)")
+    view = None
+    if text := one("view"):
+        try:
+            south, west, north, east = (float(v) for v in text.split(","))
+            if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+                raise ValueError
+            view = (south, west, north, east)
+        except ValueError:
+            ignored.append(f"view={text} (give south,west,north,east in degrees)")
+    return Shared(
+        (start, end),
+        chosen("faction", factions),
+        chosen("type", types),
+        least,
+        view,
+        one("incident").strip(),
+        ignored,
+    )
+
+
+def to_params(
+    filters: Filters,
+    first: dt.date,
+    last: dt.date,
+    view: tuple[float, float, float, float] | None = None,
+    incident: str = "",
+) -> dict[str, str | list[str]]:
+    """The query string of a view (only what narrows it)."""
+    out: dict[str, str | list[str]] = {}
+    if filters.date_from and filters.date_from != first:
+        out["from"] = filters.date_from.isoformat()
+    if filters.date_to and filters.date_to != last:
+        out["to"] = filters.date_to.isoformat()
+    if filters.factions is not None:
+        out["faction"] = list(filters.factions)
+    if filters.event_types is not None:
+        out["type"] = list(filters.event_types)
+    if filters.min_fatalities:
+        out["min"] = str(filters.min_fatalities)
+    if view:
+        out["view"] = ",".join(f"{v:.4f}" for v in view)
+    if incident:
+        out["incident"] = incident
+    return out
