@@ -12,6 +12,7 @@ from dataclasses import replace
 import folium
 import pandas as pd
 import streamlit as st
+from folium.plugins import Draw
 from streamlit_folium import st_folium
 
 from conflictmap import (
@@ -25,15 +26,17 @@ from conflictmap import (
     timeline,
     viewurl,
 )
-from conflictmap.assets import check_installed
+from conflictmap.assets import check_installed, localise
 from conflictmap.errors import ConflictmapError
 from conflictmap.factions import load_factions, save_factions
 from conflictmap.filters import Filters
+from conflictmap.gazetteer import load_gazetteer
 from conflictmap.layers import context_layers, find_layers, save_upload
 from conflictmap.mapview import (
     MAX_MARKERS,
     Legend,
     MapSpec,
+    area_layer,
     base_map,
     incident_layers,
     legend_html,
@@ -81,6 +84,7 @@ def open_link(first, last, factions, types) -> None:
             filter_types=shared.types,
             filter_least=shared.least,
             link_view=shared.view,
+            filter_area=shared.area,
             link_read=True,
             link_ignored=shared.ignored,
         )
@@ -115,12 +119,20 @@ def read_filters(frame, factions) -> Filters:
     chosen = side.multiselect("Factions", factions.names, key="filter_factions")
     picked = side.multiselect("Event types", types, key="filter_types")
     least = side.number_input("Minimum fatalities", min_value=0, step=1, key="filter_least")
+    area = st.session_state.get("filter_area")
+    if area:
+        side.caption("Only incidents inside the area drawn on the map.")
+        if side.button("Clear the drawn area"):
+            st.session_state["filter_area"] = area = None
+    else:
+        side.caption("Draw a polygon or rectangle on the map (toolbar, left) to filter to it.")
     return Filters(
         start,
         end or start,
         tuple(chosen) if len(chosen) < len(factions.names) else None,
         tuple(picked) if len(picked) < len(types) else None,
         int(least),
+        area,
     )
 
 
@@ -132,7 +144,10 @@ def show_map(shown, frame, factions, spec: MapSpec, store) -> None:
     fmap = base_map(spec, context_layers(settings))
     set_view(fmap, frame, spec)  # the whole store: constant, so filters never move the map
     fmap.add_child(Legend(legend_html(factions, factions.names, [HEXAGON_NOTE])))
+    Draw(draw_options=DRAW_SHAPES, edit_options={"edit": False}).add_to(fmap)
+    localise(fmap)
     state = st.session_state.get("map")  # the view the analyst has just moved to
+    follow_drawing(state)
     view = dashboard.view_bounds(state) or spec.bounds
     clicked = dashboard.clicked_incident(state)
     if clicked and clicked != st.session_state.get("clicked"):
@@ -151,9 +166,9 @@ def show_map(shown, frame, factions, spec: MapSpec, store) -> None:
         key="map",
         height=spec.height,
         use_container_width=True,
-        feature_group_to_add=drawn.layers,
+        feature_group_to_add=[*drawn.layers, area_layer(st.session_state.get("filter_area"))],
         layer_control=folium.LayerControl(collapsed=False),
-        returned_objects=["bounds", "zoom", "last_object_clicked_popup"],
+        returned_objects=["bounds", "zoom", "last_object_clicked_popup", "all_drawings"],
     )
     st.session_state["view"] = view
     if view:
@@ -162,6 +177,32 @@ def show_map(shown, frame, factions, spec: MapSpec, store) -> None:
         st.info(plain(drawn.hexagons), icon="🔷")
     else:
         st.caption(plain(f"{drawn.in_view:,} incidents in view, each drawn as a circle."))
+
+
+DRAW_SHAPES = {
+    "polygon": True,
+    "rectangle": True,
+    "polyline": False,
+    "circle": False,
+    "marker": False,
+    "circlemarker": False,
+}
+
+
+def follow_drawing(state) -> None:
+    """A shape drawn (or deleted) on the map becomes (or stops being) the area filter; a
+    link's area stays until the analyst draws or deletes a shape."""
+    if state is None:
+        return
+    drawings = state.get("all_drawings") or []
+    seen = st.session_state.get("drawings_seen", [])  # a new session has drawn nothing
+    st.session_state["drawings_seen"] = drawings
+    if drawings == seen:
+        return
+    area = dashboard.drawn_area(drawings)
+    if area != st.session_state.get("filter_area"):
+        st.session_state["filter_area"] = area
+        st.rerun(scope="app")  # every count, chart and export follows the area
 
 
 HEXAGON_NOTE = f"Over {MAX_MARKERS:,} incidents in view: hexagons count them (see under the map)."
@@ -207,7 +248,9 @@ def correct_form(store, row, user) -> None:
         if not st.form_submit_button("Save corrections", type="primary"):
             return
     try:
-        changes = dashboard.correction_changes(row, place, point, actor1, actor2, fatalities)
+        changes = dashboard.correction_changes(
+            row, load_gazetteer(settings), place, point, actor1, actor2, fatalities
+        )
         before = store.version()
         done = store.correct(row.incident_id, changes, st.session_state.get("user_name", ""))
         if done:

@@ -266,3 +266,25 @@ def test_a_full_view_shows_hexagons_and_zooming_in_shows_single_incidents(
     assert frame.locator(".leaflet-container").evaluate("() => window.__sameMap === true")
     assert outside == []
     page.close()
+
+
+def test_drawing_a_rectangle_filters_to_it_and_the_link_keeps_it(server, browser):
+    url, _, _ = server
+    page, frame, outside = open_page(browser, url)
+    settled_total(page, frame)
+    frame.locator(".leaflet-draw-draw-rectangle").click()
+    box = frame.locator(".leaflet-container").bounding_box()
+    x0, y0 = box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.3
+    x1, y1 = box["x"] + box["width"] * 0.65, box["y"] + box["height"] * 0.7
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x1, y1, steps=10)
+    page.mouse.up()
+    page.get_by_text("inside the drawn area").first.wait_for(timeout=30_000)
+    assert "area=" in page.url
+    link = page.url
+    page.close()
+    again, frame, _ = open_page(browser, link)  # the link opens the same cut
+    again.get_by_text("inside the drawn area").first.wait_for(timeout=30_000)
+    assert outside == []
+    again.close()

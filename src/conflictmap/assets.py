@@ -32,6 +32,8 @@ LOCAL: dict[str, str | None] = {
     "markerclusterdefaultcss": "leaflet.markercluster/dist/MarkerCluster.Default.css",
     "leaflet-heat.js": "leaflet.heat/dist/leaflet-heat.js",
     "jquery": "jquery/dist/jquery.min.js",  # folium popups use $(...)
+    "leaflet_draw_js": "leaflet-draw/dist/leaflet.draw.js",  # drawing an area to filter
+    "leaflet_draw_css": "leaflet-draw/dist/leaflet.draw.css",
     "bootstrap": None,
     "bootstrap_css": None,
     "glyphicons_css": None,

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from conflictmap import corrections
+from conflictmap.errors import InputError
 from conflictmap.factions import UNASSIGNED, Factions
 from conflictmap.filters import Filters
 from conflictmap.store import Query
@@ -130,7 +132,9 @@ def store_query(filters: Filters, factions: Factions, store) -> Query:
     if filters.factions is not None and UNASSIGNED not in filters.factions:
         chosen = set(filters.factions)
         actors = tuple(a for a in store.distinct_actors() if factions.of_actor(a) in chosen)
-    return Query(filters.date_from, filters.date_to, filters.event_types, actors=actors)
+    return Query(
+        filters.date_from, filters.date_to, filters.event_types, filters.bbox(), actors=actors
+    )
 
 
 def clicked_incident(state: dict | None) -> str | None:
@@ -171,16 +175,13 @@ def reports_of(store, row) -> pd.DataFrame:
     return mine
 
 
-def correction_changes(row, place: str, point: str, actor1: str, actor2: str, killed: str):
+def correction_changes(
+    row, gazetteer, place: str, point: str, actor1: str, actor2: str, killed: str
+) -> dict:
     """The form's entries as corrections (only what differs from the row)."""
-    from conflictmap import corrections
-    from conflictmap.errors import InputError
-    from conflictmap.gazetteer import load_gazetteer
-    from conflictmap.settings import Settings
-
     changes: dict = {}
     if place.strip():
-        changes |= corrections.place(load_gazetteer(Settings()), place, row.country or "")
+        changes |= corrections.place(gazetteer, place, row.country or "")
     if point.strip():
         parts = [p.strip() for p in point.replace(";", ",").split(",")]
         if len(parts) != 2:
@@ -193,3 +194,15 @@ def correction_changes(row, place: str, point: str, actor1: str, actor2: str, ki
     if killed.strip() != current:
         changes["fatalities"] = killed
     return changes
+
+
+def drawn_area(drawings) -> tuple[tuple[float, float], ...] | None:
+    """The last polygon or rectangle the analyst drew (st_folium's ``all_drawings``), as
+    a closed (lon, lat) ring rounded to about a metre; None when there is none."""
+    for feature in reversed(drawings or []):
+        geometry = (feature or {}).get("geometry") or {}
+        if geometry.get("type") == "Polygon" and geometry.get("coordinates"):
+            ring = [(round(float(x), 5), round(float(y), 5)) for x, y in geometry["coordinates"][0]]
+            if len(ring) >= 4:
+                return tuple(ring)
+    return None

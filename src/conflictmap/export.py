@@ -102,7 +102,7 @@ def to_html(
         "Sources: "
         + ("; ".join(sources[:8]) + (" ..." if len(sources) > 8 else "") if sources else "none"),
     ]
-    fmap = full_map(frame, factions, spec, caption, context)
+    fmap = full_map(frame, factions, spec, caption, context, area=filters.area)
     return inline(fmap.get_root().render()).encode("utf-8")
 
 

@@ -29,6 +29,20 @@ class Filters:
     factions: tuple[str, ...] | None = None
     event_types: tuple[str, ...] | None = None
     min_fatalities: int = 0
+    area: tuple[tuple[float, float], ...] | None = None  # a drawn polygon: (lon, lat) ring
+
+    def polygon(self):
+        """The drawn area as a shapely polygon (None when no area is drawn)."""
+        if not self.area:
+            return None
+        from shapely.geometry import Polygon
+
+        return Polygon(self.area)
+
+    def bbox(self) -> tuple[float, float, float, float] | None:
+        """west, south, east, north of the drawn area (a store can narrow by it)."""
+        shape = self.polygon()
+        return tuple(shape.bounds) if shape is not None else None
 
     def mask(self, frame: pd.DataFrame) -> pd.Series:
         keep = pd.Series(True, index=frame.index)
@@ -49,6 +63,14 @@ class Filters:
             keep &= frame["event_type"].fillna("").isin(self.event_types)
         if self.min_fatalities:
             keep &= frame["fatalities"].fillna(0) >= self.min_fatalities
+        if self.area:
+            import shapely
+
+            shape = self.polygon()
+            shapely.prepare(shape)
+            keep &= shapely.intersects_xy(
+                shape, frame["longitude"].to_numpy(), frame["latitude"].to_numpy()
+            )
         return keep
 
     def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -81,6 +103,11 @@ class Filters:
             )
         if self.min_fatalities:
             parts.append(f"with at least {self.min_fatalities} reported fatalities")
+        if self.area:
+            west, south, east, north = self.bbox()
+            parts.append(
+                f"inside the drawn area ({south:.3f}–{north:.3f} N, {west:.3f}–{east:.3f} E)"
+            )
         return " ".join(parts) + "."
 
     def to_dict(self) -> dict:
@@ -90,5 +117,10 @@ class Filters:
             "factions": list(self.factions) if self.factions is not None else None,
             "event_types": list(self.event_types) if self.event_types is not None else None,
             "min_fatalities": self.min_fatalities,
+            "area": (
+                {"type": "Polygon", "coordinates": [[list(p) for p in self.area]]}
+                if self.area
+                else None
+            ),
             "description": self.describe(),
         }

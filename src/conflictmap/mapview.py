@@ -419,6 +419,23 @@ def hexagon_heat_layer(hexagons: hexbins.Hexagons, show: bool = False) -> folium
     return localise(group)
 
 
+def area_layer(area) -> folium.FeatureGroup:
+    """The drawn area the incidents are filtered to, as a dashed outline."""
+    group = folium.FeatureGroup(name="Drawn area (filter)", control=True)
+    if area:
+        folium.GeoJson(
+            {"type": "Polygon", "coordinates": [[list(p) for p in area]]},
+            style_function=lambda _f: {
+                "color": "#111111",
+                "weight": 2,
+                "dashArray": "6 4",
+                "fill": False,
+            },
+            interactive=False,
+        ).add_to(group)
+    return localise(group)
+
+
 def full_map(
     frame: pd.DataFrame,
     factions: Factions,
@@ -427,13 +444,14 @@ def full_map(
     context=(),
     width_px: int = 1000,
     fetch=None,
+    area=None,
 ) -> folium.Map:
     """Everything in one map (HTML export, snapshots): base, layers, legend with caption.
     The view (``spec.bounds``) decides, as on the dashboard, between circles and
     hexagons."""
     fmap = base_map(spec, context)
     drawn = incident_layers(frame, factions, spec, spec.bounds, width_px, fetch)
-    for layer in drawn.layers:
+    for layer in [*drawn.layers, *([area_layer(area)] if area else [])]:
         layer.add_to(fmap)
     fmap.add_child(Legend(legend_html(factions, drawn.present, caption, drawn.hexagons)))
     folium.LayerControl(collapsed=False).add_to(fmap)

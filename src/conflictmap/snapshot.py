@@ -162,6 +162,7 @@ def snapshot_html(
         context=context,
         width_px=spec.width,
         fetch=fetch,
+        area=filters.area,
     )
     fmap.add_child(TitleBox(title_html(frame, filters, spec, map_spec.tiles)))
     fmap.get_root().header.add_child(Element(SNAPSHOT_CSS), name="cm_snapshot_css")

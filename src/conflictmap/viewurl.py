@@ -2,7 +2,7 @@
 query string, so an analyst can send a URL that opens the same view.
 
     ?from=2018-06-01&to=2018-06-30&faction=Iran-backed+militias&type=Battles&min=1
-     &view=34.30,40.70,34.60,41.10&incident=acled:SYR123
+     &view=34.30,40.70,34.60,41.10&incident=acled:SYR123&area=34.4,40.9;34.5,40.9;...
 
 Only what differs from "everything" is written. A link naming something this store does
 not know (a faction, an event type, a date outside the data) keeps the rest and says
@@ -27,6 +27,7 @@ class Shared:
     least: int = 0
     view: tuple[float, float, float, float] | None = None
     incident: str = ""
+    area: tuple[tuple[float, float], ...] | None = None
     ignored: list[str] = field(default_factory=list)
 
 
@@ -92,6 +93,18 @@ def from_params(
             view = (south, west, north, east)
         except ValueError:
             ignored.append(f"view={text} (give south,west,north,east in degrees)")
+    area = None
+    if text := one("area"):
+        try:
+            ring = tuple(
+                (float(lon), float(lat))
+                for lat, lon in (pair.split(",") for pair in text.split(";"))
+            )
+            if len(ring) < 4 or any(abs(y) > 90 or abs(x) > 180 for x, y in ring):
+                raise ValueError
+            area = ring
+        except ValueError:
+            ignored.append(f"area={text[:60]} (give lat,lon;lat,lon;... around the area)")
     return Shared(
         (start, end),
         chosen("faction", factions),
@@ -99,6 +112,7 @@ def from_params(
         least,
         view,
         one("incident").strip(),
+        area,
         ignored,
     )
 
@@ -122,6 +136,8 @@ def to_params(
         out["type"] = list(filters.event_types)
     if filters.min_fatalities:
         out["min"] = str(filters.min_fatalities)
+    if filters.area:
+        out["area"] = ";".join(f"{lat:.5f},{lon:.5f}" for lon, lat in filters.area)
     if view:
         out["view"] = ",".join(f"{v:.4f}" for v in view)
     if incident:
