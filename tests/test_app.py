@@ -63,9 +63,14 @@ def test_map_component_carries_markers_and_local_assets(app):
     args = json.loads(map_component(app).proto.json_args)
     assert all(link.startswith("/app/static/") for link in args["js_links"] + args["css_links"])
     assert len(incident_records(args["feature_group"])) == 246
-    # only the view comes back (it feeds snapshots and chooses hexagons or circles); the
-    # map sits in a fragment, so panning reruns the map alone, not the app
-    assert args["returned_objects"] == ["bounds", "zoom", "last_object_clicked_popup"]
+    # the view (snapshots; hexagons or circles), the clicked incident and the drawn shapes
+    # come back; the map sits in a fragment, so panning reruns the map alone, not the app
+    assert args["returned_objects"] == [
+        "bounds",
+        "zoom",
+        "last_object_clicked_popup",
+        "all_drawings",
+    ]
     assert "cm-label" in args["script"] and "Deir ez-Zor" in args["script"]  # place names
 
 
