@@ -20,6 +20,7 @@ from conflictmap import (
     dashboard,
     export,
     extract,
+    hexbins,
     importer,
     mapindex,
     snapshot,
@@ -38,6 +39,7 @@ from conflictmap.mapview import (
     MapSpec,
     area_layer,
     base_map,
+    highlight_layer,
     incident_layers,
     legend_html,
     set_view,
@@ -166,7 +168,11 @@ def show_map(shown, frame, factions, spec: MapSpec, store) -> None:
         key="map",
         height=spec.height,
         use_container_width=True,
-        feature_group_to_add=[*drawn.layers, area_layer(st.session_state.get("filter_area"))],
+        feature_group_to_add=[
+            *drawn.layers,
+            area_layer(st.session_state.get("filter_area")),
+            highlight_layer(shown.loc[shown["incident_id"].isin(table_selection())]),
+        ],
         layer_control=folium.LayerControl(collapsed=False),
         returned_objects=["bounds", "zoom", "last_object_clicked_popup", "all_drawings"],
     )
@@ -177,6 +183,52 @@ def show_map(shown, frame, factions, spec: MapSpec, store) -> None:
         st.info(plain(drawn.hexagons), icon="🔷")
     else:
         st.caption(plain(f"{drawn.in_view:,} incidents in view, each drawn as a circle."))
+
+
+def table_selection() -> list[str]:
+    """Ids of the incidents selected in the table under the map."""
+    return dashboard.selected_ids(
+        st.session_state.get("incident_table"), st.session_state.get("table_ids", [])
+    )
+
+
+def show_table(shown, factions, filters: Filters, store) -> None:
+    """The incidents in view as a table linked to the map: a click on the map puts that
+    incident first; rows selected here are ringed on the map; it sorts, searches, and
+    downloads what it shows."""
+    head, button = st.columns([4, 1])
+    head.subheader("Incidents in view")
+    button.button("Update to the map's view", help="The table follows the map on each rerun")
+    view = st.session_state.get("view")
+    inside = shown.loc[hexbins.in_view(shown, view)] if view else shown
+    if len(inside) > MAX_MARKERS:
+        st.caption(
+            plain(
+                f"{len(inside):,} incidents in view: the table lists them when there are "
+                f"{MAX_MARKERS:,} or fewer. Zoom in or filter."
+            )
+        )
+        st.session_state["table_ids"] = []
+        return
+    search = st.text_input("Search notes, places, actors, sources", key="table_search")
+    rows = dashboard.full_rows(store, factions, inside)
+    table = dashboard.incident_table(rows, search, st.session_state.get("clicked"))
+    st.session_state["table_ids"] = table["incident_id"].tolist()
+    st.dataframe(
+        table,
+        key="incident_table",
+        on_select="rerun",
+        selection_mode="multi-row",
+        hide_index=True,
+        width="stretch",
+    )
+    shown_rows = rows.set_index("incident_id").loc[table["incident_id"]].reset_index()
+    st.download_button(
+        f"Download these {len(table):,} rows (CSV)",
+        export.to_csv(shown_rows, filters),
+        "conflictmap-table.csv",
+        "text/csv",
+    )
 
 
 DRAW_SHAPES = {
@@ -370,6 +422,7 @@ def tab_map(frame, factions, store, user) -> None:
     )
     show_map(shown, frame, factions, spec, store)
     st.caption(plain(filters.describe()), help="This sentence is written into every export.")
+    show_table(shown, factions, filters, store)
     if done := st.session_state.pop("corrected", None):
         st.success(plain(done))
     show_incident(store, factions, user)

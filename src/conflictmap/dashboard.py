@@ -206,3 +206,39 @@ def drawn_area(drawings) -> tuple[tuple[float, float], ...] | None:
             if len(ring) >= 4:
                 return tuple(ring)
     return None
+
+
+TABLE_COLUMNS = (
+    "incident_id",
+    "event_date",
+    "location",
+    "actor1",
+    "actor2",
+    "faction",
+    "event_type",
+    "fatalities",
+    "source",
+    "notes",
+)
+SEARCHED = ("notes", "location", "actor1", "actor2", "source", "incident_id")
+
+
+def incident_table(rows: pd.DataFrame, search: str = "", clicked: str | None = None):
+    """The incidents as the table under the map shows them: the one clicked on the map
+    first (marked), then newest first; ``search`` keeps rows whose notes, place, actors,
+    source or id contain it (any case)."""
+    table = rows.reindex(columns=list(TABLE_COLUMNS)).copy()
+    table["faction"] = table["faction"].astype(str)
+    if search.strip():
+        text = table[list(SEARCHED)].astype(str).agg(" ".join, axis=1)
+        table = table.loc[text.str.contains(search.strip(), case=False, regex=False)]
+    table.insert(0, "on map", table["incident_id"] == clicked)
+    table = table.sort_values(["on map", "event_date"], ascending=[False, False])
+    table["on map"] = table["on map"].map({True: "●", False: ""})
+    return table.reset_index(drop=True)
+
+
+def selected_ids(selection, ids: list[str]) -> list[str]:
+    """The incident ids of the table rows the analyst selected (st.dataframe's event)."""
+    rows = ((selection or {}).get("selection") or {}).get("rows") or []
+    return [ids[i] for i in rows if 0 <= i < len(ids)]

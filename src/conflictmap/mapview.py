@@ -419,6 +419,21 @@ def hexagon_heat_layer(hexagons: hexbins.Hexagons, show: bool = False) -> folium
     return localise(group)
 
 
+def highlight_layer(frame: pd.DataFrame) -> folium.FeatureGroup:
+    """Rings around the incidents selected in the table (a few, drawn on top)."""
+    group = folium.FeatureGroup(name="Selected in the table", control=True)
+    for row in frame.itertuples(index=False):
+        folium.CircleMarker(
+            (row.latitude, row.longitude),
+            radius=16,
+            color="#000000",
+            weight=3,
+            fill=False,
+            interactive=False,
+        ).add_to(group)
+    return localise(group)
+
+
 def area_layer(area) -> folium.FeatureGroup:
     """The drawn area the incidents are filtered to, as a dashed outline."""
     group = folium.FeatureGroup(name="Drawn area (filter)", control=True)
