@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from conflictmap.errors import FactionError
@@ -62,22 +63,39 @@ class Factions:
                 return faction
         return ""
 
-    def assign(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Adds faction1, faction2 and faction (the one used for colour and legend)."""
-        patterns = self._patterns()
-        columns = ["actor1", "assoc_actor_1", "actor2", "assoc_actor_2"]
-        actors = pd.unique(frame[columns].fillna("").astype(str).values.ravel())
-        lookup = {a: self.of_actor(a, patterns) if a else "" for a in actors}
-        out = frame.copy()
+    def codes(self, frame: pd.DataFrame) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Faction names ("" first) and, for faction1, faction2 and faction, each row's
+        position in them. Each distinct actor name is matched once, so a million rows cost
+        their few hundred names (categorical columns are read through their codes)."""
+        names = np.array(list(dict.fromkeys(["", *self.names])), dtype=object)
+        position = {n: i for i, n in enumerate(names)}
+        patterns, known = self._patterns(), {}
+
+        def faction_of(column: str) -> np.ndarray:
+            codes, actors = pd.factorize(frame[column], use_na_sentinel=True)
+            found = [
+                known.setdefault(a, position.get(self.of_actor(a, patterns), 0) if a else 0)
+                for a in map(str, actors)
+            ]
+            return np.array([*found, 0], dtype=np.int32)[codes]  # code -1 (missing): ""
+
+        out = {}
         for side, main, assoc in (
             ("faction1", "actor1", "assoc_actor_1"),
             ("faction2", "actor2", "assoc_actor_2"),
         ):
-            first = frame[main].fillna("").astype(str).map(lookup)
-            second = frame[assoc].fillna("").astype(str).map(lookup)
-            out[side] = first.where(first != "", second)
-        out["faction"] = out["faction1"].where(out["faction1"] != "", out["faction2"])
-        out["faction"] = out["faction"].replace("", UNASSIGNED)
+            first = faction_of(main)
+            out[side] = np.where(first != 0, first, faction_of(assoc))
+        colour = np.where(out["faction1"] != 0, out["faction1"], out["faction2"])
+        out["faction"] = np.where(colour != 0, colour, position[UNASSIGNED])
+        return names, out
+
+    def assign(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Adds faction1, faction2 and faction (the one used for colour and legend)."""
+        names, codes = self.codes(frame)
+        out = frame.copy()
+        for side, positions in codes.items():
+            out[side] = names[positions]
         return out
 
 

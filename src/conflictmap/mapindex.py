@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from h3.api import basic_int as h3
 
-from conflictmap.factions import UNASSIGNED, Factions
+from conflictmap.factions import Factions
 
 CELL_RESOLUTION = 9  # about 0.2 km edge: finer than any map cell we draw
 COLUMNS = (
@@ -56,7 +56,6 @@ CATEGORIES = (
     "assoc_actor_2",
     "source",
 )
-ACTOR_SIDES = (("faction1", "actor1", "assoc_actor_1"), ("faction2", "actor2", "assoc_actor_2"))
 _FORMAT = "1"  # bump when the index's columns change: old cache files are then ignored
 
 
@@ -153,34 +152,11 @@ def parent_cells(cells: np.ndarray, resolution: int) -> np.ndarray:
 
 
 def with_factions(index: pd.DataFrame, factions: Factions) -> pd.DataFrame:
-    """faction1, faction2 and faction (colour) columns, computed per distinct actor name,
-    so a million rows cost as much as their few hundred actors."""
-    patterns = factions._patterns()
-    names = np.array(list(dict.fromkeys(["", *factions.names, UNASSIGNED])), dtype=object)
-    position = {n: i for i, n in enumerate(names)}
-    unassigned = position[UNASSIGNED]
+    """faction1, faction2 and faction (colour) as categories, for fast filters."""
+    names, codes = factions.codes(index)
     out = index.copy()
-    sides = []
-    for side, main, assoc in ACTOR_SIDES:
-        codes = []
-        for column in (main, assoc):
-            values = out[column]
-            if not isinstance(values.dtype, pd.CategoricalDtype):
-                values = values.fillna("").astype(str).astype("category")
-            lookup = np.array(
-                [
-                    position.get(factions.of_actor(a, patterns) if a else "", 0)
-                    for a in values.cat.categories
-                ]
-                + [0],
-                dtype=np.int32,
-            )
-            codes.append(lookup[values.cat.codes.to_numpy()])  # code -1 (missing) -> last, ""
-        chosen = np.where(codes[0] != 0, codes[0], codes[1])
-        sides.append(chosen)
-        out[side] = pd.Categorical.from_codes(chosen, names)
-    colour = np.where(sides[0] != 0, sides[0], sides[1])
-    out["faction"] = pd.Categorical.from_codes(np.where(colour == 0, unassigned, colour), names)
+    for side, positions in codes.items():
+        out[side] = pd.Categorical.from_codes(positions, names)
     return out
 
 

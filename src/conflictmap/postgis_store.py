@@ -290,24 +290,15 @@ class PostgisStore:
     # -- reading ------------------------------------------------------------------------
 
     def version(self) -> tuple:
-        last, undone = self.db.execute(
-            "SELECT coalesce(max(id), 0), count(undone_at) FROM batches"
-        ).fetchone()
-        split = self.db.execute(
-            "SELECT (SELECT count(*) FROM unlinked) + (SELECT count(*) FROM corrections)"
-        ).fetchone()[0]
-        latest = self.db.execute(
-            "SELECT sha256, imported_at FROM batches ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        return last, undone, self.count(), split, "/".join(map(str, latest or ()))
+        from conflictmap.store import store_version
+
+        return store_version(self.db, self.count())
 
     def linked(self) -> dict[str, str]:
         """incident_id -> the primary it is linked to, for every linked report."""
-        return dict(
-            self.db.execute(
-                "SELECT incident_id, linked_to FROM incidents WHERE linked_to IS NOT NULL"
-            ).fetchall()
-        )
+        from conflictmap.store import linked_reports
+
+        return linked_reports(self.db)
 
     def read_index(self) -> pd.DataFrame:
         """The map index's columns of every incident (see ``mapindex``)."""

@@ -419,24 +419,11 @@ class SqliteStore:
 
     def version(self) -> tuple:
         """Changes whenever a batch lands or is undone, a link is split or a field corrected."""
-        last, undone = self.db.execute(
-            "SELECT coalesce(max(id), 0), count(undone_at) FROM batches"
-        ).fetchone()
-        split = self.db.execute(
-            "SELECT (SELECT count(*) FROM unlinked) + (SELECT count(*) FROM corrections)"
-        ).fetchone()[0]
-        latest = self.db.execute(
-            "SELECT sha256, imported_at FROM batches ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-        return last, undone, self.count(), split, "/".join(map(str, latest or ()))
+        return store_version(self.db, self.count())
 
     def linked(self) -> dict[str, str]:
         """incident_id -> the primary it is linked to, for every linked report."""
-        return dict(
-            self.db.execute(
-                "SELECT incident_id, linked_to FROM incidents WHERE linked_to IS NOT NULL"
-            ).fetchall()
-        )
+        return linked_reports(self.db)
 
     def read_index(self) -> pd.DataFrame:
         """The map index's columns of every incident (see ``mapindex``)."""
@@ -569,6 +556,30 @@ def batch_row(info: BatchInfo, action: pd.Series) -> tuple:
         int(counts.get(ADDED, 0)),
         int(counts.get(UPDATED, 0)),
         int(counts.get(UNCHANGED, 0)),
+    )
+
+
+def store_version(db, count: int) -> tuple:
+    """What changes whenever a batch lands or is undone, a link is split or a field
+    corrected (``db``: a sqlite3 or psycopg connection; the SQL is the same)."""
+    last, undone = db.execute(
+        "SELECT coalesce(max(id), 0), count(undone_at) FROM batches"
+    ).fetchone()
+    split = db.execute(
+        "SELECT (SELECT count(*) FROM unlinked) + (SELECT count(*) FROM corrections)"
+    ).fetchone()[0]
+    latest = db.execute(
+        "SELECT sha256, imported_at FROM batches ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    return last, undone, count, split, "/".join(map(str, latest or ()))
+
+
+def linked_reports(db) -> dict[str, str]:
+    """incident_id -> the primary it is linked to, for every linked report."""
+    return dict(
+        db.execute(
+            "SELECT incident_id, linked_to FROM incidents WHERE linked_to IS NOT NULL"
+        ).fetchall()
     )
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-PERIODS = {"day": "D", "week": "W-MON", "month": "MS"}
-
 
 def pick_period(frame: pd.DataFrame) -> str:
     if frame.empty:
