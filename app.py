@@ -23,6 +23,7 @@ from conflictmap import (
     hexbins,
     importer,
     mapindex,
+    playback,
     snapshot,
     timeline,
     viewurl,
@@ -64,13 +65,73 @@ def load_index(url: str, version: tuple, factions_key: str):
     return mapindex.with_factions(index, load_factions(settings.factions_file))
 
 
-def read_basemap() -> str:
-    choices = {"OpenStreetMap (online)": "osm", "None (offline: place names and layers)": "none"}
-    if settings.tiles not in choices.values():
-        choices = {"Local tile server": settings.tiles, **choices}
-    default = list(choices.values()).index(settings.tiles)
-    picked = st.sidebar.selectbox("Basemap", list(choices), index=default)
-    return choices[picked]
+BASEMAPS = {"osm": "OpenStreetMap (online)", "none": "None (offline: place names and layers)"}
+
+
+def basemaps() -> dict[str, str]:
+    if settings.tiles in BASEMAPS:
+        return BASEMAPS
+    return {settings.tiles: "Local tile server", **BASEMAPS}
+
+
+def read_look() -> viewurl.Look:
+    """The map's basemap, layers and playback (sidebar), as a link would carry them."""
+    side = st.sidebar
+    side.header("Map")
+    choices = basemaps()
+    if st.session_state.get("look_basemap") not in choices:
+        st.session_state["look_basemap"] = settings.tiles
+    basemap = side.selectbox("Basemap", list(choices), format_func=choices.get, key="look_basemap")
+    heat = side.toggle("Heat map layer (weighted by fatalities)", key="look_heat")
+    cluster = side.toggle("Cluster dense incidents", key="look_cluster")
+    uncertain = side.toggle(
+        "Uncertain places as areas",
+        key="look_uncertain",
+        help="Precision 2 (near a place) and 3 (only the region known) are drawn as "
+        "areas of ~25 km and ~50 km radius. Off: they are hidden from the map.",
+    )
+    play = side.toggle("Playback", key="play_on", help="Step the map through time")
+    step, mode = "", "window"
+    if play:
+        st.session_state.setdefault("play_step", "week")
+        st.session_state.setdefault("play_mode", "window")
+        step = side.selectbox("Step", playback.STEPS, key="play_step")
+        mode = side.radio(
+            "Show",
+            playback.MODES,
+            key="play_mode",
+            horizontal=True,
+            format_func={"window": "moving window", "cumulative": "cumulative"}.get,
+        )
+    at = st.session_state.get("playback_at", 0)
+    return viewurl.Look(basemap, heat, cluster, uncertain, step, mode, at)
+
+
+def playback_start(look: viewurl.Look, filters: Filters) -> playback.Playback | None:
+    """The playback the map starts with: a new step, mode or date range starts again at
+    the first frame (a shared link's frame is used once, when it opens)."""
+    if not look.play:
+        return None
+    key = (look.play, look.mode, filters.date_from, filters.date_to)
+    state = st.session_state
+    if state.get("playback_key") != key:
+        first_time = "playback_key" not in state
+        state["playback_start"] = state.get("link_at", 0) if first_time else 0
+        state["playback_at"] = state["playback_start"]
+        state["playback_key"] = key
+    return playback.Playback(look.play, look.mode, state["playback_start"])
+
+
+def follow_playback(state) -> None:
+    """The frame the analyst paused on (reported by the map) becomes the view's frame."""
+    tags = (state or {}).get("selected_tags")
+    if tags == st.session_state.get("playback_tags_seen"):
+        return
+    st.session_state["playback_tags_seen"] = tags
+    at = playback.frame_of(tags)
+    if at is not None:
+        st.session_state["playback_at"] = at
+        st.query_params["at"] = str(at)
 
 
 def open_link(first, last, factions, types) -> None:
@@ -89,6 +150,14 @@ def open_link(first, last, factions, types) -> None:
             filter_area=shared.area,
             link_read=True,
             link_ignored=shared.ignored,
+            look_basemap=shared.look.basemap or settings.tiles,
+            look_heat=shared.look.heat,
+            look_cluster=shared.look.cluster,
+            look_uncertain=shared.look.uncertain,
+            play_on=bool(shared.look.play),
+            play_step=shared.look.play or "week",
+            play_mode=shared.look.mode,
+            link_at=shared.look.at,
         )
         if shared.incident:
             state["incident"] = shared.incident
@@ -139,7 +208,7 @@ def read_filters(frame, factions) -> Filters:
 
 
 @st.fragment
-def show_map(shown, frame, factions, spec: MapSpec, store) -> None:
+def show_map(shown, frame, factions, spec: MapSpec, store, timing) -> None:
     """The map reruns alone when the analyst pans or zooms: the incidents in view are
     drawn one by one, or counted in hexagons when there are too many (the view feeds
     snapshots too)."""
@@ -147,9 +216,12 @@ def show_map(shown, frame, factions, spec: MapSpec, store) -> None:
     set_view(fmap, frame, spec)  # the whole store: constant, so filters never move the map
     fmap.add_child(Legend(legend_html(factions, factions.names, [HEXAGON_NOTE])))
     Draw(draw_options=DRAW_SHAPES, edit_options={"edit": False}).add_to(fmap)
+    if timing is not None:
+        playback.add_to(fmap, *timing)
     localise(fmap)
     state = st.session_state.get("map")  # the view the analyst has just moved to
     follow_drawing(state)
+    follow_playback(state)
     view = dashboard.view_bounds(state) or spec.bounds
     clicked = dashboard.clicked_incident(state)
     if clicked and clicked != st.session_state.get("clicked"):
@@ -174,7 +246,13 @@ def show_map(shown, frame, factions, spec: MapSpec, store) -> None:
             highlight_layer(shown.loc[shown["incident_id"].isin(table_selection())]),
         ],
         layer_control=folium.LayerControl(collapsed=False),
-        returned_objects=["bounds", "zoom", "last_object_clicked_popup", "all_drawings"],
+        returned_objects=[
+            "bounds",
+            "zoom",
+            "last_object_clicked_popup",
+            "all_drawings",
+            "selected_tags",
+        ],
     )
     st.session_state["view"] = view
     if view:
@@ -316,8 +394,8 @@ def correct_form(store, row, user) -> None:
     st.rerun()
 
 
-def show_snapshot(shown, factions, filters: Filters, spec: MapSpec, store) -> None:
-    with st.expander("Snapshot: this view as PNG, PDF or HTML", icon="📷"):
+def show_snapshot(shown, factions, filters: Filters, spec: MapSpec, store, timing) -> None:
+    with st.expander("Snapshot: this view as PNG, PDF, HTML or an animated GIF", icon="📷"):
         size_col, scale_col, title_col = st.columns([2, 1, 3])
         size = size_col.selectbox("Size", list(snapshot.SIZES))
         scale = scale_col.radio("Scale", [1, 2], format_func=lambda s: f"{s}×", horizontal=True)
@@ -325,41 +403,71 @@ def show_snapshot(shown, factions, filters: Filters, spec: MapSpec, store) -> No
         shot = snapshot.SnapshotSpec(*snapshot.SIZES[size], float(scale), title)
         view = st.session_state.get("view")
         map_spec = replace(spec, bounds=view) if view else spec
-        if st.button("Snapshot", type="primary"):
-            with st.status("Drawing the map in headless Chromium…") as status:
-                page = snapshot.snapshot_html(
-                    shown,
-                    factions,
-                    filters,
-                    map_spec,
-                    shot,
-                    context_layers(settings),
-                    lambda chosen: dashboard.full_rows(store, factions, chosen),
-                )
-                png = snapshot.render(page, shot).data
-                status.update(
-                    label=f"Snapshot made: {len(shown):,} incidents, "
-                    f"{shot.width * scale}×{shot.height * scale} px",
-                    state="complete",
-                )
-            st.session_state["snapshot"] = (png, page.encode("utf-8"))
+        paused = None
+        if timing is not None:  # the frame the map is paused on
+            paused = replace(timing[2], at=st.session_state.get("playback_at", 0))
+        page = lambda: snapshot.snapshot_html(  # noqa: E731
+            shown,
+            factions,
+            filters,
+            map_spec,
+            shot,
+            context_layers(settings),
+            lambda chosen: dashboard.full_rows(store, factions, chosen),
+            paused,
+        )
+        left, right = st.columns(2)
+        if left.button("Snapshot", type="primary"):
+            take_snapshot(page(), shot, len(shown))
+        if paused and right.button("Animated GIF of the playback"):
+            animate(page(), shot)
         if made := st.session_state.get("snapshot"):
-            png, page = made
-            st.image(png, width="stretch")
-            a, b, c = st.columns(3)
-            a.download_button("Download PNG", png, "conflictmap-snapshot.png", "image/png")
-            b.download_button(
-                "Download HTML (offline, interactive)",
-                page,
-                "conflictmap-snapshot.html",
-                "text/html",
-            )
-            c.download_button(
-                "Download PDF",
-                lambda: snapshot.render(page.decode(), shot, "pdf").data,
-                "conflictmap-snapshot.pdf",
-                "application/pdf",
-            )
+            offer_snapshot(*made, shot)
+        if gif := st.session_state.get("animation"):
+            st.image(gif, caption="Playback, frame by frame")
+            st.download_button("Download GIF", gif, "conflictmap-playback.gif", "image/gif")
+
+
+def take_snapshot(page: str, shot, count: int) -> None:
+    with st.status("Drawing the map in headless Chromium…") as status:
+        png = snapshot.render(page, shot).data
+        status.update(
+            label=f"Snapshot made: {count:,} incidents, "
+            f"{int(shot.width * shot.scale)}×{int(shot.height * shot.scale)} px",
+            state="complete",
+        )
+    st.session_state["snapshot"] = (png, page.encode("utf-8"))
+
+
+def animate(page: str, shot) -> None:
+    bar = st.progress(0.0, "Starting headless Chromium…")
+    try:
+        made = snapshot.animate(page, shot, progress=lambda f, m: bar.progress(f, plain(m)))
+    except ConflictmapError as exc:
+        bar.empty()
+        st.error(plain(exc))
+        return
+    frames = made.text.count("\n") + 1
+    bar.progress(1.0, plain(f"Animation made: {frames} frames, {len(made.data) / 1e6:.1f} MB"))
+    st.session_state["animation"] = made.data
+
+
+def offer_snapshot(png: bytes, page: bytes, shot) -> None:
+    st.image(png, width="stretch")
+    a, b, c = st.columns(3)
+    a.download_button("Download PNG", png, "conflictmap-snapshot.png", "image/png")
+    b.download_button(
+        "Download HTML (offline, interactive)",
+        page,
+        "conflictmap-snapshot.html",
+        "text/html",
+    )
+    c.download_button(
+        "Download PDF",
+        lambda: snapshot.render(page.decode(), shot, "pdf").data,
+        "conflictmap-snapshot.pdf",
+        "application/pdf",
+    )
 
 
 def show_downloads(store, factions, filters: Filters, spec: MapSpec) -> None:
@@ -404,29 +512,36 @@ def tab_map(frame, factions, store, user) -> None:
     )
     b.metric("Reported fatalities", f"{summary.fatalities:,}")
     c.metric("Illustrative (not real)", f"{summary.illustrative:,}")
+    look = read_look()
     spec = MapSpec(
-        tiles=read_basemap(),
-        heat=st.sidebar.toggle("Heat map layer (weighted by fatalities)", value=False),
-        cluster=st.sidebar.toggle("Cluster dense incidents", value=True),
+        tiles=look.basemap,
+        heat=look.heat,
+        cluster=look.cluster,
+        uncertain=look.uncertain,
         bounds=st.session_state.get("link_view"),  # a shared link's extent, else all
     )
+    started = playback_start(look, filters)
     first, last = dashboard.date_bounds(frame)
     st.query_params.from_dict(
-        viewurl.to_params(
-            filters,
-            first,
-            last,
-            st.session_state.get("view") or spec.bounds,
-            st.session_state.get("incident", ""),
-        )
+        {
+            **viewurl.to_params(
+                filters,
+                first,
+                last,
+                st.session_state.get("view") or spec.bounds,
+                st.session_state.get("incident", ""),
+            ),
+            **viewurl.look_params(look, settings.tiles),
+        }
     )
-    show_map(shown, frame, factions, spec, store)
+    timing = (filters.date_from, filters.date_to, started) if started else None
+    show_map(shown, frame, factions, spec, store, timing)
     st.caption(plain(filters.describe()), help="This sentence is written into every export.")
     show_table(shown, factions, filters, store)
     if done := st.session_state.pop("corrected", None):
         st.success(plain(done))
     show_incident(store, factions, user)
-    show_snapshot(shown, factions, filters, spec, store)
+    show_snapshot(shown, factions, filters, spec, store, timing)
     if summary.illustrative:
         st.info(
             f"{summary.illustrative} of these incidents are illustrative sample data "

@@ -95,10 +95,11 @@ def fixture_bytes(name: str) -> bytes:
 
 
 def incident_records(script: str) -> list[list]:
-    """The incidents a map script draws one by one (mapview.IncidentMarkers' array:
-    lat, lon, radius, outline, weight, dash, fill, fill opacity, popup, tooltip)."""
+    """The incidents a map script draws one by one (every mapview.IncidentMarkers'
+    array: lat, lon, radius, outline, weight, dash, fill, fill opacity, popup, tooltip,
+    first day, last day (days since 1970), area radius in metres or 0)."""
     import json
     import re
 
-    found = re.search(r"var markers = (\[.*?\])\.map\(function \(d\)", script, re.S)
-    return json.loads(found[1]) if found else []
+    found = re.findall(r"records = (\[.*?\]);\n  var markers = records", script, re.S)
+    return [record for array in found for record in json.loads(array)]

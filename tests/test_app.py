@@ -70,6 +70,7 @@ def test_map_component_carries_markers_and_local_assets(app):
         "zoom",
         "last_object_clicked_popup",
         "all_drawings",
+        "selected_tags",  # the frame playback is paused on
     ]
     assert "cm-label" in args["script"] and "Deir ez-Zor" in args["script"]  # place names
 

@@ -288,3 +288,50 @@ def test_drawing_a_rectangle_filters_to_it_and_the_link_keeps_it(server, browser
     again.get_by_text("inside the drawn area").first.wait_for(timeout=30_000)
     assert outside == []
     again.close()
+
+
+def test_playback_steps_the_map_in_place_and_the_link_keeps_the_frame(server, browser, tmp_path):
+    from PIL import Image, ImageChops
+
+    url, _, _ = server
+    link = f"{url}/?from=2018-06-01&to=2018-06-30&play=week&cluster=0&uncertain=0"
+    page, frame, outside = open_page(browser, link)
+    control = frame.locator(".cm-playback")
+    control.wait_for(timeout=30_000)
+    settled_total(page, frame)
+    window, count = control.locator(".cm-window"), control.locator(".cm-count")
+    assert window.inner_text() == "2018-06-01 to 2018-06-03"
+    frame.locator(".leaflet-container").evaluate("() => { window.__sameMap = true; }")
+
+    def drawn() -> int:  # circles on the map now, against the control's count
+        circles = frame.locator("path.leaflet-interactive").count()
+        assert count.inner_text().startswith(f"{circles} incident")
+        return circles
+
+    first = drawn()
+    shot = tmp_path / "first.png"
+    frame.locator(".leaflet-container").screenshot(path=str(shot))
+    control.locator(".cm-play").click()
+    seen = set()
+    for _ in range(60):
+        seen.add(window.inner_text())
+        if control.locator(".cm-play").inner_text() == "▶" and len(seen) > 1:
+            break
+        page.wait_for_timeout(200)
+    assert window.inner_text() == "2018-06-25 to 2018-06-30"  # played to the end, paused
+    assert len(seen) >= 4
+    last = drawn()
+    frame.locator(".leaflet-container").screenshot(path=str(tmp_path / "last.png"))
+    before, after = Image.open(shot).convert("RGB"), Image.open(tmp_path / "last.png")
+    assert ImageChops.difference(before, after.convert("RGB")).getbbox() is not None
+    assert (first, last) != (0, 0)
+    # the map was stepped in place (not rebuilt), and the paused frame is in the link
+    assert frame.locator(".leaflet-container").evaluate("() => window.__sameMap === true")
+    page.wait_for_url(lambda u: "at=4" in u, timeout=30_000)
+    shared = page.url
+    page.close()
+    again, frame, _ = open_page(browser, shared)
+    frame.locator(".cm-playback .cm-window").wait_for(timeout=30_000)
+    assert frame.locator(".cm-window").inner_text() == "2018-06-25 to 2018-06-30"
+    assert outside == []
+    again.close()

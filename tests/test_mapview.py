@@ -6,7 +6,14 @@ import pytest
 
 from conflictmap.assets import LOCAL, MODULES, URL_PREFIX, inline, localise
 from conflictmap.factions import load_factions
-from conflictmap.mapview import MapSpec, full_map, popup_html, radius, tooltip_text
+from conflictmap.mapview import (
+    UNCERTAIN_LAYER,
+    MapSpec,
+    full_map,
+    popup_html,
+    radius,
+    tooltip_text,
+)
 from conftest import ROOT, incident_records
 
 PAYLOAD = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
@@ -79,6 +86,33 @@ def test_uncertain_places_look_uncertain(factions):
     precise_records = incident_records(precise.get_root().render())
     assert vague_records and {(r[5], r[7]) for r in vague_records} == {("2 5", 0.15)}
     assert precise_records and {(r[5], r[7]) for r in precise_records} == {(None, 0.85)}
+
+
+@pytest.mark.parametrize("precision, metres", [(1, 0), (2, 25_000), (3, 50_000)])
+def test_uncertain_places_are_areas_of_their_size(factions, precision, metres):
+    html = full_map(incidents(geo_precision=precision), factions, MapSpec(tiles="none"))
+    records = incident_records(html.get_root().render())
+    assert records and {r[12] for r in records} == {metres}
+
+
+def test_one_switch_hides_uncertain_places(factions):
+    frame = pd.concat([incidents(geo_precision=1), incidents(geo_precision=2)])
+    frame["incident_id"] = [f"i{n}" for n in range(len(frame))]
+    shown = full_map(frame, factions, MapSpec(tiles="none")).get_root().render()
+    hidden = full_map(frame, factions, MapSpec(tiles="none", uncertain=False))
+    hidden = hidden.get_root().render()
+    assert {r[12] for r in incident_records(shown)} == {0, 25_000}
+    assert {r[12] for r in incident_records(hidden)} == {0}
+    assert "dashed area of 25 km radius" in shown and "Uncertain places" in shown
+    assert "hidden (switch: uncertain places)" in hidden and UNCERTAIN_LAYER not in hidden
+
+
+def test_incidents_carry_their_days_for_playback(factions):
+    frame = incidents()
+    html = full_map(frame, factions, MapSpec(tiles="none")).get_root().render()
+    first = {(r[10], r[11]) for r in incident_records(html)}
+    days = (frame["event_date"] - pd.Timestamp("1970-01-01")).dt.days
+    assert first == set(zip(days, days, strict=True))
 
 
 def test_rendered_map_uses_only_local_assets(factions):

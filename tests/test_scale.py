@@ -232,7 +232,8 @@ def test_a_full_view_is_counted_in_hexagons_and_a_close_view_drawn_one_by_one(bi
     assert 0 < near.in_view == inside <= MAX_MARKERS and not near.hexagons
     spec = MapSpec(tiles="none", bounds=close)
     html = full_map(index, factions, spec, fetch=fetch).get_root().render()
-    assert html.count("bindPopup(") == 1 and "counted in hexagons" not in html
+    # one array per layer (exact and uncertain places), not one object per incident
+    assert html.count("bindPopup(") == 2 and "counted in hexagons" not in html
     assert html.count('class=\\"cm-popup\\"') == inside  # each popup in the JSON array
 
 

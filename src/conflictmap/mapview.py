@@ -29,6 +29,9 @@ PRECISION_STYLE = {  # geo_precision -> (fill opacity, dash pattern, words)
     2: (0.40, "4 3", "near the place (within ~25 km)"),
     3: (0.15, "2 5", "only the region is known"),
 }
+# The area an uncertain point stands for: ACLED's precision 2 means "near" a town or a
+# part of a district, 3 a region (a governorate's provincial capital is given instead).
+UNCERTAIN_RADIUS_M = {2: 25_000, 3: 50_000}
 # Neutral grey clusters: the stock green/yellow would read as faction colours.
 CLUSTER_ICON = """function (cluster) {
   var n = cluster.getChildCount(), size = n < 10 ? 28 : n < 100 ? 34 : 42;
@@ -58,6 +61,7 @@ class MapSpec:
     bounds: tuple[float, float, float, float] | None = None  # south, west, north, east
     fit: bool = True  # with no bounds: fit the incidents (else center/zoom)
     cluster: bool = True  # group dense incidents into counted circles
+    uncertain: bool = True  # draw precision-2/3 incidents as areas (False: hide them)
     pad_top: int = 0  # px kept clear at the top when fitting (a snapshot's title box)
     heat: bool = False  # show the heat layer (it is always in the layer control)
 
@@ -138,16 +142,24 @@ class IncidentMarkers(MacroElement):
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function () {
-  var parent = {{ this._parent.get_name() }};
-  var markers = {{ this.incidents }}.map(function (d) {
+  var parent = {{ this._parent.get_name() }}, records = {{ this.incidents }};
+  var markers = records.map(function (d) {
     var box = document.createElement("div");  // an element: the map reports its text
     box.innerHTML = d[8];
-    return L.circleMarker([d[0], d[1]], {radius: d[2], color: d[3], weight: d[4],
-        dashArray: d[5], fill: true, fillColor: d[6], fillOpacity: d[7], opacity: 0.9})
-      .bindPopup(box, {maxWidth: 380}).bindTooltip(d[9]);
+    var style = {radius: d[2], color: d[3], weight: d[4], dashArray: d[5], fill: true,
+      fillColor: d[6], fillOpacity: d[7], opacity: 0.9};
+    var mark = d[12] ? L.circle([d[0], d[1]], Object.assign(style, {radius: d[12]}))
+                     : L.circleMarker([d[0], d[1]], style);
+    return mark.bindPopup(box, {maxWidth: 380}).bindTooltip(d[9]);
   });
   if (parent.addLayers) { parent.addLayers(markers); }
   else { markers.forEach(function (m) { parent.addLayer(m); }); }
+  // playback (see playback.py) shows and hides them by date
+  var reg = window.__cmTimed = window.__cmTimed || {layers: [], show: null};
+  var entry = {parent: parent, markers: markers, shown: markers.map(function () { return true; }),
+    spans: records.map(function (d) { return [d[10], d[11]]; })};
+  reg.layers.push(entry);
+  if (reg.show) { reg.show(entry); }
 })();
 {% endmacro %}""")
 
@@ -157,43 +169,67 @@ class IncidentMarkers(MacroElement):
         self.incidents = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
 
 
+def _record(row, colours: dict[str, str], area: bool) -> list:
+    """One incident for ``IncidentMarkers``: position, style, popup, tooltip, its days
+    (for playback) and, for an uncertain place drawn as an area, the radius in metres."""
+    precision = int(row.geo_precision) if pd.notna(row.geo_precision) else 1
+    fill_opacity, dash, _ = PRECISION_STYLE.get(precision, PRECISION_STYLE[3])
+    other = _text(row.faction2)
+    stroke = colours.get(other, "#333333") if other and other != row.faction else "#333333"
+    end = row.end_date if pd.notna(row.end_date) else row.event_date
+    return [
+        round(float(row.latitude), 5),
+        round(float(row.longitude), 5),
+        radius(row.fatalities),
+        stroke,
+        2 if dash else 1.5,
+        dash,
+        colours.get(row.faction, "#7f8c8d"),
+        min(fill_opacity, 0.2) if area else fill_opacity,
+        popup_html(row),
+        tooltip_text(row),
+        _day(row.event_date),
+        _day(end),
+        UNCERTAIN_RADIUS_M.get(min(precision, 3), 0) if area else 0,
+    ]
+
+
+def _day(value) -> int:
+    return int(pd.Timestamp(value).to_datetime64().astype("datetime64[D]").astype("int64"))
+
+
 def incident_layer(
-    frame: pd.DataFrame, factions: Factions, cluster: bool = True
-) -> folium.FeatureGroup:
-    """One circle per incident (clustered when dense), at most MAX_MARKERS, newest first."""
-    colours = factions.colours
-    group = folium.FeatureGroup(name="Incidents", control=True)
-    parent = group
+    frame: pd.DataFrame, factions: Factions, cluster: bool = True, uncertain: bool = True
+) -> list[folium.FeatureGroup]:
+    """Incidents at their place (clustered when dense), and those whose place is uncertain
+    (precision 2-3) as areas of the size that precision implies, in their own layer
+    (left out when ``uncertain`` is False). At most MAX_MARKERS, newest first."""
+    shown = frame.sort_values("event_date", ascending=False).head(MAX_MARKERS)
+    vague = shown["geo_precision"].fillna(1).astype(int) >= 2
+    exact = folium.FeatureGroup(name="Incidents", control=True)
+    parent = exact
     if cluster:
         parent = MarkerCluster(
             name="Incidents",
             control=False,
             icon_create_function=CLUSTER_ICON,
             options={"disableClusteringAtZoom": 11, "maxClusterRadius": 35},
-        ).add_to(group)
-    shown = frame.sort_values("event_date", ascending=False).head(MAX_MARKERS)
-    records = []
-    for row in shown.itertuples(index=False):
-        precision = int(row.geo_precision) if pd.notna(row.geo_precision) else 1
-        fill_opacity, dash, _ = PRECISION_STYLE.get(precision, PRECISION_STYLE[3])
-        other = _text(row.faction2)
-        stroke = colours.get(other, "#333333") if other and other != row.faction else "#333333"
-        records.append(
-            [
-                round(float(row.latitude), 5),
-                round(float(row.longitude), 5),
-                radius(row.fatalities),
-                stroke,
-                2 if dash else 1.5,
-                dash,
-                colours.get(row.faction, "#7f8c8d"),
-                fill_opacity,
-                popup_html(row),
-                tooltip_text(row),
-            ]
+        ).add_to(exact)
+    colours = factions.colours
+    parent.add_child(
+        IncidentMarkers([_record(r, colours, False) for r in shown[~vague].itertuples()])
+    )
+    groups = [localise(exact)]
+    if uncertain:
+        areas = folium.FeatureGroup(name=UNCERTAIN_LAYER, control=True)
+        areas.add_child(
+            IncidentMarkers([_record(r, colours, True) for r in shown[vague].itertuples()])
         )
-    parent.add_child(IncidentMarkers(records))
-    return localise(group)
+        groups.insert(0, localise(areas))  # under the exact ones
+    return groups
+
+
+UNCERTAIN_LAYER = "Uncertain places (areas: ~25 km, region ~50 km)"
 
 
 def heat_layer(frame: pd.DataFrame, show: bool = False) -> folium.FeatureGroup:
@@ -242,8 +278,20 @@ class Legend(MacroElement):
         self.body = body
 
 
+def precision_key(precision: int, uncertain: bool = True) -> str:
+    if precision not in UNCERTAIN_RADIUS_M:
+        return "solid circle"
+    if not uncertain:
+        return "hidden (switch: uncertain places)"
+    return f"dashed area of {UNCERTAIN_RADIUS_M[precision] // 1000} km radius"
+
+
 def legend_html(
-    factions: Factions, present: list[str], caption: list[str] = (), hexagons: str = ""
+    factions: Factions,
+    present: list[str],
+    caption: list[str] = (),
+    hexagons: str = "",
+    uncertain: bool = True,
 ) -> str:
     """The legend; ``hexagons`` (a sentence) replaces the circle key when the view is
     counted in hexagons."""
@@ -262,9 +310,8 @@ def legend_html(
             "colour: the other side's faction.</div>"
         )
         rows += [
-            f"<div>{'solid' if not d else 'faint, dashed'}"
-            f"{' (fainter)' if p == 3 else ''}: {e(w)}</div>"
-            for p, (_, d, w) in PRECISION_STYLE.items()
+            f"<div>{precision_key(p, uncertain)}: {e(w)}</div>"
+            for p, (_, _, w) in PRECISION_STYLE.items()
         ]
     rows += [f"<div style='margin-top:4px'>{e(line)}</div>" for line in caption]
     return "<b>Factions</b>" + "".join(rows)
@@ -310,12 +357,17 @@ def incident_layers(
     counted in H3 hexagons sized to the view's scale. ``frame`` may be the map index
     (``mapindex``); ``fetch`` then reads the whole rows of the incidents drawn one by one
     (their popups need every field)."""
+    if not spec.uncertain:  # hidden: neither drawn nor counted in hexagons
+        frame = frame.loc[frame["geo_precision"].fillna(1) < 2]
     inside = frame.loc[hexbins.in_view(frame, view)] if view else frame
     present = [str(f) for f in pd.unique(inside["faction"].astype(object))] if len(inside) else []
     if len(inside) <= MAX_MARKERS:
         rows = fetch(inside) if fetch is not None else inside
         return Drawn(
-            [incident_layer(rows, factions, spec.cluster), heat_layer(rows, spec.heat)],
+            [
+                *incident_layer(rows, factions, spec.cluster, spec.uncertain),
+                heat_layer(rows, spec.heat),
+            ],
             present,
             in_view=len(inside),
         )
@@ -468,7 +520,9 @@ def full_map(
     drawn = incident_layers(frame, factions, spec, spec.bounds, width_px, fetch)
     for layer in [*drawn.layers, *([area_layer(area)] if area else [])]:
         layer.add_to(fmap)
-    fmap.add_child(Legend(legend_html(factions, drawn.present, caption, drawn.hexagons)))
+    fmap.add_child(
+        Legend(legend_html(factions, drawn.present, caption, drawn.hexagons, spec.uncertain))
+    )
     folium.LayerControl(collapsed=False).add_to(fmap)
     set_view(fmap, frame, spec)
     return localise(fmap)

@@ -10,8 +10,11 @@ loaded, then takes the picture.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime as dt
+import io
 import os
+import queue
 import shutil
 from dataclasses import dataclass, field, replace
 
@@ -19,6 +22,7 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
+from conflictmap import playback as timed
 from conflictmap.assets import inline
 from conflictmap.errors import ConflictmapError, UsageError
 from conflictmap.factions import Factions
@@ -44,7 +48,9 @@ CHROMIUM_FLAGS = [
 ]
 READY_TIMEOUT_MS = 30_000
 # A picture has no use for buttons: hide the zoom and layer controls.
-SNAPSHOT_CSS = "<style>.leaflet-control-zoom,.leaflet-control-layers{display:none}</style>"
+SNAPSHOT_CSS = (
+    "<style>.leaflet-control-zoom,.leaflet-control-layers,.cm-playback{display:none}</style>"
+)
 
 
 class SnapshotError(ConflictmapError):
@@ -126,19 +132,30 @@ def _sources(frame: pd.DataFrame) -> str:
     )
 
 
-def title_html(frame: pd.DataFrame, filters: Filters, spec: SnapshotSpec, tiles: str) -> str:
+def title_html(
+    frame: pd.DataFrame, filters: Filters, spec: SnapshotSpec, tiles: str, window=None
+) -> str:
+    """The title box. ``window`` (words, label) names a playback frame: the label and the
+    count are then updated by the playback control as it steps."""
     e = html_text
     made = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    span = "no incidents"
-    if len(frame):
-        span = f"{frame['event_date'].min():%Y-%m-%d} to {frame['end_date'].max():%Y-%m-%d}"
     credits = ["place names: GeoNames (CC BY 4.0)", "map: Leaflet"]
     if tiles == "osm":
         credits.insert(0, "basemap © OpenStreetMap contributors")
+    count = f"{len(frame):,} incident{'' if len(frame) == 1 else 's'}"
+    if window:
+        count = f"<span class='cm-play-count'>{count}</span> in this window"
+    elif len(frame):
+        count += f", {frame['event_date'].min():%Y-%m-%d} to {frame['end_date'].max():%Y-%m-%d}"
     lines = [
         f"<b style='font-size:16px'>{e(spec.title)}</b>",
         e(filters.describe()),
-        f"{len(frame):,} incidents, {span}. Sources: {e(_sources(frame))}",
+        *(
+            [f"<b>{e(window[0])}<span class='cm-play-label'>{e(window[1])}</span></b>"]
+            if window
+            else []
+        ),
+        f"{count}. Sources: {e(_sources(frame))}",
         f"<span style='color:#555'>{e('; '.join(credits))}. Made {made} with conflictmap.</span>",
     ]
     return "<br>".join(lines)
@@ -152,9 +169,12 @@ def snapshot_html(
     spec: SnapshotSpec,
     context=(),
     fetch=None,
+    playback: timed.Playback | None = None,
 ) -> str:
     """One self-contained HTML document: the map, title box, legend; scripts inlined.
-    ``frame`` may be the map index, with ``fetch`` reading whole rows (see ``full_map``)."""
+    ``frame`` may be the map index, with ``fetch`` reading whole rows (see ``full_map``).
+    With ``playback``, the map carries the playback control at its frame (an animation
+    steps it, see ``animate``) and the title says which window is shown."""
     fmap = full_map(
         frame,
         factions,
@@ -164,7 +184,12 @@ def snapshot_html(
         fetch=fetch,
         area=filters.area,
     )
-    fmap.add_child(TitleBox(title_html(frame, filters, spec, map_spec.tiles)))
+    window = None
+    if playback is not None:  # the title follows the frame (see PlaybackControl)
+        _, shown = timed.add_to(fmap, filters.date_from, filters.date_to, playback, data=frame)
+        window = (playback.describe(shown).removesuffix(shown.label), shown.label)
+        frame = frame.loc[timed.in_window(frame, shown, playback.mode)]
+    fmap.add_child(TitleBox(title_html(frame, filters, spec, map_spec.tiles, window)))
     fmap.get_root().header.add_child(Element(SNAPSHOT_CSS), name="cm_snapshot_css")
     fmap.add_child(ReadySignal())
     return inline(fmap.get_root().render())
@@ -180,10 +205,12 @@ def chromium_path() -> str:
     return path
 
 
-def _render(page_html: str, spec: SnapshotSpec, fmt: str, probe) -> Rendered:
+@contextlib.contextmanager
+def _page(page_html: str, spec: SnapshotSpec, outside: list[str]):
+    """A headless Chromium page showing ``page_html``, once its map is ready (outside
+    requests are recorded in ``outside``)."""
     from playwright.sync_api import Error, sync_playwright
 
-    outside: list[str] = []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
@@ -197,30 +224,36 @@ def _render(page_html: str, spec: SnapshotSpec, fmt: str, probe) -> Rendered:
             )
             page.set_content(page_html, wait_until="load")
             page.wait_for_function("window.__cmReady === true", timeout=READY_TIMEOUT_MS)
-            points = [
-                tuple(
-                    page.evaluate(
-                        "([a, b]) => { const p = window.__cmMap.latLngToContainerPoint([a, b]);"
-                        " return [p.x, p.y]; }",
-                        [lat, lon],
-                    )
-                )
-                for lat, lon in probe
-            ]
-            text = page.inner_text("body")
-            data = (
-                page.screenshot(type="png")
-                if fmt == "png"
-                else page.pdf(
-                    width=f"{spec.width}px",
-                    height=f"{spec.height}px",
-                    print_background=True,
-                    page_ranges="1",
-                )
-            )
+            yield page
             browser.close()
     except Error as exc:
         raise SnapshotError(f"Chromium could not make the snapshot: {exc}") from None
+
+
+def _render(page_html: str, spec: SnapshotSpec, fmt: str, probe) -> Rendered:
+    outside: list[str] = []
+    with _page(page_html, spec, outside) as page:
+        points = [
+            tuple(
+                page.evaluate(
+                    "([a, b]) => { const p = window.__cmMap.latLngToContainerPoint([a, b]);"
+                    " return [p.x, p.y]; }",
+                    [lat, lon],
+                )
+            )
+            for lat, lon in probe
+        ]
+        text = page.inner_text("body")
+        data = (
+            page.screenshot(type="png")
+            if fmt == "png"
+            else page.pdf(
+                width=f"{spec.width}px",
+                height=f"{spec.height}px",
+                print_background=True,
+                page_ranges="1",
+            )
+        )
     return Rendered(data, text, points, outside)
 
 
@@ -231,3 +264,53 @@ def render(page_html: str, spec: SnapshotSpec, fmt: str = "png", probe=()) -> Re
         raise UsageError(f"Snapshot format {fmt!r}: use png or pdf.")
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(_render, page_html, spec, fmt, list(probe)).result()
+
+
+MAX_FRAMES = 400  # an animation longer than this wants a coarser step
+
+
+def _animate(page_html: str, spec: SnapshotSpec, frame_ms: int, progress) -> Rendered:
+    from PIL import Image
+
+    outside: list[str] = []
+    with _page(page_html, spec, outside) as page:
+        count = page.evaluate("window.cmPlayback ? window.cmPlayback.frames : 0")
+        if not count:
+            raise UsageError("This page has no playback to animate: turn playback on.")
+        if count > MAX_FRAMES:
+            raise UsageError(
+                f"{count} frames is more than the {MAX_FRAMES} an animation holds: choose "
+                "a longer step (week or month) or a shorter date range."
+            )
+        pictures, labels = [], []
+        for i in range(count):
+            page.evaluate("(i) => window.cmPlayback.go(i)", i)
+            page.evaluate("() => new Promise((r) => requestAnimationFrame(() => setTimeout(r)))")
+            shot = page.screenshot(type="png")
+            pictures.append(Image.open(io.BytesIO(shot)).convert("RGB"))
+            labels.append(page.evaluate("window.cmPlayback.state().label"))
+            progress((i + 1) / count, f"Frame {i + 1} of {count}: {labels[-1]}")
+    out = io.BytesIO()
+    pictures[0].save(
+        out,
+        format="GIF",
+        save_all=True,
+        append_images=pictures[1:],
+        duration=[frame_ms] * (count - 1) + [frame_ms * 3],  # hold the last frame
+        loop=0,
+    )
+    return Rendered(out.getvalue(), "\n".join(labels), [], outside)
+
+
+def animate(
+    page_html: str, spec: SnapshotSpec, frame_ms: int = 700, progress=lambda f, m: None
+) -> Rendered:
+    """An animated GIF of a playback page (``snapshot_html(..., playback=...)``): one
+    picture per frame, as the analyst sees it step by step; ``text`` lists the frames."""
+    steps: queue.Queue = queue.Queue()  # progress is reported on the caller's thread
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        job = pool.submit(_animate, page_html, spec, frame_ms, lambda f, m: steps.put((f, m)))
+        while not (job.done() and steps.empty()):
+            with contextlib.suppress(queue.Empty):
+                progress(*steps.get(timeout=0.1))
+        return job.result()

@@ -3,6 +3,7 @@ query string, so an analyst can send a URL that opens the same view.
 
     ?from=2018-06-01&to=2018-06-30&faction=Iran-backed+militias&type=Battles&min=1
      &view=34.30,40.70,34.60,41.10&incident=acled:SYR123&area=34.4,40.9;34.5,40.9;...
+     &basemap=none&heat=1&cluster=0&uncertain=0&play=week&mode=cumulative&at=2&lang=ar
 
 Only what differs from "everything" is written. A link naming something this store does
 not know (a faction, an event type, a date outside the data) keeps the rest and says
@@ -17,6 +18,67 @@ from dataclasses import dataclass, field
 from conflictmap.filters import Filters
 
 
+@dataclass(frozen=True)
+class Look:
+    """How the map draws: basemap, layers, playback, language (defaults are not written)."""
+
+    basemap: str = ""  # "" = the configured default
+    heat: bool = False
+    cluster: bool = True
+    uncertain: bool = True
+    play: str = ""  # "", or the playback step: day, week, month
+    mode: str = "window"  # or cumulative
+    at: int = 0  # the playback frame
+    lang: str = "en"
+
+
+SWITCHES = ("heat", "cluster", "uncertain")
+CHOICES = {"play": ("day", "week", "month"), "mode": ("window", "cumulative"), "lang": ("en", "ar")}
+
+
+def _look(params: dict[str, list[str]], ignored: list[str]) -> Look:
+    values = {}
+    for key in SWITCHES:
+        text = (params.get(key) or [""])[-1]
+        if text in ("0", "1"):
+            values[key] = text == "1"
+        elif text:
+            ignored.append(f"{key}={text} (use 0 or 1)")
+    for key, allowed in CHOICES.items():
+        text = (params.get(key) or [""])[-1]
+        if text in allowed:
+            values[key] = text
+        elif text:
+            ignored.append(f"{key}={text} (use {' or '.join(allowed)})")
+    if text := (params.get("basemap") or [""])[-1]:
+        values["basemap"] = text
+    if text := (params.get("at") or [""])[-1]:
+        if text.isdigit():
+            values["at"] = int(text)
+        else:
+            ignored.append(f"at={text} (a playback frame number)")
+    return Look(**values)
+
+
+def look_params(look: Look, basemap_default: str) -> dict[str, str]:
+    """The query-string part of a ``Look`` (only what differs from the defaults)."""
+    out = {}
+    if look.basemap and look.basemap != basemap_default:
+        out["basemap"] = look.basemap
+    for key in SWITCHES:
+        if getattr(look, key) != getattr(Look, key):
+            out[key] = "1" if getattr(look, key) else "0"
+    if look.play:
+        out["play"] = look.play
+        if look.mode != Look.mode:
+            out["mode"] = look.mode
+        if look.at:
+            out["at"] = str(look.at)
+    if look.lang != Look.lang:
+        out["lang"] = look.lang
+    return out
+
+
 @dataclass
 class Shared:
     """The widget values a link asks for, and what it asked for that could not be used."""
@@ -29,6 +91,7 @@ class Shared:
     incident: str = ""
     area: tuple[tuple[float, float], ...] | None = None
     ignored: list[str] = field(default_factory=list)
+    look: Look = Look()
 
 
 def _date(text: str) -> dt.date | None:
@@ -114,6 +177,7 @@ def from_params(
         one("incident").strip(),
         area,
         ignored,
+        _look(params, ignored),
     )
 
 
