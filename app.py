@@ -103,8 +103,7 @@ def read_look() -> viewurl.Look:
             horizontal=True,
             format_func={"window": "moving window", "cumulative": "cumulative"}.get,
         )
-    at = st.session_state.get("playback_at", 0)
-    return viewurl.Look(basemap, heat, cluster, uncertain, step, mode, at)
+    return viewurl.Look(basemap, heat, cluster, uncertain, step, mode)
 
 
 def playback_start(look: viewurl.Look, filters: Filters) -> playback.Playback | None:
@@ -521,6 +520,7 @@ def tab_map(frame, factions, store, user) -> None:
         bounds=st.session_state.get("link_view"),  # a shared link's extent, else all
     )
     started = playback_start(look, filters)
+    look = replace(look, at=st.session_state.get("playback_at", 0))
     first, last = dashboard.date_bounds(frame)
     st.query_params.from_dict(
         {

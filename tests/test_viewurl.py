@@ -4,12 +4,14 @@ opening a shared link."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from streamlit.testing.v1 import AppTest
+from test_app import map_component
 
 from conflictmap.cli import main as cli
 from conflictmap.filters import Filters
-from conflictmap.viewurl import from_params, to_params
+from conflictmap.viewurl import Look, from_params, look_params, to_params
 from conftest import ROOT
 
 FIRST, LAST = dt.date(2018, 1, 1), dt.date(2018, 12, 31)
@@ -70,3 +72,63 @@ def test_the_dashboard_opens_a_shared_link_and_writes_its_own(env_data):
     at.sidebar.number_input[0].set_value(3).run()
     assert str(at.query_params["min"]).strip("[]'") == "3"
     assert str(at.query_params["from"]).strip("[]'") == "2018-06-01"
+
+
+def test_layers_playback_and_language_survive_the_link():
+    look = Look("none", True, False, False, "month", "cumulative", 3, "ar")
+    params = look_params(look, "osm")
+    assert params == {
+        "basemap": "none",
+        "heat": "1",
+        "cluster": "0",
+        "uncertain": "0",
+        "play": "month",
+        "mode": "cumulative",
+        "at": "3",
+        "lang": "ar",
+    }
+    shared = from_params({k: [v] for k, v in params.items()}, FIRST, LAST, FACTIONS, TYPES)
+    assert shared.look == look and not shared.ignored
+    assert look_params(Look(), "osm") == {}  # the defaults write nothing
+
+
+def test_a_bad_layer_value_is_ignored_and_named():
+    params = {"heat": ["yes"], "play": ["fortnight"], "at": ["x"], "lang": ["fr"]}
+    shared = from_params(params, FIRST, LAST, FACTIONS, TYPES)
+    assert shared.look == Look()
+    assert shared.ignored == [
+        "heat=yes (use 0 or 1)",
+        "play=fortnight (use day or week or month)",
+        "lang=fr (use en or ar)",
+        "at=x (a playback frame number)",
+    ]
+
+
+def test_the_dashboard_opens_a_link_with_layers_and_playback(env_data):
+    assert cli(["seed"]) == 0
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for key, value in {
+        "from": "2018-06-01",
+        "to": "2018-06-30",
+        "heat": "1",
+        "uncertain": "0",
+        "play": "week",
+        "at": "2",
+    }.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception
+    toggles = {t.label: t.value for t in at.sidebar.toggle}
+    assert toggles["Heat map layer (weighted by fatalities)"] is True
+    assert toggles["Uncertain places as areas"] is False and toggles["Playback"] is True
+    assert at.sidebar.selectbox(key="play_step").value == "week"
+    script = json.loads(map_component(at).proto.json_args)["script"]
+    assert "PlaybackControl" in script or "cm-playback" in script
+    assert "at = 2" in script  # the link's frame
+    assert str(at.query_params["at"]).strip("[]'") == "2"
+    assert str(at.query_params["play"]).strip("[]'") == "week"
+    at.sidebar.toggle(key="play_on").set_value(False).run()
+    assert (
+        "play" not in at.query_params
+        and "cm-playback" not in json.loads(map_component(at).proto.json_args)["script"]
+    )
