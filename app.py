@@ -16,6 +16,7 @@ from folium.plugins import Draw
 from streamlit_folium import st_folium
 
 from conflictmap import (
+    areas,
     auth,
     dashboard,
     export,
@@ -90,6 +91,20 @@ def read_look() -> viewurl.Look:
         help="Precision 2 (near a place) and 3 (only the region known) are drawn as "
         "areas of ~25 km and ~50 km radius. Off: they are hidden from the map.",
     )
+    boundaries = areas.boundary_layers(settings)
+    options = ["auto", "hexagons", *boundaries]
+    if st.session_state.get("look_aggregate") not in options:
+        st.session_state["look_aggregate"] = "auto"
+    aggregate = side.selectbox(
+        "Show incidents",
+        options,
+        key="look_aggregate",
+        format_func=lambda o: AGGREGATES.get(o) or f"Counted per area: {o}",
+        help="Areas come from boundary files among the reference layers (Layers tab).",
+    )
+    measure = "incidents"
+    if aggregate in boundaries:
+        measure = side.radio("Colour areas by", areas.MEASURES, key="look_measure", horizontal=True)
     play = side.toggle("Playback", key="play_on", help="Step the map through time")
     step, mode = "", "window"
     if play:
@@ -103,7 +118,15 @@ def read_look() -> viewurl.Look:
             horizontal=True,
             format_func={"window": "moving window", "cumulative": "cumulative"}.get,
         )
-    return viewurl.Look(basemap, heat, cluster, uncertain, step, mode)
+    return viewurl.Look(
+        basemap, heat, cluster, uncertain, step, mode, aggregate=aggregate, measure=measure
+    )
+
+
+AGGREGATES = {
+    "auto": f"One by one (hexagons above {MAX_MARKERS:,} in view)",
+    "hexagons": "Counted in hexagons",
+}
 
 
 def playback_start(look: viewurl.Look, filters: Filters) -> playback.Playback | None:
@@ -157,6 +180,8 @@ def open_link(first, last, factions, types) -> None:
             play_step=shared.look.play or "week",
             play_mode=shared.look.mode,
             link_at=shared.look.at,
+            look_aggregate=shared.look.aggregate,
+            look_measure=shared.look.measure,
         )
         if shared.incident:
             state["incident"] = shared.incident
@@ -207,7 +232,7 @@ def read_filters(frame, factions) -> Filters:
 
 
 @st.fragment
-def show_map(shown, frame, factions, spec: MapSpec, store, timing) -> None:
+def show_map(shown, frame, factions, spec: MapSpec, store, timing, units) -> None:
     """The map reruns alone when the analyst pans or zooms: the incidents in view are
     drawn one by one, or counted in hexagons when there are too many (the view feeds
     snapshots too)."""
@@ -233,6 +258,7 @@ def show_map(shown, frame, factions, spec: MapSpec, store, timing) -> None:
         view,
         dashboard.view_width(state),
         lambda chosen: dashboard.full_rows(store, factions, chosen),
+        units,
     )
     st_folium(
         fmap,
@@ -256,10 +282,30 @@ def show_map(shown, frame, factions, spec: MapSpec, store, timing) -> None:
     st.session_state["view"] = view
     if view:
         st.query_params["view"] = ",".join(f"{v:.4f}" for v in view)  # the link follows
-    if drawn.hexagons:
+    if drawn.table is not None:
+        show_area_table(drawn.table, units)
+    elif drawn.hexagons:
         st.info(plain(drawn.hexagons), icon="🔷")
     else:
         st.caption(plain(f"{drawn.in_view:,} incidents in view, each drawn as a circle."))
+
+
+def show_area_table(table, units) -> None:
+    outside = table.attrs.get("outside", 0)
+    st.caption(
+        plain(
+            f"Incidents and reported fatalities per {units.level} ({units.layer}); "
+            f"{outside:,} incidents fall outside every area of this file."
+        )
+    )
+    shown = table.sort_values(["incidents", "fatalities"], ascending=False)
+    st.dataframe(shown, hide_index=True, width="stretch", height=240)
+    st.download_button(
+        f"Download counts per {units.level} (CSV)",
+        shown.to_csv(index=False).encode("utf-8"),
+        f"conflictmap-per-{units.level}.csv",
+        "text/csv",
+    )
 
 
 def table_selection() -> list[str]:
@@ -512,11 +558,14 @@ def tab_map(frame, factions, store, user) -> None:
     b.metric("Reported fatalities", f"{summary.fatalities:,}")
     c.metric("Illustrative (not real)", f"{summary.illustrative:,}")
     look = read_look()
+    units = areas.boundary_layers(settings).get(look.aggregate)
     spec = MapSpec(
         tiles=look.basemap,
         heat=look.heat,
         cluster=look.cluster,
         uncertain=look.uncertain,
+        aggregate="areas" if units else look.aggregate,
+        measure=look.measure,
         bounds=st.session_state.get("link_view"),  # a shared link's extent, else all
     )
     started = playback_start(look, filters)
@@ -535,7 +584,7 @@ def tab_map(frame, factions, store, user) -> None:
         }
     )
     timing = (filters.date_from, filters.date_to, started) if started else None
-    show_map(shown, frame, factions, spec, store, timing)
+    show_map(shown, frame, factions, spec, store, timing, units)
     st.caption(plain(filters.describe()), help="This sentence is written into every export.")
     show_table(shown, factions, filters, store)
     if done := st.session_state.pop("corrected", None):

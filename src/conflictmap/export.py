@@ -88,6 +88,7 @@ def to_html(
     filters: Filters,
     spec: MapSpec = MapSpec(),
     context=(),
+    units=None,
 ) -> bytes:
     sources = sorted(
         {
@@ -102,12 +103,18 @@ def to_html(
         "Sources: "
         + ("; ".join(sources[:8]) + (" ..." if len(sources) > 8 else "") if sources else "none"),
     ]
-    fmap = full_map(frame, factions, spec, caption, context, area=filters.area)
+    fmap = full_map(frame, factions, spec, caption, context, area=filters.area, units=units)
     return inline(fmap.get_root().render()).encode("utf-8")
 
 
 def export(
-    frame, fmt: str, factions: Factions, filters: Filters, spec: MapSpec = MapSpec(), context=()
+    frame,
+    fmt: str,
+    factions: Factions,
+    filters: Filters,
+    spec: MapSpec = MapSpec(),
+    context=(),
+    units=None,
 ) -> bytes:
     if fmt == "csv":
         return to_csv(frame, filters)
@@ -116,5 +123,5 @@ def export(
     if fmt == "gpkg":
         return to_gpkg(frame, filters)
     if fmt == "html":
-        return to_html(frame, factions, filters, spec, context)
+        return to_html(frame, factions, filters, spec, context, units)
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")

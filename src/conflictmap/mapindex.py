@@ -31,6 +31,8 @@ COLUMNS = (
     "latitude",
     "longitude",
     "geo_precision",
+    "location",
+    "admin1",
     "fatalities",
     "event_type",
     "actor1",
@@ -44,11 +46,14 @@ COLUMNS = (
 INDEX_SQL = (
     "SELECT incident_id, dataset, source_event_id, event_date, "
     "coalesce(end_date, event_date) AS end_date, latitude, longitude, geo_precision, "
+    "location, admin1, "
     "fatalities, event_type, actor1, assoc_actor_1, actor2, assoc_actor_2, linked_to, "
     "source, upper(notes) LIKE '%[ILLUSTRATIVE%' AS illustrative FROM incidents"
 )
 CATEGORIES = (
     "dataset",
+    "location",
+    "admin1",
     "event_type",
     "actor1",
     "assoc_actor_1",
@@ -56,7 +61,7 @@ CATEGORIES = (
     "assoc_actor_2",
     "source",
 )
-_FORMAT = "1"  # bump when the index's columns change: old cache files are then ignored
+_FORMAT = "2"  # bump when the index's columns change: old cache files are then ignored
 
 
 def build(raw: pd.DataFrame) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from branca.element import Element, MacroElement
 from folium.plugins import HeatMap, MarkerCluster
 from jinja2 import Template
 
-from conflictmap import hexbins
+from conflictmap import areas, hexbins
 from conflictmap.assets import PluginAssets, localise
 from conflictmap.factions import Factions
 from conflictmap.layers import LABEL_CSS
@@ -62,6 +62,8 @@ class MapSpec:
     fit: bool = True  # with no bounds: fit the incidents (else center/zoom)
     cluster: bool = True  # group dense incidents into counted circles
     uncertain: bool = True  # draw precision-2/3 incidents as areas (False: hide them)
+    aggregate: str = "auto"  # auto (one by one up to MAX_MARKERS), hexagons, areas
+    measure: str = "incidents"  # what an area's colour counts: incidents or fatalities
     pad_top: int = 0  # px kept clear at the top when fitting (a snapshot's title box)
     heat: bool = False  # show the heat layer (it is always in the layer control)
 
@@ -343,6 +345,7 @@ class Drawn:
     present: list[str]
     hexagons: str = ""
     in_view: int = 0
+    table: pd.DataFrame | None = None  # counts per area, when the map shows areas
 
 
 def incident_layers(
@@ -352,16 +355,22 @@ def incident_layers(
     view: tuple[float, float, float, float] | None = None,
     width_px: int = 1000,
     fetch=None,
+    units=None,
 ) -> Drawn:
     """The incidents of a view: one circle each when they are at most MAX_MARKERS, else
-    counted in H3 hexagons sized to the view's scale. ``frame`` may be the map index
-    (``mapindex``); ``fetch`` then reads the whole rows of the incidents drawn one by one
-    (their popups need every field)."""
+    counted in H3 hexagons sized to the view's scale (always, with ``aggregate`` set to
+    hexagons), or counted per area of ``units`` (a boundary file) as a choropleth.
+    ``frame`` may be the map index (``mapindex``); ``fetch`` then reads the whole rows of
+    the incidents drawn one by one (their popups need every field)."""
     if not spec.uncertain:  # hidden: neither drawn nor counted in hexagons
         frame = frame.loc[frame["geo_precision"].fillna(1) < 2]
     inside = frame.loc[hexbins.in_view(frame, view)] if view else frame
     present = [str(f) for f in pd.unique(inside["faction"].astype(object))] if len(inside) else []
-    if len(inside) <= MAX_MARKERS:
+    if spec.aggregate == "areas" and units is not None:
+        table = areas.count(units, frame)  # every unit, whatever the view
+        layer = areas.choropleth_layer(units, table, spec.measure)
+        return Drawn([layer], present, in_view=len(inside), table=table)
+    if len(inside) <= MAX_MARKERS and spec.aggregate != "hexagons":
         rows = fetch(inside) if fetch is not None else inside
         return Drawn(
             [
@@ -374,8 +383,13 @@ def incident_layers(
     bounds = view or extent(inside)
     resolution = hexbins.resolution_for(hexbins.metres_per_pixel(bounds, width_px))
     hexagons = hexbins.count(inside, resolution)
+    why = (
+        "counted in hexagons as chosen"
+        if len(inside) <= MAX_MARKERS
+        else f"more than the {MAX_MARKERS:,} drawn one by one"
+    )
     key = (
-        f"{len(inside):,} incidents in view, more than the {MAX_MARKERS:,} drawn one by one: "
+        f"{len(inside):,} incidents in view, {why}: "
         f"each hexagon (H3 level {resolution}, edge about {hexbins.edge_km(resolution):.1f} km) "
         "counts the incidents in it, coloured by the faction with most of them, darker "
         "with more; click one for the figures by faction. Zoom in or filter to see single "
@@ -512,12 +526,13 @@ def full_map(
     width_px: int = 1000,
     fetch=None,
     area=None,
+    units=None,
 ) -> folium.Map:
     """Everything in one map (HTML export, snapshots): base, layers, legend with caption.
     The view (``spec.bounds``) decides, as on the dashboard, between circles and
     hexagons."""
     fmap = base_map(spec, context)
-    drawn = incident_layers(frame, factions, spec, spec.bounds, width_px, fetch)
+    drawn = incident_layers(frame, factions, spec, spec.bounds, width_px, fetch, units)
     for layer in [*drawn.layers, *([area_layer(area)] if area else [])]:
         layer.add_to(fmap)
     fmap.add_child(

@@ -170,6 +170,7 @@ def snapshot_html(
     context=(),
     fetch=None,
     playback: timed.Playback | None = None,
+    units=None,
 ) -> str:
     """One self-contained HTML document: the map, title box, legend; scripts inlined.
     ``frame`` may be the map index, with ``fetch`` reading whole rows (see ``full_map``).
@@ -183,6 +184,7 @@ def snapshot_html(
         width_px=spec.width,
         fetch=fetch,
         area=filters.area,
+        units=units,
     )
     window = None
     if playback is not None:  # the title follows the frame (see PlaybackControl)

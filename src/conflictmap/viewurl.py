@@ -30,10 +30,17 @@ class Look:
     mode: str = "window"  # or cumulative
     at: int = 0  # the playback frame
     lang: str = "en"
+    aggregate: str = "auto"  # auto, hexagons, or the name of a boundary layer (areas)
+    measure: str = "incidents"  # what areas are coloured by: incidents or fatalities
 
 
 SWITCHES = ("heat", "cluster", "uncertain")
-CHOICES = {"play": ("day", "week", "month"), "mode": ("window", "cumulative"), "lang": ("en", "ar")}
+CHOICES = {
+    "play": ("day", "week", "month"),
+    "mode": ("window", "cumulative"),
+    "lang": ("en", "ar"),
+    "measure": ("incidents", "fatalities"),
+}
 
 
 def _look(params: dict[str, list[str]], ignored: list[str]) -> Look:
@@ -50,8 +57,9 @@ def _look(params: dict[str, list[str]], ignored: list[str]) -> Look:
             values[key] = text
         elif text:
             ignored.append(f"{key}={text} (use {' or '.join(allowed)})")
-    if text := (params.get("basemap") or [""])[-1]:
-        values["basemap"] = text
+    for key in ("basemap", "aggregate"):  # checked against what exists by the app
+        if text := (params.get(key) or [""])[-1]:
+            values[key] = text[:200]
     if text := (params.get("at") or [""])[-1]:
         if text.isdigit():
             values["at"] = int(text)
@@ -76,6 +84,10 @@ def look_params(look: Look, basemap_default: str) -> dict[str, str]:
             out["at"] = str(look.at)
     if look.lang != Look.lang:
         out["lang"] = look.lang
+    if look.aggregate != Look.aggregate:
+        out["aggregate"] = look.aggregate
+        if look.measure != Look.measure:
+            out["measure"] = look.measure
     return out
 
 
