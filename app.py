@@ -18,6 +18,7 @@ from streamlit_folium import st_folium
 from conflictmap import (
     areas,
     auth,
+    changes,
     dashboard,
     export,
     extract,
@@ -129,6 +130,42 @@ AGGREGATES = {
 }
 
 
+def read_changes(filters: Filters, first, last) -> tuple[changes.Windows, str] | None:
+    """What changed (sidebar): the last N days against the N before, ending on a day."""
+    side = st.sidebar
+    if not side.toggle("What changed", key="changes_on", help="Compare two periods"):
+        return None
+    days = side.number_input("Days in each period", 1, 366, 7, key="changes_days")
+    end = side.date_input(
+        "Ending on", filters.date_to or last, min_value=first, max_value=last, format="YYYY-MM-DD"
+    )
+    by = side.radio(
+        "Compare per", list(changes.GROUPS), format_func=changes.GROUPS.get, horizontal=True
+    )
+    return changes.Windows(end, int(days)), by
+
+
+def show_changes(frame, windows: changes.Windows, by: str) -> None:
+    """The comparison as tables (and, on the map, the layer built from the same rows)."""
+    with st.expander(plain(f"What changed: {windows.describe()}"), expanded=True, icon="📈"):
+        st.caption(
+            "Incidents that began in each period; the other filters apply, the date slider "
+            "does not. New: never reported at an earlier date."
+        )
+        table = changes.compare(frame, windows, by)
+        st.dataframe(table, hide_index=True, width="stretch", height=240)
+        fresh = changes.new_names(frame, windows)
+        st.write(plain(f"New actors and places: {len(fresh):,}"))
+        if len(fresh):
+            st.dataframe(fresh, hide_index=True, width="stretch")
+        st.download_button(
+            "Download the comparison (CSV)",
+            table.to_csv(index=False).encode("utf-8"),
+            "conflictmap-changes.csv",
+            "text/csv",
+        )
+
+
 def playback_start(look: viewurl.Look, filters: Filters) -> playback.Playback | None:
     """The playback the map starts with: a new step, mode or date range starts again at
     the first frame (a shared link's frame is used once, when it opens)."""
@@ -232,7 +269,7 @@ def read_filters(frame, factions) -> Filters:
 
 
 @st.fragment
-def show_map(shown, frame, factions, spec: MapSpec, store, timing, units) -> None:
+def show_map(shown, frame, factions, spec: MapSpec, store, timing, units, overlays) -> None:
     """The map reruns alone when the analyst pans or zooms: the incidents in view are
     drawn one by one, or counted in hexagons when there are too many (the view feeds
     snapshots too)."""
@@ -267,6 +304,7 @@ def show_map(shown, frame, factions, spec: MapSpec, store, timing, units) -> Non
         use_container_width=True,
         feature_group_to_add=[
             *drawn.layers,
+            *overlays,
             area_layer(st.session_state.get("filter_area")),
             highlight_layer(shown.loc[shown["incident_id"].isin(table_selection())]),
         ],
@@ -584,7 +622,16 @@ def tab_map(frame, factions, store, user) -> None:
         }
     )
     timing = (filters.date_from, filters.date_to, started) if started else None
-    show_map(shown, frame, factions, spec, store, timing, units)
+    compared = read_changes(filters, first, last)
+    overlays = []
+    if compared:  # every date, the other filters
+        undated = dashboard.collapse_linked(dashboard.apply(frame, dashboard.undated(filters)))
+        fresh = set(changes.new_names(undated, compared[0]).query("kind == 'place'")["name"])
+        places = changes.by_place(undated, compared[0])
+        overlays.append(changes.change_layer(places, fresh, compared[0]))
+    show_map(shown, frame, factions, spec, store, timing, units, overlays)
+    if compared:
+        show_changes(undated, *compared)
     st.caption(plain(filters.describe()), help="This sentence is written into every export.")
     show_table(shown, factions, filters, store)
     if done := st.session_state.pop("corrected", None):

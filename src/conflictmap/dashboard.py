@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import pandas as pd
@@ -57,6 +57,11 @@ def event_types(frame: pd.DataFrame) -> list[str]:
 
 def apply(frame: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
     return frame.loc[filters.mask(frame)]
+
+
+def undated(filters: Filters) -> Filters:
+    """The filters without their dates (what changed compares its own periods)."""
+    return replace(filters, date_from=None, date_to=None)
 
 
 def view_bounds(state: dict | None) -> tuple[float, float, float, float] | None:

@@ -1,0 +1,154 @@
+"""What changed: the last N days against the N days before, per area, place or faction,
+with the actors and places never reported before, as tables and a map layer.
+
+The comparison runs on the incidents the other filters keep (factions, event types,
+fatalities, drawn area) over the whole store, not only the dates on the slider: "new"
+means not seen at any earlier date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import folium
+import numpy as np
+import pandas as pd
+
+from conflictmap.text import html_text
+
+GROUPS = {"admin1": "governorate", "location": "place", "faction": "faction"}
+UP, DOWN, SAME = "#c0392b", "#2471a3", "#7f8c8d"
+MAX_PLACES = 500
+
+
+@dataclass(frozen=True)
+class Windows:
+    """The recent window (``days`` ending on ``end``) and the one before it."""
+
+    end: dt.date
+    days: int = 7
+
+    def __post_init__(self):
+        if not 1 <= self.days <= 366:
+            raise ValueError(f"{self.days} days: compare 1 to 366 days.")
+
+    @property
+    def recent(self) -> tuple[dt.date, dt.date]:
+        return self.end - dt.timedelta(days=self.days - 1), self.end
+
+    @property
+    def previous(self) -> tuple[dt.date, dt.date]:
+        start = self.recent[0]
+        return start - dt.timedelta(days=self.days), start - dt.timedelta(days=1)
+
+    def describe(self) -> str:
+        (a, b), (c, d) = self.recent, self.previous
+        return f"{a:%Y-%m-%d} to {b:%Y-%m-%d} against {c:%Y-%m-%d} to {d:%Y-%m-%d}"
+
+
+def _within(frame: pd.DataFrame, span: tuple[dt.date, dt.date]) -> pd.Series:
+    """Incidents begun within the span (an event is counted once, when it began)."""
+    start, end = (pd.Timestamp(d) for d in span)
+    return frame["event_date"].between(start, end)
+
+
+def compare(frame: pd.DataFrame, windows: Windows, by: str = "admin1") -> pd.DataFrame:
+    """Incidents and fatalities per ``by`` in both windows, biggest change first."""
+    if by not in GROUPS:
+        raise ValueError(f"compare by {by!r}: use one of {', '.join(GROUPS)}")
+    recent, previous = _within(frame, windows.recent), _within(frame, windows.previous)
+    both = frame.loc[recent | previous]
+    key = both[by].astype(str).replace("", "(unknown)")
+    killed = both["fatalities"].fillna(0).astype("int64")
+    now = recent[both.index].to_numpy()
+    table = (
+        pd.DataFrame(
+            {
+                GROUPS[by]: key.to_numpy(),
+                "previous": ~now,
+                "recent": now,
+                "fatalities_previous": np.where(now, 0, killed),
+                "fatalities_recent": np.where(now, killed, 0),
+            }
+        )
+        .groupby(GROUPS[by], sort=False)
+        .sum()
+        .astype("int64")
+        .reset_index()
+    )
+    table["change"] = table["recent"] - table["previous"]
+    table["change_pct"] = pd.array(
+        [
+            round(100 * c / p) if p else None
+            for c, p in zip(table["change"], table["previous"], strict=True)
+        ],
+        dtype="Int64",
+    )  # none where there was nothing before
+    order = table["change"].abs().sort_values(ascending=False, kind="stable").index
+    return table.loc[order].reset_index(drop=True)
+
+
+def _names(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    columns = ["actor1", "actor2"] if kind == "actor" else ["location"]
+    parts = [
+        pd.DataFrame({"name": frame[c].astype(str).to_numpy(), "event_date": frame["event_date"]})
+        for c in columns
+    ]
+    named = pd.concat(parts, ignore_index=True)
+    return named.loc[named["name"].str.strip() != ""]
+
+
+def new_names(frame: pd.DataFrame, windows: Windows) -> pd.DataFrame:
+    """Actors and places reported in the recent window and at no earlier date."""
+    start, end = (pd.Timestamp(d) for d in windows.recent)
+    rows = []
+    for kind in ("actor", "place"):
+        named = _names(frame.loc[frame["event_date"] <= end], kind)
+        first = named.groupby("name")["event_date"].agg(["min", "size"])
+        recent = named.loc[named["event_date"] >= start].groupby("name").size()
+        fresh = first.loc[first["min"] >= start]
+        for name, row in fresh.iterrows():
+            rows.append((kind, name, row["min"].date(), int(recent.get(name, 0))))
+    table = pd.DataFrame(rows, columns=["kind", "name", "first_reported", "incidents"])
+    return table.sort_values(["kind", "first_reported", "name"]).reset_index(drop=True)
+
+
+def by_place(frame: pd.DataFrame, windows: Windows) -> pd.DataFrame:
+    """The place comparison with each place's position (mean of its incidents)."""
+    table = compare(frame, windows, "location")
+    both = frame.loc[_within(frame, windows.recent) | _within(frame, windows.previous)]
+    where = (
+        both.assign(place=both["location"].astype(str).replace("", "(unknown)"))
+        .groupby("place")[["latitude", "longitude"]]
+        .mean()
+    )
+    return table.join(where, on="place")
+
+
+def change_layer(places: pd.DataFrame, new_places: set[str], windows: Windows):
+    """One circle per place: red where incidents rose, blue where they fell, grey where
+    level; area grows with the size of the change; a new place has a thick outline."""
+    group = folium.FeatureGroup(name=f"What changed: {windows.describe()}", control=True)
+    for row in places.head(MAX_PLACES).itertuples(index=False):  # biggest changes first
+        if pd.isna(row.latitude):
+            continue
+        colour = UP if row.change > 0 else DOWN if row.change < 0 else SAME
+        fresh = row.place in new_places
+        tip = (
+            f"{row.place}: {row.previous} → {row.recent} incidents"
+            f" ({'+' if row.change > 0 else ''}{row.change}){' · new place' if fresh else ''}"
+        )
+        folium.CircleMarker(
+            (float(row.latitude), float(row.longitude)),
+            radius=round(6 + 4 * math.sqrt(abs(row.change)), 1),
+            color="#000000" if fresh else colour,
+            weight=3 if fresh else 1,
+            fill=True,
+            fill_color=colour,
+            fill_opacity=0.55,
+            tooltip=html_text(tip),
+            popup=folium.Popup(html_text(tip), max_width=320),
+        ).add_to(group)
+    return group
