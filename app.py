@@ -23,6 +23,7 @@ from conflictmap import (
     export,
     extract,
     hexbins,
+    i18n,
     importer,
     mapindex,
     playback,
@@ -53,6 +54,7 @@ from conflictmap.text import plain
 
 st.set_page_config(page_title="conflictmap", page_icon="🗺️", layout="wide")
 settings = Settings()
+_ = i18n.ENGLISH  # the interface's words; main() sets the chosen language
 
 
 @st.cache_resource
@@ -79,45 +81,55 @@ def basemaps() -> dict[str, str]:
 def read_look() -> viewurl.Look:
     """The map's basemap, layers and playback (sidebar), as a link would carry them."""
     side = st.sidebar
-    side.header("Map")
+    side.header(_("Map"))
     choices = basemaps()
     if st.session_state.get("look_basemap") not in choices:
         st.session_state["look_basemap"] = settings.tiles
-    basemap = side.selectbox("Basemap", list(choices), format_func=choices.get, key="look_basemap")
-    heat = side.toggle("Heat map layer (weighted by fatalities)", key="look_heat")
-    cluster = side.toggle("Cluster dense incidents", key="look_cluster")
+    basemap = side.selectbox(
+        _("Basemap"), list(choices), format_func=lambda c: _(choices[c]), key="look_basemap"
+    )
+    heat = side.toggle(_("Heat map layer (weighted by fatalities)"), key="look_heat")
+    cluster = side.toggle(_("Cluster dense incidents"), key="look_cluster")
     uncertain = side.toggle(
-        "Uncertain places as areas",
+        _("Uncertain places as areas"),
         key="look_uncertain",
-        help="Precision 2 (near a place) and 3 (only the region known) are drawn as "
-        "areas of ~25 km and ~50 km radius. Off: they are hidden from the map.",
+        help=_(
+            "Precision 2 (near a place) and 3 (only the region known) are drawn as "
+            "areas of ~25 km and ~50 km radius. Off: they are hidden from the map."
+        ),
     )
     boundaries = areas.boundary_layers(settings)
     options = ["auto", "hexagons", *boundaries]
     if st.session_state.get("look_aggregate") not in options:
         st.session_state["look_aggregate"] = "auto"
     aggregate = side.selectbox(
-        "Show incidents",
+        _("Show incidents"),
         options,
         key="look_aggregate",
-        format_func=lambda o: AGGREGATES.get(o) or f"Counted per area: {o}",
-        help="Areas come from boundary files among the reference layers (Layers tab).",
+        format_func=lambda o: (
+            _(AGGREGATES[o], count=f"{MAX_MARKERS:,}")
+            if o in AGGREGATES
+            else _("Counted per area: {layer}", layer=o)
+        ),
+        help=_("Areas come from boundary files among the reference layers (Layers tab)."),
     )
     measure = "incidents"
     if aggregate in boundaries:
-        measure = side.radio("Colour areas by", areas.MEASURES, key="look_measure", horizontal=True)
-    play = side.toggle("Playback", key="play_on", help="Step the map through time")
+        measure = side.radio(
+            _("Colour areas by"), areas.MEASURES, key="look_measure", horizontal=True, format_func=_
+        )
+    play = side.toggle(_("Playback"), key="play_on", help=_("Step the map through time"))
     step, mode = "", "window"
     if play:
         st.session_state.setdefault("play_step", "week")
         st.session_state.setdefault("play_mode", "window")
-        step = side.selectbox("Step", playback.STEPS, key="play_step")
+        step = side.selectbox(_("Step"), playback.STEPS, key="play_step", format_func=_)
         mode = side.radio(
-            "Show",
+            _("Show"),
             playback.MODES,
             key="play_mode",
             horizontal=True,
-            format_func={"window": "moving window", "cumulative": "cumulative"}.get,
+            format_func=lambda m: _(playback.MODE_NAMES[m]),
         )
     return viewurl.Look(
         basemap, heat, cluster, uncertain, step, mode, aggregate=aggregate, measure=measure
@@ -125,41 +137,51 @@ def read_look() -> viewurl.Look:
 
 
 AGGREGATES = {
-    "auto": f"One by one (hexagons above {MAX_MARKERS:,} in view)",
-    "hexagons": "Counted in hexagons",
+    "auto": i18n.N_("One by one (hexagons above {count} in view)"),
+    "hexagons": i18n.N_("Counted in hexagons"),
 }
 
 
 def read_changes(filters: Filters, first, last) -> tuple[changes.Windows, str] | None:
     """What changed (sidebar): the last N days against the N before, ending on a day."""
     side = st.sidebar
-    if not side.toggle("What changed", key="changes_on", help="Compare two periods"):
+    if not side.toggle(_("What changed"), key="changes_on", help=_("Compare two periods")):
         return None
-    days = side.number_input("Days in each period", 1, 366, 7, key="changes_days")
+    days = side.number_input(_("Days in each period"), 1, 366, 7, key="changes_days")
     end = side.date_input(
-        "Ending on", filters.date_to or last, min_value=first, max_value=last, format="YYYY-MM-DD"
+        _("Ending on"),
+        filters.date_to or last,
+        min_value=first,
+        max_value=last,
+        format="YYYY-MM-DD",
     )
     by = side.radio(
-        "Compare per", list(changes.GROUPS), format_func=changes.GROUPS.get, horizontal=True
+        _("Compare per"),
+        list(changes.GROUPS),
+        format_func=lambda g: _(changes.GROUPS[g]),
+        horizontal=True,
     )
     return changes.Windows(end, int(days)), by
 
 
 def show_changes(frame, windows: changes.Windows, by: str) -> None:
     """The comparison as tables (and, on the map, the layer built from the same rows)."""
-    with st.expander(plain(f"What changed: {windows.describe()}"), expanded=True, icon="📈"):
+    title = _("What changed: {periods}", periods=windows.describe(_))
+    with st.expander(plain(title), expanded=True, icon="📈"):
         st.caption(
-            "Incidents that began in each period; the other filters apply, the date slider "
-            "does not. New: never reported at an earlier date."
+            _(
+                "Incidents that began in each period; the other filters apply, the date "
+                "slider does not. New: never reported at an earlier date."
+            )
         )
         table = changes.compare(frame, windows, by)
         st.dataframe(table, hide_index=True, width="stretch", height=240)
         fresh = changes.new_names(frame, windows)
-        st.write(plain(f"New actors and places: {len(fresh):,}"))
+        st.write(plain(_("New actors and places: {count}", count=f"{len(fresh):,}")))
         if len(fresh):
             st.dataframe(fresh, hide_index=True, width="stretch")
         st.download_button(
-            "Download the comparison (CSV)",
+            _("Download the comparison (CSV)"),
             table.to_csv(index=False).encode("utf-8"),
             "conflictmap-changes.csv",
             "text/csv",
@@ -235,29 +257,35 @@ def open_link(first, last, factions, types) -> None:
 
 def read_filters(frame, factions) -> Filters:
     side = st.sidebar
-    side.header("Filters")
+    side.header(_("Filters"))
     first, last = dashboard.date_bounds(frame)
     types = dashboard.event_types(frame)
     open_link(first, last, factions, types)
     if ignored := st.session_state.get("link_ignored"):
-        side.warning(plain("The link asked for what this store lacks: " + "; ".join(ignored)))
+        side.warning(
+            plain(_("The link asked for what this store lacks: {what}", what="; ".join(ignored)))
+        )
     if first == last:
-        dates = side.date_input("Dates", key="filter_dates")
+        dates = side.date_input(_("Dates"), key="filter_dates")
     else:
         dates = side.slider(
-            "Dates", min_value=first, max_value=last, format="YYYY-MM-DD", key="filter_dates"
+            _("Dates"), min_value=first, max_value=last, format="YYYY-MM-DD", key="filter_dates"
         )
     start, end = ((*tuple(dates), None, None))[:2]
-    chosen = side.multiselect("Factions", factions.names, key="filter_factions")
-    picked = side.multiselect("Event types", types, key="filter_types")
-    least = side.number_input("Minimum fatalities", min_value=0, step=1, key="filter_least")
+    if _.rtl:  # both calendars, as the region's press writes them
+        side.caption(plain(f"{_.day(start)} – {_.day(end or start)}"))
+    chosen = side.multiselect(
+        _("Factions"), factions.names, key="filter_factions", format_func=_.name
+    )
+    picked = side.multiselect(_("Event types"), types, key="filter_types", format_func=_.name)
+    least = side.number_input(_("Minimum fatalities"), min_value=0, step=1, key="filter_least")
     area = st.session_state.get("filter_area")
     if area:
-        side.caption("Only incidents inside the area drawn on the map.")
-        if side.button("Clear the drawn area"):
+        side.caption(_("Only incidents inside the area drawn on the map."))
+        if side.button(_("Clear the drawn area")):
             st.session_state["filter_area"] = area = None
     else:
-        side.caption("Draw a polygon or rectangle on the map (toolbar, left) to filter to it.")
+        side.caption(_("Draw a polygon or rectangle on the map (toolbar, left) to filter to it."))
     return Filters(
         start,
         end or start,
@@ -275,10 +303,11 @@ def show_map(shown, frame, factions, spec: MapSpec, store, timing, units, overla
     snapshots too)."""
     fmap = base_map(spec, context_layers(settings))
     set_view(fmap, frame, spec)  # the whole store: constant, so filters never move the map
-    fmap.add_child(Legend(legend_html(factions, factions.names, [HEXAGON_NOTE])))
+    note = _(HEXAGON_NOTE, count=f"{MAX_MARKERS:,}")
+    fmap.add_child(Legend(legend_html(factions, factions.names, [note], words=_)))
     Draw(draw_options=DRAW_SHAPES, edit_options={"edit": False}).add_to(fmap)
     if timing is not None:
-        playback.add_to(fmap, *timing)
+        playback.add_to(fmap, *timing, words=_)
     localise(fmap)
     state = st.session_state.get("map")  # the view the analyst has just moved to
     follow_drawing(state)
@@ -305,8 +334,8 @@ def show_map(shown, frame, factions, spec: MapSpec, store, timing, units, overla
         feature_group_to_add=[
             *drawn.layers,
             *overlays,
-            area_layer(st.session_state.get("filter_area")),
-            highlight_layer(shown.loc[shown["incident_id"].isin(table_selection())]),
+            area_layer(st.session_state.get("filter_area"), _),
+            highlight_layer(shown.loc[shown["incident_id"].isin(table_selection())], _),
         ],
         layer_control=folium.LayerControl(collapsed=False),
         returned_objects=[
@@ -325,21 +354,30 @@ def show_map(shown, frame, factions, spec: MapSpec, store, timing, units, overla
     elif drawn.hexagons:
         st.info(plain(drawn.hexagons), icon="🔷")
     else:
-        st.caption(plain(f"{drawn.in_view:,} incidents in view, each drawn as a circle."))
+        st.caption(
+            plain(
+                _("{count} incidents in view, each drawn as a circle.", count=f"{drawn.in_view:,}")
+            )
+        )
 
 
 def show_area_table(table, units) -> None:
     outside = table.attrs.get("outside", 0)
     st.caption(
         plain(
-            f"Incidents and reported fatalities per {units.level} ({units.layer}); "
-            f"{outside:,} incidents fall outside every area of this file."
+            _(
+                "Incidents and reported fatalities per {level} ({layer}); {outside} incidents "
+                "fall outside every area of this file.",
+                level=_(units.level),
+                layer=units.layer,
+                outside=f"{outside:,}",
+            )
         )
     )
     shown = table.sort_values(["incidents", "fatalities"], ascending=False)
     st.dataframe(shown, hide_index=True, width="stretch", height=240)
     st.download_button(
-        f"Download counts per {units.level} (CSV)",
+        _("Download counts per {level} (CSV)", level=_(units.level)),
         shown.to_csv(index=False).encode("utf-8"),
         f"conflictmap-per-{units.level}.csv",
         "text/csv",
@@ -358,20 +396,24 @@ def show_table(shown, factions, filters: Filters, store) -> None:
     incident first; rows selected here are ringed on the map; it sorts, searches, and
     downloads what it shows."""
     head, button = st.columns([4, 1])
-    head.subheader("Incidents in view")
-    button.button("Update to the map's view", help="The table follows the map on each rerun")
+    head.subheader(_("Incidents in view"))
+    button.button(_("Update to the map's view"), help=_("The table follows the map on each rerun"))
     view = st.session_state.get("view")
     inside = shown.loc[hexbins.in_view(shown, view)] if view else shown
     if len(inside) > MAX_MARKERS:
         st.caption(
             plain(
-                f"{len(inside):,} incidents in view: the table lists them when there are "
-                f"{MAX_MARKERS:,} or fewer. Zoom in or filter."
+                _(
+                    "{count} incidents in view: the table lists them when there are {most} "
+                    "or fewer. Zoom in or filter.",
+                    count=f"{len(inside):,}",
+                    most=f"{MAX_MARKERS:,}",
+                )
             )
         )
         st.session_state["table_ids"] = []
         return
-    search = st.text_input("Search notes, places, actors, sources", key="table_search")
+    search = st.text_input(_("Search notes, places, actors, sources"), key="table_search")
     rows = dashboard.full_rows(store, factions, inside)
     table = dashboard.incident_table(rows, search, st.session_state.get("clicked"))
     st.session_state["table_ids"] = table["incident_id"].tolist()
@@ -385,8 +427,8 @@ def show_table(shown, factions, filters: Filters, store) -> None:
     )
     shown_rows = rows.set_index("incident_id").loc[table["incident_id"]].reset_index()
     st.download_button(
-        f"Download these {len(table):,} rows (CSV)",
-        export.to_csv(shown_rows, filters),
+        _("Download these {count} rows (CSV)", count=f"{len(table):,}"),
+        export.to_csv(shown_rows, filters, _),
         "conflictmap-table.csv",
         "text/csv",
     )
@@ -418,30 +460,30 @@ def follow_drawing(state) -> None:
         st.rerun(scope="app")  # every count, chart and export follows the area
 
 
-HEXAGON_NOTE = f"Over {MAX_MARKERS:,} incidents in view: hexagons count them (see under the map)."
+HEXAGON_NOTE = i18n.N_("Over {count} incidents in view: hexagons count them (see under the map).")
 
 
 def show_incident(store, factions, user) -> None:
     """One incident: every source, its batches, its corrections; editors correct it."""
-    with st.expander("Incident: sources, history, corrections", icon="🔎"):
-        st.caption("Click an incident on the map, or give its id.")
-        incident_id = st.text_input("Incident id", key="incident").strip()
+    with st.expander(_("Incident: sources, history, corrections"), icon="🔎"):
+        st.caption(_("Click an incident on the map, or give its id."))
+        incident_id = st.text_input(_("Incident id"), key="incident").strip()
         if not incident_id:
             return
         rows = store.read_ids([incident_id])
         if rows.empty:
-            st.warning(plain(f"There is no incident {incident_id}."))
+            st.warning(plain(_("There is no incident {id}.", id=incident_id)))
             return
         row = dashboard.with_factions(rows, factions).iloc[0]
-        st.dataframe(dashboard.incident_facts(row), hide_index=True, width="stretch")
+        st.dataframe(dashboard.incident_facts(row, _), hide_index=True, width="stretch")
         reports = dashboard.reports_of(store, row)
         if len(reports):
-            st.write("Also reported by")
+            st.write(_("Also reported by"))
             st.dataframe(reports, hide_index=True, width="stretch")
-        st.write("Batches that brought or changed it")
+        st.write(_("Batches that brought or changed it"))
         st.dataframe(store.provenance(incident_id), hide_index=True, width="stretch")
         history = store.corrections(incident_id)
-        st.write("Corrections" if len(history) else "No corrections yet.")
+        st.write(_("Corrections") if len(history) else _("No corrections yet."))
         if len(history):
             st.dataframe(history, hide_index=True, width="stretch")
         if user.can_edit:
@@ -450,15 +492,15 @@ def show_incident(store, factions, user) -> None:
 
 def correct_form(store, row, user) -> None:
     with st.form(f"correct-{row.incident_id}"):
-        st.write("Correct this incident (kept with your name; the next import keeps it)")
+        st.write(_("Correct this incident (kept with your name; the next import keeps it)"))
         a, b = st.columns(2)
-        place = a.text_input("Place (gazetteer name, any spelling)", "")
-        point = b.text_input("or latitude, longitude", "")
-        actor1 = a.text_input("Actor 1", row.actor1 or "")
-        actor2 = b.text_input("Actor 2", row.actor2 or "")
+        place = a.text_input(_("Place (gazetteer name, any spelling)"), "")
+        point = b.text_input(_("or latitude, longitude"), "")
+        actor1 = a.text_input(_("Actor 1"), row.actor1 or "")
+        actor2 = b.text_input(_("Actor 2"), row.actor2 or "")
         killed = "" if pd.isna(row.fatalities) else str(int(row.fatalities))
-        fatalities = a.text_input("Fatalities (empty: unknown)", killed)
-        if not st.form_submit_button("Save corrections", type="primary"):
+        fatalities = a.text_input(_("Fatalities (empty: unknown)"), killed)
+        if not st.form_submit_button(_("Save corrections"), type="primary"):
             return
     try:
         changes = dashboard.correction_changes(
@@ -471,18 +513,20 @@ def correct_form(store, row, user) -> None:
                 store, settings.cache_dir, before, store.read_ids([row.incident_id])
             )
     except ConflictmapError as exc:
-        st.error(plain(exc))
+        st.error(plain(_.message(str(exc))))
         return
-    st.session_state["corrected"] = f"{row.incident_id}: {done} field(s) corrected."
+    st.session_state["corrected"] = _(
+        "{id}: {count} field(s) corrected.", id=row.incident_id, count=done
+    )
     st.rerun()
 
 
 def show_snapshot(shown, factions, filters: Filters, spec: MapSpec, store, timing) -> None:
-    with st.expander("Snapshot: this view as PNG, PDF, HTML or an animated GIF", icon="📷"):
+    with st.expander(_("Snapshot: this view as PNG, PDF, HTML or an animated GIF"), icon="📷"):
         size_col, scale_col, title_col = st.columns([2, 1, 3])
-        size = size_col.selectbox("Size", list(snapshot.SIZES))
-        scale = scale_col.radio("Scale", [1, 2], format_func=lambda s: f"{s}×", horizontal=True)
-        title = title_col.text_input("Title", "conflictmap: incidents")
+        size = size_col.selectbox(_("Size"), list(snapshot.SIZES))
+        scale = scale_col.radio(_("Scale"), [1, 2], format_func=lambda s: f"{s}×", horizontal=True)
+        title = title_col.text_input(_("Title"), _("conflictmap: incidents"))
         shot = snapshot.SnapshotSpec(*snapshot.SIZES[size], float(scale), title)
         view = st.session_state.get("view")
         map_spec = replace(spec, bounds=view) if view else spec
@@ -498,55 +542,66 @@ def show_snapshot(shown, factions, filters: Filters, spec: MapSpec, store, timin
             context_layers(settings),
             lambda chosen: dashboard.full_rows(store, factions, chosen),
             paused,
+            words=_,
         )
         left, right = st.columns(2)
-        if left.button("Snapshot", type="primary"):
+        if left.button(_("Snapshot"), type="primary"):
             take_snapshot(page(), shot, len(shown))
-        if paused and right.button("Animated GIF of the playback"):
+        if paused and right.button(_("Animated GIF of the playback")):
             animate(page(), shot)
         if made := st.session_state.get("snapshot"):
             offer_snapshot(*made, shot)
         if gif := st.session_state.get("animation"):
-            st.image(gif, caption="Playback, frame by frame")
-            st.download_button("Download GIF", gif, "conflictmap-playback.gif", "image/gif")
+            st.image(gif, caption=_("Playback, frame by frame"))
+            st.download_button(_("Download GIF"), gif, "conflictmap-playback.gif", "image/gif")
 
 
 def take_snapshot(page: str, shot, count: int) -> None:
-    with st.status("Drawing the map in headless Chromium…") as status:
+    with st.status(_("Drawing the map in headless Chromium…")) as status:
         png = snapshot.render(page, shot).data
         status.update(
-            label=f"Snapshot made: {count:,} incidents, "
-            f"{int(shot.width * shot.scale)}×{int(shot.height * shot.scale)} px",
+            label=_(
+                "Snapshot made: {count} incidents, {size} px",
+                count=f"{count:,}",
+                size=f"{int(shot.width * shot.scale)}×{int(shot.height * shot.scale)}",
+            ),
             state="complete",
         )
     st.session_state["snapshot"] = (png, page.encode("utf-8"))
 
 
 def animate(page: str, shot) -> None:
-    bar = st.progress(0.0, "Starting headless Chromium…")
+    bar = st.progress(0.0, _("Starting headless Chromium…"))
     try:
-        made = snapshot.animate(page, shot, progress=lambda f, m: bar.progress(f, plain(m)))
+        made = snapshot.animate(
+            page, shot, progress=lambda f, m: bar.progress(f, plain(_.message(m)))
+        )
     except ConflictmapError as exc:
         bar.empty()
-        st.error(plain(exc))
+        st.error(plain(_.message(str(exc))))
         return
     frames = made.text.count("\n") + 1
-    bar.progress(1.0, plain(f"Animation made: {frames} frames, {len(made.data) / 1e6:.1f} MB"))
+    done = _(
+        "Animation made: {frames} frames, {size} MB",
+        frames=frames,
+        size=f"{len(made.data) / 1e6:.1f}",
+    )
+    bar.progress(1.0, plain(done))
     st.session_state["animation"] = made.data
 
 
 def offer_snapshot(png: bytes, page: bytes, shot) -> None:
     st.image(png, width="stretch")
     a, b, c = st.columns(3)
-    a.download_button("Download PNG", png, "conflictmap-snapshot.png", "image/png")
+    a.download_button(_("Download PNG"), png, "conflictmap-snapshot.png", "image/png")
     b.download_button(
-        "Download HTML (offline, interactive)",
+        _("Download HTML (offline, interactive)"),
         page,
         "conflictmap-snapshot.html",
         "text/html",
     )
     c.download_button(
-        "Download PDF",
+        _("Download PDF"),
         lambda: snapshot.render(page.decode(), shot, "pdf").data,
         "conflictmap-snapshot.pdf",
         "application/pdf",
@@ -567,7 +622,7 @@ def show_downloads(store, factions, filters: Filters, spec: MapSpec) -> None:
         strict=True,
     ):
         column.download_button(
-            f"Download {fmt.upper()}",
+            _("Download {format}", format=fmt.upper()),
             key=f"dl-{fmt}",
             mime=mime,
             file_name=f"conflictmap-incidents.{fmt}",
@@ -578,6 +633,7 @@ def show_downloads(store, factions, filters: Filters, spec: MapSpec) -> None:
                 filters,
                 spec,
                 context_layers(settings),
+                words=_,
             ),
         )
 
@@ -589,12 +645,12 @@ def tab_map(frame, factions, store, user) -> None:
     summary = dashboard.summarise(shown)
     a, b, c = st.columns(3)
     a.metric(
-        "Incidents",
+        _("Incidents"),
         f"{summary.incidents:,}",
-        help="Events on the map: reports linked across datasets count once.",
+        help=_("Events on the map: reports linked across datasets count once."),
     )
-    b.metric("Reported fatalities", f"{summary.fatalities:,}")
-    c.metric("Illustrative (not real)", f"{summary.illustrative:,}")
+    b.metric(_("Reported fatalities"), f"{summary.fatalities:,}")
+    c.metric(_("Illustrative (not real)"), f"{summary.illustrative:,}")
     look = read_look()
     units = areas.boundary_layers(settings).get(look.aggregate)
     spec = MapSpec(
@@ -605,9 +661,10 @@ def tab_map(frame, factions, store, user) -> None:
         aggregate="areas" if units else look.aggregate,
         measure=look.measure,
         bounds=st.session_state.get("link_view"),  # a shared link's extent, else all
+        words=_,
     )
     started = playback_start(look, filters)
-    look = replace(look, at=st.session_state.get("playback_at", 0))
+    look = replace(look, at=st.session_state.get("playback_at", 0), lang=_.lang)
     first, last = dashboard.date_bounds(frame)
     st.query_params.from_dict(
         {
@@ -628,11 +685,11 @@ def tab_map(frame, factions, store, user) -> None:
         undated = dashboard.collapse_linked(dashboard.apply(frame, dashboard.undated(filters)))
         fresh = set(changes.new_names(undated, compared[0]).query("kind == 'place'")["name"])
         places = changes.by_place(undated, compared[0])
-        overlays.append(changes.change_layer(places, fresh, compared[0]))
+        overlays.append(changes.change_layer(places, fresh, compared[0], _))
     show_map(shown, frame, factions, spec, store, timing, units, overlays)
     if compared:
         show_changes(undated, *compared)
-    st.caption(plain(filters.describe()), help="This sentence is written into every export.")
+    st.caption(plain(filters.describe(_)), help=_("This sentence is written into every export."))
     show_table(shown, factions, filters, store)
     if done := st.session_state.pop("corrected", None):
         st.success(plain(done))
@@ -640,13 +697,18 @@ def tab_map(frame, factions, store, user) -> None:
     show_snapshot(shown, factions, filters, spec, store, timing)
     if summary.illustrative:
         st.info(
-            f"{summary.illustrative} of these incidents are illustrative sample data "
-            "(notes start with [ILLUSTRATIVE]); they are not real events."
+            plain(
+                _(
+                    "{count} of these incidents are illustrative sample data (notes start "
+                    "with [ILLUSTRATIVE]); they are not real events.",
+                    count=summary.illustrative,
+                )
+            )
         )
-    measure = st.radio("Timeline", ["events", "fatalities"], horizontal=True)
+    measure = st.radio(_("Timeline"), ["events", "fatalities"], horizontal=True, format_func=_)
     data = timeline.timeline(shown)
     if len(data):
-        st.altair_chart(timeline.chart(data, factions.colours, measure), width="stretch")
+        st.altair_chart(timeline.chart(data, factions.colours, measure, _), width="stretch")
     show_downloads(store, factions, filters, spec)
 
 
@@ -661,11 +723,11 @@ def table_action(title: str, table, none: str, choices: list, label: str, button
         return
     left, right = st.columns([2, 2])
     chosen = left.selectbox(label, choices)
-    if right.button(button.format(chosen)):
+    if right.button(button.replace("{batch}", str(chosen))):
         try:
             done = act(chosen)
         except ConflictmapError as exc:
-            st.error(plain(exc))
+            st.error(plain(_.message(str(exc))))
             return
         st.session_state["imported"] = done
         st.rerun()
@@ -677,10 +739,21 @@ def show_batches(store) -> None:
 
     def undo(chosen) -> str:
         outcome = store.undo(int(chosen))
-        return f"Undid batch {chosen}: removed {-outcome.added}, restored {outcome.updated}."
+        return _(
+            "Undid batch {batch}: removed {removed}, restored {restored}.",
+            batch=chosen,
+            removed=-outcome.added,
+            restored=outcome.updated,
+        )
 
     table_action(
-        "Batches", table, "No imports yet.", live[::-1], "Batch to undo", "Undo batch {}", undo
+        _("Batches"),
+        table,
+        _("No imports yet."),
+        live[::-1],
+        _("Batch to undo"),
+        _("Undo batch {batch}"),
+        undo,
     )
 
 
@@ -690,15 +763,15 @@ def show_links(store) -> None:
 
     def split(chosen) -> str:
         store.split(chosen)
-        return f"Split {chosen}: it is its own incident again."
+        return _("Split {id}: it is its own incident again.", id=chosen)
 
     table_action(
-        "Reports linked across datasets",
+        _("Reports linked across datasets"),
         table,
-        "No links yet.",
+        _("No links yet."),
         ids,
-        "Report to split off",
-        "Split {}",
+        _("Report to split off"),
+        _("Split {batch}"),
         split,
     )
 
@@ -722,44 +795,45 @@ def index_updater(store):
 def import_form(store) -> None:
     round_ = st.session_state.setdefault("upload_round", 0)
     upload = st.file_uploader(
-        "Incident file (ACLED, UCDP GED or your own sheet)",
+        _("Incident file (ACLED, UCDP GED or your own sheet)"),
         type=["csv", "tsv", "txt", "xlsx"],
         key=f"upload-{round_}",
     )
     if upload is None:
         return
     data = upload.getvalue()
-    bar = st.progress(0.0, "Checking…")
+    bar = st.progress(0.0, _("Checking…"))
     try:
-        report, _ = importer.check_bytes(
-            data, upload.name, settings, lambda f, m: bar.progress(f, plain(m))
+        report, _rows = importer.check_bytes(
+            data, upload.name, settings, lambda f, m: bar.progress(f, plain(_.message(m)))
         )
     except ConflictmapError as exc:
         bar.empty()
-        st.error(plain(exc))
+        st.error(plain(_.message(str(exc))))
         return
     bar.empty()
-    st.write(plain(report.summary()))
+    st.write(plain(report.summary(_)))
     if report.issues:
-        st.dataframe(report.to_frame(), width="stretch", hide_index=True)
+        st.dataframe(report.to_frame(_), width="stretch", hide_index=True)
         st.download_button(
-            "Download the report (CSV)",
-            report.to_csv(),
+            _("Download the report (CSV)"),
+            report.to_csv(_),
             file_name="conflictmap-report.csv",
             mime="text/csv",
         )
-    if report.imported and st.button(f"Import {report.imported:,} incidents", type="primary"):
-        bar = st.progress(0.0, "Importing…")
+    label = _("Import {count} incidents", count=f"{report.imported:,}")
+    if report.imported and st.button(label, type="primary"):
+        bar = st.progress(0.0, _("Importing…"))
         done = importer.import_bytes(
             data,
             upload.name,
             store,
             settings,
             user=st.session_state.get("user_name", ""),
-            progress=lambda f, m: bar.progress(f, plain(m)),
+            progress=lambda f, m: bar.progress(f, plain(_.message(m))),
             stored=index_updater(store),
         )
-        st.session_state["imported"] = done.summary()
+        st.session_state["imported"] = done.summary(_)
         st.session_state["upload_round"] = round_ + 1
         st.rerun()
 
@@ -796,22 +870,24 @@ def tab_report(store) -> None:
     if done := st.session_state.pop("report_imported", None):
         st.success(plain(done))
     st.write(
-        "Paste a news report (Arabic or English) to get a first draft of its incidents: "
-        "dates resolved against the publication date, places from the gazetteer, actors "
-        "from the faction table. Correct the table, untick what is not an incident, "
-        "then import. The words it knows are in data/extract.toml, data/factions.csv "
-        "and geo/."
+        _(
+            "Paste a news report (Arabic or English) to get a first draft of its incidents: "
+            "dates resolved against the publication date, places from the gazetteer, actors "
+            "from the faction table. Correct the table, untick what is not an incident, "
+            "then import. The words it knows are in data/extract.toml, data/factions.csv "
+            "and geo/."
+        )
     )
     with st.form("report"):
-        text = st.text_area("Report text", height=200)
+        text = st.text_area(_("Report text"), height=200)
         left, right = st.columns(2)
-        published = left.date_input("Published on", value=dt.date.today(), format="YYYY-MM-DD")
-        source = right.text_input("Source", placeholder="e.g. Sky News Arabia")
-        if st.form_submit_button("Draft incidents", type="primary") and text.strip():
+        published = left.date_input(_("Published on"), value=dt.date.today(), format="YYYY-MM-DD")
+        source = right.text_input(_("Source"), placeholder=_("e.g. Sky News Arabia"))
+        if st.form_submit_button(_("Draft incidents"), type="primary") and text.strip():
             try:
                 rows = extract.draft(text, published, source or "news report", settings)
             except ConflictmapError as exc:
-                st.error(plain(exc))
+                st.error(plain(_.message(str(exc))))
                 return
             st.session_state["draft"] = {"rows": rows, "text": text, "source": source}
             st.session_state["draft_round"] = st.session_state.get("draft_round", 0) + 1
@@ -822,7 +898,7 @@ def tab_report(store) -> None:
 def show_draft(store, draft: dict) -> None:
     rows, text = draft["rows"], draft["text"]
     if not rows:
-        st.info("No incident found in this report: no place, actor or cue word it knows.")
+        st.info(_("No incident found in this report: no place, actor or cue word it knows."))
         return
     edited = st.data_editor(
         pd.DataFrame(rows)[DRAFT_COLUMNS],
@@ -832,26 +908,29 @@ def show_draft(store, draft: dict) -> None:
         disabled=["number", "when_basis", "place", "factions", "fatalities_note"],
         column_config={
             "number": st.column_config.NumberColumn("#", width="small"),
-            "include": st.column_config.CheckboxColumn("import"),
+            "include": st.column_config.CheckboxColumn(_("import")),
             "time_precision": st.column_config.SelectboxColumn(options=[1, 2, 3]),
             "geo_precision": st.column_config.SelectboxColumn(options=[1, 2, 3]),
             "event_type": st.column_config.SelectboxColumn(options=EVENT_TYPES),
             "fatalities": st.column_config.NumberColumn(min_value=0, step=1),
-            "place": st.column_config.TextColumn("gazetteer place"),
+            "place": st.column_config.TextColumn(_("gazetteer place")),
         },
     )
     numbers = [0, *edited["number"].tolist()]
     shown = st.selectbox(
-        "Highlight", numbers, format_func=lambda n: f"incident {n}" if n else "all incidents"
+        _("Highlight"),
+        numbers,
+        format_func=lambda n: _("incident {number}", number=n) if n else _("all incidents"),
     )
     spans = [s for r in rows if shown in (0, r["number"]) for s in r["spans"]]
     st.markdown(extract.legend_html(), unsafe_allow_html=True)  # our own fixed words
     st.markdown(extract.marked_html(text, spans), unsafe_allow_html=True)  # escaped inside
     kept = edited[edited["include"].fillna(False).astype(bool)]
-    if kept.empty or not st.button(f"Import {len(kept)} incidents", type="primary"):
+    label = _("Import {count} incidents", count=len(kept))
+    if kept.empty or not st.button(label, type="primary"):
         return
     data = extract.accepted_csv(edited.to_dict("records"), text, draft["source"])
-    bar = st.progress(0.0, "Importing…")
+    bar = st.progress(0.0, _("Importing…"))
     name = f"report {draft['source'] or 'pasted'} {extract.report_id(text)}.csv"
     try:
         report = importer.import_bytes(
@@ -860,63 +939,76 @@ def show_draft(store, draft: dict) -> None:
             store,
             settings,
             user=st.session_state.get("user_name", ""),
-            progress=lambda f, m: bar.progress(f, plain(m)),
+            progress=lambda f, m: bar.progress(f, plain(_.message(m))),
             stored=index_updater(store),
         )
     except ConflictmapError as exc:
         bar.empty()
-        st.error(plain(exc))
+        st.error(plain(_.message(str(exc))))
         return
     bar.empty()
     if report.rejected:
-        st.error(plain(f"{report.rejected} rows were not imported; fix them and import again."))
+        st.error(
+            plain(
+                _(
+                    "{count} rows were not imported; fix them and import again.",
+                    count=report.rejected,
+                )
+            )
+        )
         numbers = kept["number"].tolist()  # CSV line n+1 holds the n-th kept incident
         issues = report.to_frame()
         issues.insert(0, "#", issues["line"].map(lambda n: numbers[n - 2] if n >= 2 else ""))
+        issues["message"] = issues["message"].map(_.message)
         st.dataframe(issues.drop(columns="line"), hide_index=True, width="stretch")
         return
-    st.session_state["report_imported"] = report.summary()
+    st.session_state["report_imported"] = report.summary(_)
     st.session_state.pop("draft")
     st.rerun()
 
 
 def tab_layers() -> None:
     st.write(
-        "Reference layers are drawn under the incidents (and in snapshots), each with "
-        "its name in the layer control. Put GeoJSON, GeoPackage or zipped shapefiles "
-        "in geo/layers/, or upload one here."
+        _(
+            "Reference layers are drawn under the incidents (and in snapshots), each with "
+            "its name in the layer control. Put GeoJSON, GeoPackage or zipped shapefiles "
+            "in geo/layers/, or upload one here. A layer of polygons with names (boundaries "
+            "of governorates, districts, sub-districts) can count incidents per area."
+        )
     )
     for layer in find_layers(settings):
         st.text(f"• {layer.name}")
     round_ = st.session_state.setdefault("layer_round", 0)
     upload = st.file_uploader(
-        "Add a layer", type=["geojson", "json", "gpkg", "zip"], key=f"layer-{round_}"
+        _("Add a layer"), type=["geojson", "json", "gpkg", "zip"], key=f"layer-{round_}"
     )
     if upload is not None:
         try:
             layer = save_upload(upload.getvalue(), upload.name, settings)
         except ConflictmapError as exc:
-            st.error(plain(exc))
+            st.error(plain(_.message(str(exc))))
             return
         st.session_state["layer_round"] = round_ + 1
         st.session_state["layer_added"] = layer.name
         st.rerun()
     if added := st.session_state.pop("layer_added", None):
-        st.success(plain(f"Added the layer {added}."))
+        st.success(plain(_("Added the layer {name}.", name=added)))
 
 
 def tab_factions(factions) -> None:
     st.write(
-        "Factions group actors. An actor belongs to the first faction whose actor name "
-        "appears in it (longest name first). Colours are #RRGGBB."
+        _(
+            "Factions group actors. An actor belongs to the first faction whose actor name "
+            "appears in it (longest name first). Colours are #RRGGBB."
+        )
     )
     edited = st.data_editor(factions.table, num_rows="dynamic", width="stretch", key="factions")
-    if st.button("Save factions"):
+    if st.button(_("Save factions")):
         try:
             save_factions(edited, settings.factions_file)
-            st.success("Saved; the map uses the new groups.")
+            st.success(_("Saved; the map uses the new groups."))
         except ConflictmapError as exc:
-            st.error(plain(exc))
+            st.error(plain(_.message(str(exc))))
 
 
 def sign_in() -> auth.User:
@@ -927,50 +1019,85 @@ def sign_in() -> auth.User:
         if not auth.serves_only_this_computer(address):
             st.error(
                 plain(
-                    f"No sign-in is configured, so conflictmap serves this computer only, but "
-                    f"it was started on address {address or 'all interfaces'}. Start it with "
-                    "--server.address 127.0.0.1, or add users (`conflictmap user add NAME "
-                    "--role editor`) before serving others."
+                    _(
+                        "No sign-in is configured, so conflictmap serves this computer only, "
+                        "but it was started on address {address}. Start it with "
+                        "--server.address 127.0.0.1, or add users (`conflictmap user add NAME "
+                        "--role editor`) before serving others.",
+                        address=address or _("all interfaces"),
+                    )
                 )
             )
             st.stop()
-        st.sidebar.caption("Open access on this computer only: no sign-in is configured.")
+        st.sidebar.caption(_("Open access on this computer only: no sign-in is configured."))
         return auth.OPEN
     user = users.get(st.session_state.get("user_name", ""))
     if user is not None:
-        st.sidebar.caption(plain(f"Signed in as {user.name} ({user.role})"))
-        if st.sidebar.button("Sign out"):
+        st.sidebar.caption(
+            plain(_("Signed in as {name} ({role})", name=user.name, role=_(user.role)))
+        )
+        if st.sidebar.button(_("Sign out")):
             st.session_state.pop("user_name")
             st.rerun()
         return user
     st.title("conflictmap")
     with st.form("sign-in"):
-        name = st.text_input("Name")
-        password = st.text_input("Password", type="password")
-        if st.form_submit_button("Sign in", type="primary"):
+        name = st.text_input(_("Name"))
+        password = st.text_input(_("Password"), type="password")
+        if st.form_submit_button(_("Sign in"), type="primary"):
             found = auth.verify(users, name, password)
             if found is None:
-                st.error("Wrong name or password.")
+                st.error(_("Wrong name or password."))
             else:
                 st.session_state["user_name"] = found.name
                 st.rerun()
     st.stop()
 
 
+def read_language() -> i18n.Wording:
+    """The interface language (top of the sidebar; a link's ``lang`` opens in it).
+    Arabic turns the page right-to-left; the map keeps its own left-to-right layout
+    with Arabic legend, popups and controls."""
+    state = st.session_state
+    if "lang" not in state:
+        asked = st.query_params.get("lang", "en")
+        state["lang"] = asked if asked in i18n.LANGUAGES else "en"
+    lang = st.sidebar.radio(
+        "Language · اللغة",
+        list(i18n.LANGUAGES),
+        key="lang",
+        format_func=i18n.LANGUAGES.get,
+        horizontal=True,
+    )
+    if lang in i18n.RTL:
+        st.html(RTL_CSS)
+    return i18n.wording(lang, settings)
+
+
+RTL_CSS = """<style>
+[data-testid="stMain"], [data-testid="stSidebar"] {direction: rtl; text-align: right;}
+[data-testid="stMain"] iframe, [data-testid="stDataFrame"] {direction: ltr;}
+[data-testid="stMain"], [data-testid="stSidebar"], [data-testid="stMain"] button {
+  font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Source Sans Pro", sans-serif;}
+</style>"""
+
+
 def main() -> None:
+    global _
     check_installed()
+    _ = read_language()
     user = sign_in()
     url = settings.default_store_url
     store = get_store(url)
     factions = load_factions(settings.factions_file)
     frame = load_index(url, store.version(), factions.table.to_json())
     st.title("conflictmap")
-    st.caption(plain(f"Store: {url} · {len(frame):,} incidents"))
+    st.caption(plain(_("Store: {url} · {count} incidents", url=url, count=f"{len(frame):,}")))
     if not user.can_edit:  # viewers see, filter, export
         tab_map(frame, factions, store, user)
         return
     maps, imports, reports, groups, layers = st.tabs(
-        ["Map", "Import", "Report", "Factions", "Layers"]
+        [_("Map"), _("Import"), _("Report"), _("Factions"), _("Layers")]
     )
     with maps:
         tab_map(frame, factions, store, user)

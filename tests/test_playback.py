@@ -166,7 +166,7 @@ def test_a_snapshot_of_a_frame_says_which_window(factions):
     label = "<span class='cm-play-label'>2018-06-01 to 2018-06-10</span>"
     assert f"Playback (cumulative): {label}" in cumulative
     assert "<span class='cm-play-count'>4 incidents</span> in this window" in cumulative
-    assert json.loads(re.search(r"counts = (\[.*?\]);", cumulative)[1]) == [1, 4, 6, 8, 10]
+    assert json.loads(re.search(r"counts = (\[.*?\])[,;]", cumulative)[1]) == [1, 4, 6, 8, 10]
 
 
 @pytest.mark.browser

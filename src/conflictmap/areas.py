@@ -23,13 +23,20 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from conflictmap.errors import InputError
+from conflictmap.i18n import ENGLISH, N_, Wording
 from conflictmap.layers import RefLayer, _source, find_layers
 from conflictmap.settings import Settings
 from conflictmap.text import html_text
 
-LEVELS = {0: "country", 1: "governorate", 2: "district", 3: "sub-district", 4: "community"}
+LEVELS = {
+    0: N_("country"),
+    1: N_("governorate"),
+    2: N_("district"),
+    3: N_("sub-district"),
+    4: N_("community"),
+}
 CLASS_COLOURS = ("#fff3b0", "#fdc35c", "#f88d3c", "#e4502b", "#b3001e")  # light to dark
-MEASURES = ("incidents", "fatalities")
+MEASURES = (N_("incidents"), N_("fatalities"))  # Incidents, Fatalities in keys: see i18n
 
 
 @dataclass(frozen=True, eq=False)  # one object per file read: hashed by identity
@@ -110,7 +117,7 @@ def _read(path: Path, _mtime: int, name: str) -> Units | None:
     level, field, arabic, code = _fields([c for c in frame.columns if c != "geometry"])
     return Units(
         name,
-        LEVELS.get(level, "area") if level is not None else "area",
+        LEVELS.get(level, N_("area")) if level is not None else N_("area"),
         _text(frame[field]),
         _text(frame[arabic]) if arabic else ("",) * len(frame),
         _text(frame[code]) if code else ("",) * len(frame),
@@ -186,18 +193,25 @@ def colour(value: float, bounds: list[int]) -> str | None:
     return CLASS_COLOURS[-1]
 
 
-def _popup(row) -> str:
+def _popup(row, w: Wording = ENGLISH) -> str:
     e = html_text
-    names = e(row.unit) + (f" · <span dir='rtl'>{e(row.unit_ar)}</span>" if row.unit_ar else "")
+    first, second = (row.unit_ar, row.unit) if w.rtl and row.unit_ar else (row.unit, row.unit_ar)
+    names = e(first) + (f" · <span dir='auto'>{e(second)}</span>" if second else "")
     code = f" ({e(row.code)})" if row.code else ""
-    lead = f"<br>Most incidents: {e(row.leading_faction)}" if row.leading_faction else ""
-    return (
-        f"<b>{names}</b>{code}<br>{int(row.incidents):,} incidents, "
-        f"{int(row.fatalities):,} reported fatalities{lead}"
+    lead = ""
+    if row.leading_faction:
+        lead = "<br>" + e(w("Most incidents: {faction}", faction=w.name(row.leading_faction)))
+    figures = w(
+        "{count} incidents, {killed} reported fatalities",
+        count=f"{int(row.incidents):,}",
+        killed=f"{int(row.fatalities):,}",
     )
+    return f"<div dir='{w.dir}'><b>{names}</b>{code}<br>{e(figures)}{lead}</div>"
 
 
-def choropleth_layer(units: Units, table: pd.DataFrame, measure: str = "incidents"):
+def choropleth_layer(
+    units: Units, table: pd.DataFrame, measure: str = "incidents", w: Wording = ENGLISH
+):
     """The units filled by class of ``measure``; units with none are outlined only."""
     bounds = breaks(table[measure].to_numpy())
     shapes = units.shapes
@@ -206,6 +220,7 @@ def choropleth_layer(units: Units, table: pd.DataFrame, measure: str = "incident
     features = []
     for row, shape in zip(table.itertuples(), shapes, strict=True):
         fill = colour(getattr(row, measure), bounds)
+        shown = row.unit_ar if w.rtl and row.unit_ar else row.unit
         features.append(
             {
                 "type": "Feature",
@@ -213,12 +228,18 @@ def choropleth_layer(units: Units, table: pd.DataFrame, measure: str = "incident
                 "properties": {
                     "fill": fill or "#ffffff",
                     "opacity": 0.7 if fill else 0.0,
-                    "tip": html_text(f"{row.unit}: {int(getattr(row, measure)):,} {measure}"),
-                    "popup": _popup(row),
+                    "tip": html_text(f"{shown}: {int(getattr(row, measure)):,} {w(measure)}"),
+                    "popup": _popup(row, w),
                 },
             }
         )
-    group = folium.FeatureGroup(name=html_text(f"{units.layer}: {measure} per {units.level}"))
+    title = w(
+        "{layer}: {measure} per {level}",
+        layer=units.layer,
+        measure=w(measure),
+        level=w(units.level),
+    )
+    group = folium.FeatureGroup(name=html_text(title))
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         style_function=_style,
@@ -226,7 +247,7 @@ def choropleth_layer(units: Units, table: pd.DataFrame, measure: str = "incident
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
         popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=380),
     ).add_to(group)
-    group.add_child(AreaKey(key_html(bounds, measure, units)))
+    group.add_child(AreaKey(key_html(bounds, measure, units, w)))
     return group
 
 
@@ -267,7 +288,7 @@ def _style(feature) -> dict:
     }
 
 
-def key_html(bounds: list[int], measure: str, units: Units) -> str:
+def key_html(bounds: list[int], measure: str, units: Units, w: Wording = ENGLISH) -> str:
     """The legend lines of a choropleth: each class's range and colour."""
     e = html_text
     colours = CLASS_COLOURS[len(CLASS_COLOURS) - len(bounds) :]
@@ -279,6 +300,7 @@ def key_html(bounds: list[int], measure: str, units: Units) -> str:
             f"border:1px solid #444;margin-right:5px'></span>{span}</div>"
         )
         low = bound + 1
-    rows.append("<div>outline only: none</div>")
-    head = f"<b>{e(measure.capitalize())} per {e(units.level)}</b> ({e(units.layer)})"
-    return f"<div style='margin-top:4px'>{head}</div>" + "".join(rows)
+    rows.append(f"<div>{e(w('outline only: none'))}</div>")
+    head = e(w("{measure} per {level}", measure=w(measure.capitalize()), level=w(units.level)))
+    head = f"<b>{head}</b> ({e(units.layer)})"
+    return f"<div dir='{w.dir}'><div style='margin-top:4px'>{head}</div>{''.join(rows)}</div>"

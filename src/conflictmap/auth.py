@@ -25,8 +25,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from conflictmap.errors import InputError, UsageError
+from conflictmap.i18n import N_
 
-VIEWER, EDITOR = "viewer", "editor"
+VIEWER, EDITOR = N_("viewer"), N_("editor")
 ROLES = (VIEWER, EDITOR)
 MIN_PASSWORD = 10
 LOCAL_ADDRESSES = ("127.0.0.1", "localhost", "::1")

@@ -16,9 +16,10 @@ import folium
 import numpy as np
 import pandas as pd
 
+from conflictmap.i18n import ENGLISH, N_, Wording
 from conflictmap.text import html_text
 
-GROUPS = {"admin1": "governorate", "location": "place", "faction": "faction"}
+GROUPS = {"admin1": N_("governorate"), "location": N_("place"), "faction": N_("faction")}
 UP, DOWN, SAME = "#c0392b", "#2471a3", "#7f8c8d"
 MAX_PLACES = 500
 
@@ -43,9 +44,10 @@ class Windows:
         start = self.recent[0]
         return start - dt.timedelta(days=self.days), start - dt.timedelta(days=1)
 
-    def describe(self) -> str:
+    def describe(self, w: Wording = ENGLISH) -> str:
         (a, b), (c, d) = self.recent, self.previous
-        return f"{a:%Y-%m-%d} to {b:%Y-%m-%d} against {c:%Y-%m-%d} to {d:%Y-%m-%d}"
+        day = lambda x: w.day(x, hijri=False)  # noqa: E731
+        return w("{a} to {b} against {c} to {d}", a=day(a), b=day(b), c=day(c), d=day(d))
 
 
 def _within(frame: pd.DataFrame, span: tuple[dt.date, dt.date]) -> pd.Series:
@@ -127,19 +129,25 @@ def by_place(frame: pd.DataFrame, windows: Windows) -> pd.DataFrame:
     return table.join(where, on="place")
 
 
-def change_layer(places: pd.DataFrame, new_places: set[str], windows: Windows):
+def change_layer(
+    places: pd.DataFrame, new_places: set[str], windows: Windows, w: Wording = ENGLISH
+):
     """One circle per place: red where incidents rose, blue where they fell, grey where
     level; area grows with the size of the change; a new place has a thick outline."""
-    group = folium.FeatureGroup(name=f"What changed: {windows.describe()}", control=True)
+    title = w("What changed: {periods}", periods=windows.describe(w))
+    group = folium.FeatureGroup(name=html_text(title), control=True)
     for row in places.head(MAX_PLACES).itertuples(index=False):  # biggest changes first
         if pd.isna(row.latitude):
             continue
         colour = UP if row.change > 0 else DOWN if row.change < 0 else SAME
         fresh = row.place in new_places
-        tip = (
-            f"{row.place}: {row.previous} → {row.recent} incidents"
-            f" ({'+' if row.change > 0 else ''}{row.change}){' · new place' if fresh else ''}"
-        )
+        tip = w(
+            "{place}: {before} → {now} incidents ({change})",
+            place=w.name(row.place),
+            before=row.previous,
+            now=row.recent,
+            change=f"{'+' if row.change > 0 else ''}{row.change}",
+        ) + (w(" · new place") if fresh else "")
         folium.CircleMarker(
             (float(row.latitude), float(row.longitude)),
             radius=round(6 + 4 * math.sqrt(abs(row.change)), 1),

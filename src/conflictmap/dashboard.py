@@ -12,6 +12,7 @@ from conflictmap import corrections
 from conflictmap.errors import InputError
 from conflictmap.factions import UNASSIGNED, Factions
 from conflictmap.filters import Filters
+from conflictmap.i18n import ENGLISH, N_, Wording
 from conflictmap.store import Query
 
 
@@ -150,23 +151,36 @@ def clicked_incident(state: dict | None) -> str | None:
     return (incident_id.strip() or None) if found else None
 
 
-def incident_facts(row) -> pd.DataFrame:
-    """An incident's fields as a two-column table (field, value), for the detail view."""
+def incident_facts(row, w: Wording = ENGLISH) -> pd.DataFrame:
+    """An incident's fields as a two-column table (field, value), for the detail view,
+    in the chosen language (names where known, dates in both calendars in Arabic)."""
+    versus = f" {w('vs')} "
+    sides = [w.name(x) for x in (row.faction1, row.faction2) if x]
+    killed = w("unknown") if pd.isna(row.fatalities) else str(int(row.fatalities))
     shown = [
-        ("Id", row.incident_id),
-        ("Dataset", row.dataset),
-        ("Dates", f"{row.event_date:%Y-%m-%d} to {row.end_date:%Y-%m-%d}"),
-        ("Event", " / ".join(x for x in (row.event_type, row.sub_event_type) if x)),
-        ("Actors", " vs ".join(x for x in (row.actor1, row.actor2) if x)),
-        ("Factions", " vs ".join(x for x in (row.faction1, row.faction2) if x) or "Unassigned"),
-        ("Place", ", ".join(x for x in (row.location, row.admin1, row.country) if x)),
-        ("Point", f"{row.latitude:.5f}, {row.longitude:.5f} (precision {row.geo_precision})"),
-        ("Geocoded by", row.geocoded_by),
-        ("Fatalities", "unknown" if pd.isna(row.fatalities) else str(int(row.fatalities))),
-        ("Source", row.source),
-        ("Notes", row.notes),
+        (N_("Id"), row.incident_id),
+        (N_("Dataset"), row.dataset),
+        (N_("Dates"), w("{start} to {end}", start=w.day(row.event_date), end=w.day(row.end_date))),
+        (N_("Event"), " / ".join(w.name(x) for x in (row.event_type, row.sub_event_type) if x)),
+        (N_("Actors"), versus.join(w.name(x) for x in (row.actor1, row.actor2) if x)),
+        (N_("Factions"), versus.join(sides) or w.name(UNASSIGNED)),
+        (N_("Place"), ", ".join(w.name(x) for x in (row.location, row.admin1, row.country) if x)),
+        (
+            N_("Point"),
+            w(
+                "{lat}, {lon} (precision {precision})",
+                lat=f"{row.latitude:.5f}",
+                lon=f"{row.longitude:.5f}",
+                precision=row.geo_precision,
+            ),
+        ),
+        (N_("Geocoded by"), row.geocoded_by),
+        (N_("Fatalities"), killed),
+        (N_("Source"), row.source),
+        (N_("Notes"), row.notes),
     ]
-    return pd.DataFrame(shown, columns=["field", "value"]).astype(str)
+    table = pd.DataFrame([(w(k), v) for k, v in shown], columns=[w("field"), w("value")])
+    return table.astype(str)
 
 
 def reports_of(store, row) -> pd.DataFrame:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -18,6 +19,7 @@ import pandas as pd
 from conflictmap.assets import inline
 from conflictmap.factions import Factions
 from conflictmap.filters import Filters
+from conflictmap.i18n import ENGLISH, Wording
 from conflictmap.mapview import MapSpec, full_map
 from conflictmap.schema import NAMES, TEXTUAL
 
@@ -26,9 +28,10 @@ EXTRA = ("faction", "faction1", "faction2", "linked_to")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def stamp(filters: Filters, count: int) -> str:
+def stamp(filters: Filters, count: int, w: Wording = ENGLISH) -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"conflictmap export, {now}: {count} incidents. {filters.describe()}"
+    made = w("conflictmap export, {time}: {count} incidents.", time=now, count=count)
+    return f"{made} {filters.describe(w)}"
 
 
 def defuse(value):
@@ -53,22 +56,25 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv(frame: pd.DataFrame, filters: Filters) -> bytes:
+def to_csv(frame: pd.DataFrame, filters: Filters, w: Wording = ENGLISH) -> bytes:
     out = _table(frame)
     text = [c for c in (*TEXTUAL, *EXTRA) if c in out.columns]
     out[text] = out[text].map(defuse)
-    header = "# " + stamp(filters, len(out)).replace("\n", " ") + "\n"
+    header = "# " + stamp(filters, len(out), w).replace("\n", " ") + "\n"
     return (header + out.to_csv(index=False)).encode("utf-8")
 
 
-def to_geojson(frame: gpd.GeoDataFrame, filters: Filters) -> bytes:
+def to_geojson(frame: gpd.GeoDataFrame, filters: Filters, w: Wording = ENGLISH) -> bytes:
     out = gpd.GeoDataFrame(_table(frame), geometry=frame.geometry.values, crs="EPSG:4326")
     data = json.loads(out.to_json(na="null", drop_id=True))
-    data["conflictmap"] = {"description": stamp(filters, len(out)), "filters": filters.to_dict()}
+    data["conflictmap"] = {
+        "description": stamp(filters, len(out), w),
+        "filters": filters.to_dict(),
+    }
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
-def to_gpkg(frame: gpd.GeoDataFrame, filters: Filters) -> bytes:
+def to_gpkg(frame: gpd.GeoDataFrame, filters: Filters, w: Wording = ENGLISH) -> bytes:
     out = gpd.GeoDataFrame(_table(frame), geometry=frame.geometry.values, crs="EPSG:4326")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "incidents.gpkg"
@@ -77,7 +83,7 @@ def to_gpkg(frame: gpd.GeoDataFrame, filters: Filters) -> bytes:
             layer="incidents",
             driver="GPKG",
             engine="pyogrio",
-            layer_options={"DESCRIPTION": stamp(filters, len(out))},
+            layer_options={"DESCRIPTION": stamp(filters, len(out), w)},
         )
         return path.read_bytes()
 
@@ -90,6 +96,7 @@ def to_html(
     context=(),
     units=None,
 ) -> bytes:
+    w = spec.words
     sources = sorted(
         {
             s.strip()
@@ -98,11 +105,8 @@ def to_html(
             if s.strip()
         }
     )
-    caption = [
-        stamp(filters, len(frame)),
-        "Sources: "
-        + ("; ".join(sources[:8]) + (" ..." if len(sources) > 8 else "") if sources else "none"),
-    ]
+    listed = "; ".join(sources[:8]) + (" ..." if len(sources) > 8 else "")
+    caption = [stamp(filters, len(frame), w), w("Sources: {sources}", sources=listed or w("none"))]
     fmap = full_map(frame, factions, spec, caption, context, area=filters.area, units=units)
     return inline(fmap.get_root().render()).encode("utf-8")
 
@@ -115,13 +119,15 @@ def export(
     spec: MapSpec = MapSpec(),
     context=(),
     units=None,
+    words: Wording = ENGLISH,
 ) -> bytes:
+    """The rows as a file; its description (filters, count, time) in ``words``' language."""
     if fmt == "csv":
-        return to_csv(frame, filters)
+        return to_csv(frame, filters, words)
     if fmt == "geojson":
-        return to_geojson(frame, filters)
+        return to_geojson(frame, filters, words)
     if fmt == "gpkg":
-        return to_gpkg(frame, filters)
+        return to_gpkg(frame, filters, words)
     if fmt == "html":
-        return to_html(frame, factions, filters, spec, context, units)
+        return to_html(frame, factions, filters, replace(spec, words=words), context, units)
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")

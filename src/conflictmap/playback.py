@@ -20,11 +20,18 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from conflictmap.errors import UsageError
+from conflictmap.i18n import ENGLISH, N_, Wording
 
-STEPS = ("day", "week", "month")
+STEPS = (N_("day"), N_("week"), N_("month"))
 MODES = ("window", "cumulative")
+MODE_NAMES = {"window": N_("moving window"), "cumulative": N_("cumulative")}
 EPOCH = dt.date(1970, 1, 1)
 TAG = "playback:"  # the prefix of the frame number the map reports
+ONE_AT_A_TIME = {
+    "day": N_("one day at a time"),
+    "week": N_("one week at a time"),
+    "month": N_("one month at a time"),
+}
 
 
 @dataclass(frozen=True)
@@ -46,9 +53,9 @@ class Playback:
         if self.mode not in MODES:
             raise UsageError(f"Playback mode {self.mode!r}: use one of {', '.join(MODES)}.")
 
-    def describe(self, frame: Frame) -> str:
-        how = "cumulative" if self.mode == "cumulative" else f"one {self.step} at a time"
-        return f"Playback ({how}): {frame.label}"
+    def describe(self, frame: Frame, w: Wording = ENGLISH) -> str:
+        how = w("cumulative") if self.mode == "cumulative" else w(ONE_AT_A_TIME[self.step])
+        return w("Playback ({how}): {window}", how=how, window=frame.label)
 
 
 def day_number(day: dt.date) -> int:
@@ -72,17 +79,20 @@ def _period_end(start: dt.date, step: str) -> dt.date:
     return start
 
 
-def _label(start: dt.date, end: dt.date, step: str, first: dt.date, mode: str) -> str:
+def _label(start, end, step: str, first, mode: str, w: Wording = ENGLISH) -> str:
+    day = lambda d: w.day(d, hijri=False)  # noqa: E731
     if mode == "cumulative":
-        return f"{first:%Y-%m-%d} to {end:%Y-%m-%d}"
+        return w("{start} to {end}", start=day(first), end=day(end))
     if step == "day":
-        return f"{start:%Y-%m-%d}"
+        return w.day(start)  # in Arabic with the Hijri date too
     if step == "month" and start.day == 1 and _period_end(start, step) == end:
-        return f"{start:%B %Y}"
-    return f"{start:%Y-%m-%d} to {end:%Y-%m-%d}"
+        return w.month(start)
+    return w("{start} to {end}", start=day(start), end=day(end))
 
 
-def frames(first: dt.date, last: dt.date, step: str, mode: str = "window") -> list[Frame]:
+def frames(
+    first: dt.date, last: dt.date, step: str, mode: str = "window", w: Wording = ENGLISH
+) -> list[Frame]:
     """The windows from ``first`` to ``last``: calendar days, weeks (Monday to Sunday) or
     months, cut to the range; cumulative frames all start at ``first``."""
     out = []
@@ -91,7 +101,7 @@ def frames(first: dt.date, last: dt.date, step: str, mode: str = "window") -> li
         end = _period_end(start, step)
         window = (max(start, first), min(end, last))
         shown = (first, window[1]) if mode == "cumulative" else window
-        out.append(Frame(*shown, _label(*window, step, first, mode)))
+        out.append(Frame(*shown, _label(*window, step, first, mode, w)))
         start = end + dt.timedelta(days=1)
     return out
 
@@ -112,7 +122,8 @@ class PlaybackControl(MacroElement):
 (function () {
   var map = {{ this._parent.get_name() }}, frames = {{ this.frames }};
   var cumulative = {{ this.cumulative }}, at = {{ this.at }}, timer = null;
-  var counts = {{ this.counts }};
+  var counts = {{ this.counts }}, words = {{ this.words }};
+  function say(text, n) { return text.replace("{count}", n.toLocaleString("en")); }
   var reg = window.__cmTimed = window.__cmTimed || {layers: [], show: null};
   // streamlit-folium returns a tag filter's selection: the paused frame goes back that way
   var hook = window.tag_filter_button_cmplayback = {_selectedTags: [],
@@ -131,10 +142,12 @@ class PlaybackControl(MacroElement):
     return n;
   }
   var box = L.DomUtil.create("div", "cm-playback leaflet-bar");
-  box.innerHTML = '<button type="button" class="cm-play" title="Play or pause">▶</button>' +
+  box.dir = words.dir;
+  box.innerHTML = '<button type="button" class="cm-play">▶</button>' +
     '<input type="range" class="cm-frame" min="0" max="' + (frames.length - 1) + '">' +
     '<div class="cm-window"></div><div class="cm-count"></div>';
   var button = box.querySelector(".cm-play"), slider = box.querySelector(".cm-frame");
+  button.title = words.play;
   L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
   function go(i) {
     at = Math.max(0, Math.min(frames.length - 1, i));
@@ -143,14 +156,14 @@ class PlaybackControl(MacroElement):
     slider.value = at;
     box.querySelector(".cm-window").textContent = frames[at][2];
     box.querySelector(".cm-count").textContent = reg.layers.length ?
-      n + " incident" + (n === 1 ? "" : "s") + " · frame " + (at + 1) + " of " + frames.length :
-      "Nothing to play here: hexagons count this view. Zoom in or filter.";
+      say(n === 1 ? words.one : words.many, n) + " · " +
+      words.frame.replace("{at}", at + 1).replace("{of}", frames.length) : words.nothing;
     window.__cmFrame = at;
     document.querySelectorAll(".cm-play-label").forEach(function (e) {
       e.textContent = frames[at][2]; });
     var total = counts ? counts[at] : n;  // counts: every incident of the frame
     document.querySelectorAll(".cm-play-count").forEach(function (e) {
-      e.textContent = total.toLocaleString("en") + " incident" + (total === 1 ? "" : "s"); });
+      e.textContent = say(total === 1 ? words.one : words.many, total); });
   }
   function report() { hook.options.onSelectionComplete(["{{ this.tag }}" + at]); }
   function pause() { clearInterval(timer); timer = null; button.textContent = "▶"; report(); }
@@ -175,21 +188,33 @@ class PlaybackControl(MacroElement):
 {% endmacro %}""")
 
     def __init__(
-        self, frames_: list[Frame], playback: Playback, interval_ms: int = 700, counts=None
+        self,
+        frames_: list[Frame],
+        playback: Playback,
+        interval_ms: int = 700,
+        counts=None,
+        w: Wording = ENGLISH,
     ):
         super().__init__()
         self._name = "PlaybackControl"
         if not frames_:
             raise UsageError("Playback needs at least one day of incidents.")
-        self.frames = json.dumps(
-            [[day_number(f.start), day_number(f.end), f.label] for f in frames_],
-            ensure_ascii=False,
-        ).replace("</", "<\\/")
+        self.frames = _js([[day_number(f.start), day_number(f.end), f.label] for f in frames_])
         self.cumulative = "true" if playback.mode == "cumulative" else "false"
         self.at = min(max(playback.at, 0), len(frames_) - 1)
         self.interval = int(interval_ms)
         self.tag = TAG
         self.counts = json.dumps([int(c) for c in counts]) if counts is not None else "null"
+        self.words = _js(
+            {
+                "one": w("{count} incident"),
+                "many": w("{count} incidents"),
+                "frame": w("frame {at} of {of}"),
+                "nothing": w("Nothing to play here: hexagons count this view. Zoom in or filter."),
+                "play": w("Play or pause"),
+                "dir": w.dir,
+            }
+        )
 
 
 PLAYBACK_CSS = """<style>.cm-playback{background:#fff;padding:6px 8px;font:12px/1.3 sans-serif;
@@ -198,16 +223,29 @@ PLAYBACK_CSS = """<style>.cm-playback{background:#fff;padding:6px 8px;font:12px/
 .cm-window{font:bold 15px/1.4 sans-serif;margin-top:3px}.cm-count{color:#555}</style>"""
 
 
-def add_to(fmap, first: dt.date, last: dt.date, playback: Playback, interval_ms=700, data=None):
+def _js(value) -> str:
+    """JSON safe inside a <script> element."""
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+
+
+def add_to(
+    fmap,
+    first: dt.date,
+    last: dt.date,
+    playback: Playback,
+    interval_ms=700,
+    data=None,
+    words: Wording = ENGLISH,
+):
     """Put the playback control on a folium map; returns the frames and the one shown.
     With ``data`` (the incidents), each frame's count is theirs, not only those drawn."""
     from branca.element import Element
 
-    steps = frames(first, last, playback.step, playback.mode)
+    steps = frames(first, last, playback.step, playback.mode, words)
     counts = None
     if data is not None:
         counts = [int(in_window(data, f, playback.mode).sum()) for f in steps]
-    control = PlaybackControl(steps, playback, interval_ms, counts)
+    control = PlaybackControl(steps, playback, interval_ms, counts, words)
     fmap.add_child(control)
     fmap.get_root().header.add_child(Element(PLAYBACK_CSS), name="cm_playback_css")
     return steps, steps[control.at]

@@ -6,7 +6,10 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-ERROR, WARNING = "error", "warning"
+from conflictmap.i18n import ENGLISH, N_, Wording
+
+ERROR, WARNING = N_("error"), N_("warning")
+COLUMNS = (N_("line"), N_("column"), N_("value"), N_("message"), N_("severity"))
 
 
 @dataclass(frozen=True)
@@ -55,41 +58,69 @@ class Report:
         data["issues"] = [asdict(i) for i in sorted(self.issues, key=_order)]
         return data
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, w: Wording = ENGLISH) -> pd.DataFrame:
+        """One row per issue, sorted by line; in Arabic (``w``) the messages, the
+        severities and the headings are Arabic, the values as the file has them."""
         rows = [asdict(i) for i in sorted(self.issues, key=_order)]
-        return pd.DataFrame(rows, columns=["line", "column", "value", "message", "severity"])
+        frame = pd.DataFrame(rows, columns=list(COLUMNS))
+        if w.lang == "en":
+            return frame
+        frame["message"] = frame["message"].map(w.message)
+        frame["severity"] = frame["severity"].map(w)
+        return frame.rename(columns={c: w(c) for c in COLUMNS})
 
-    def to_csv(self) -> bytes:
+    def to_csv(self, w: Wording = ENGLISH) -> bytes:
         """The issues as a CSV an analyst opens in Excel (UTF-8 with BOM)."""
-        frame = self.to_frame().map(_defuse) if len(self.issues) else self.to_frame()
+        frame = self.to_frame(w)
+        frame = frame.map(_defuse) if len(self.issues) else frame
         return frame.to_csv(index=False).encode("utf-8-sig")
 
-    def summary(self) -> str:
-        verb = "imported" if self.stored else "would import"
-        text = (
-            f"{self.file}: {self.format or 'unknown format'}, {self.rows_read} rows read, "
-            f"{verb} {self.imported}, rejected {self.rejected}"
-        )
-        warnings = len(self.issues) - len(self.errors)
-        text += (f", {warnings} warning(s)" if warnings else "") + "."
-        if self.duplicate_of is not None:
-            return text + (
-                f" This file was already imported as batch {self.duplicate_of}: nothing changed."
+    def summary(self, w: Wording = ENGLISH) -> str:
+        """What was read and done, in sentences (in the language of ``w``)."""
+        counts = {
+            "file": self.file,
+            "format": self.format or w("unknown format"),
+            "read": self.rows_read,
+            "count": self.imported,
+            "rejected": self.rejected,
+        }
+        if self.stored:
+            text = w(
+                "{file}: {format}, {read} rows read, imported {count}, rejected {rejected}",
+                **counts,
             )
+        else:
+            text = w(
+                "{file}: {format}, {read} rows read, would import {count}, rejected {rejected}",
+                **counts,
+            )
+        warnings = len(self.issues) - len(self.errors)
+        text += (w(", {count} warning(s)", count=warnings) if warnings else "") + "."
+        if self.duplicate_of is not None:
+            said = w(
+                "This file was already imported as batch {batch}: nothing changed.",
+                batch=self.duplicate_of,
+            )
+            return f"{text} {said}"
         if self.stored and self.batch_id is not None:
-            text += (
-                f" Batch {self.batch_id}: {self.added} added, {self.updated} updated, "
-                f"{self.unchanged} unchanged."
+            text += " " + w(
+                "Batch {batch}: {added} added, {updated} updated, {unchanged} unchanged.",
+                batch=self.batch_id,
+                added=self.added,
+                updated=self.updated,
+                unchanged=self.unchanged,
             )
             if self.linked:
-                text += (
-                    f" {self.linked} linked to another dataset's report of the same "
-                    "event (`conflictmap split ID` undoes a wrong link)."
+                text += " " + w(
+                    "{count} linked to another dataset's report of the same event "
+                    "(`conflictmap split ID` undoes a wrong link).",
+                    count=self.linked,
                 )
         if self.vanished:
-            text += (
-                f" {len(self.vanished)} incident(s) of this dataset, countries and dates "
-                "are in the store but not in this file (listed in the report; kept)."
+            text += " " + w(
+                "{count} incident(s) of this dataset, countries and dates are in the store "
+                "but not in this file (listed in the report; kept).",
+                count=len(self.vanished),
             )
         return text
 

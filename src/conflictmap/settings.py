@@ -66,6 +66,12 @@ class Settings:
         return own if own.exists() else ROOT / "data" / "extract.toml"
 
     @property
+    def names_file(self) -> Path:
+        """Arabic names of factions, actors and event types (falls back to the project's)."""
+        own = self.data_dir / "names-ar.csv"
+        return own if own.exists() else ROOT / "data" / "names-ar.csv"
+
+    @property
     def cache_dir(self) -> Path:
         return _env_path("CONFLICTMAP_CACHE", self.data_dir / "cache")
 

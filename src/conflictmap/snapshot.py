@@ -27,6 +27,7 @@ from conflictmap.assets import inline
 from conflictmap.errors import ConflictmapError, UsageError
 from conflictmap.factions import Factions
 from conflictmap.filters import Filters
+from conflictmap.i18n import ENGLISH, Wording
 from conflictmap.mapview import MapSpec, full_map
 from conflictmap.text import html_text
 
@@ -125,40 +126,56 @@ def _sources(frame: pd.DataFrame) -> str:
             if s.strip()
         }
     )
-    return (
-        "; ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
-        if names
-        else "none"
-    )
+    return "; ".join(names[:6]) + (f" (+{len(names) - 6})" if len(names) > 6 else "")
 
 
 def title_html(
-    frame: pd.DataFrame, filters: Filters, spec: SnapshotSpec, tiles: str, window=None
+    frame: pd.DataFrame,
+    filters: Filters,
+    spec: SnapshotSpec,
+    tiles: str,
+    window=None,
+    w: Wording = ENGLISH,
 ) -> str:
-    """The title box. ``window`` (words, label) names a playback frame: the label and the
-    count are then updated by the playback control as it steps."""
+    """The title box, in the language of ``w``. ``window`` (words, label) names a
+    playback frame: the label and the count are then updated by the playback control
+    as it steps."""
     e = html_text
     made = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    credits = ["place names: GeoNames (CC BY 4.0)", "map: Leaflet"]
+    credits = [w("place names: GeoNames (CC BY 4.0)"), w("map: Leaflet")]
     if tiles == "osm":
-        credits.insert(0, "basemap © OpenStreetMap contributors")
-    count = f"{len(frame):,} incident{'' if len(frame) == 1 else 's'}"
+        credits.insert(0, w("basemap © OpenStreetMap contributors"))
+    count = (
+        w("{count} incident", count="1")
+        if len(frame) == 1
+        else w("{count} incidents", count=f"{len(frame):,}")
+    )
     if window:
-        count = f"<span class='cm-play-count'>{count}</span> in this window"
-    elif len(frame):
-        count += f", {frame['event_date'].min():%Y-%m-%d} to {frame['end_date'].max():%Y-%m-%d}"
+        count = w("{count} in this window", count=f"<span class='cm-play-count'>{e(count)}</span>")
+    else:
+        count = e(count)
+        if len(frame):
+            span = w(
+                "{start} to {end}",
+                start=w.day(frame["event_date"].min(), hijri=False),
+                end=w.day(frame["end_date"].max(), hijri=False),
+            )
+            count += ", " + e(span)
+    sources = e(w("Sources: {sources}", sources=_sources(frame) or w("none")))
     lines = [
         f"<b style='font-size:16px'>{e(spec.title)}</b>",
-        e(filters.describe()),
+        e(filters.describe(w)),
         *(
             [f"<b>{e(window[0])}<span class='cm-play-label'>{e(window[1])}</span></b>"]
             if window
             else []
         ),
-        f"{count}. Sources: {e(_sources(frame))}",
-        f"<span style='color:#555'>{e('; '.join(credits))}. Made {made} with conflictmap.</span>",
+        f"{count}. {sources}",
+        "<span style='color:#555'>"
+        + e(w("{credits}. Made {time} with conflictmap.", credits="; ".join(credits), time=made))
+        + "</span>",
     ]
-    return "<br>".join(lines)
+    return f"<div dir='{w.dir}'>" + "<br>".join(lines) + "</div>"
 
 
 def snapshot_html(
@@ -171,6 +188,7 @@ def snapshot_html(
     fetch=None,
     playback: timed.Playback | None = None,
     units=None,
+    words: Wording = ENGLISH,
 ) -> str:
     """One self-contained HTML document: the map, title box, legend; scripts inlined.
     ``frame`` may be the map index, with ``fetch`` reading whole rows (see ``full_map``).
@@ -179,7 +197,7 @@ def snapshot_html(
     fmap = full_map(
         frame,
         factions,
-        replace(map_spec, pad_top=110),
+        replace(map_spec, pad_top=110, words=words),
         context=context,
         width_px=spec.width,
         fetch=fetch,
@@ -188,10 +206,12 @@ def snapshot_html(
     )
     window = None
     if playback is not None:  # the title follows the frame (see PlaybackControl)
-        _, shown = timed.add_to(fmap, filters.date_from, filters.date_to, playback, data=frame)
-        window = (playback.describe(shown).removesuffix(shown.label), shown.label)
+        _, shown = timed.add_to(
+            fmap, filters.date_from, filters.date_to, playback, data=frame, words=words
+        )
+        window = (playback.describe(shown, words).removesuffix(shown.label), shown.label)
         frame = frame.loc[timed.in_window(frame, shown, playback.mode)]
-    fmap.add_child(TitleBox(title_html(frame, filters, spec, map_spec.tiles, window)))
+    fmap.add_child(TitleBox(title_html(frame, filters, spec, map_spec.tiles, window, words)))
     fmap.get_root().header.add_child(Element(SNAPSHOT_CSS), name="cm_snapshot_css")
     fmap.add_child(ReadySignal())
     return inline(fmap.get_root().render())

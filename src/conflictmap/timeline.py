@@ -42,20 +42,26 @@ def period_start(dates: pd.Series, period: str) -> pd.Series:
     return pd.Series(days.astype("datetime64[ns]"), index=dates.index)
 
 
-def chart(data: pd.DataFrame, colours: dict[str, str], measure: str = "events"):
-    """A stacked bar chart (Altair, bundled with Streamlit) in the factions' colours."""
+def chart(data: pd.DataFrame, colours: dict[str, str], measure: str = "events", w=None):
+    """A stacked bar chart (Altair, bundled with Streamlit) in the factions' colours, its
+    titles and faction names in the language of ``w`` (an ``i18n.Wording``)."""
     import altair as alt
 
+    from conflictmap.i18n import ENGLISH
+
+    w = w or ENGLISH
+    data = data.assign(faction=data["faction"].map(w.name))
+    colours = {w.name(f): c for f, c in colours.items()}
     domain = [f for f in colours if f in set(data["faction"])] or list(colours)
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
             x=alt.X("period:T", title=None),
-            y=alt.Y(f"{measure}:Q", title=measure.capitalize()),
+            y=alt.Y(f"{measure}:Q", title=w(measure.capitalize())),
             color=alt.Color(
                 "faction:N",
-                title="Faction",
+                title=w("Faction"),
                 scale=alt.Scale(domain=domain, range=[colours[f] for f in domain]),
                 legend=alt.Legend(orient="bottom"),
             ),

@@ -1,0 +1,247 @@
+"""The interface in English or Arabic: words, dates in both calendars, names.
+
+Translations live in ``locale/<lang>.po`` (gettext PO files: translators use the usual
+tools; Babel reads them). A message is its English text with ``{name}`` placeholders:
+``tr("{count} incidents in view", count="1,204")``. Messages already written in English
+elsewhere (the validation report, errors) are translated whole by ``message``, which
+matches them against the catalogue's templates and puts their values into the Arabic
+sentence.
+
+Dates in Arabic are written as in the region's press: the Gregorian date with the
+Levantine month names (Babel's ar_SY: "30 أيار 2018") and the Hijri date (Umm al-Qura,
+hijridate: "15 رمضان 1439 هـ").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from conflictmap.names import is_arabic, name_key
+
+LANGUAGES = {"en": "English", "ar": "العربية"}
+
+
+def N_(text: str) -> str:
+    """Marks a message written here but translated where it is shown (extraction)."""
+    return text
+
+
+RTL = {"ar"}
+LOCALE = Path(__file__).parent / "locale"
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@lru_cache(maxsize=4)
+def catalogue(lang: str) -> dict[str, str]:
+    """English message -> translation (empty for English)."""
+    if lang == "en":
+        return {}
+    from babel.messages.pofile import read_po
+
+    with (LOCALE / f"{lang}.po").open("rb") as handle:
+        po = read_po(handle, locale=lang)
+    return {m.id: m.string for m in po if m.id and m.string and not m.fuzzy}
+
+
+@lru_cache(maxsize=4)
+def _templates(lang: str) -> list[tuple[re.Pattern, str]]:
+    """The catalogue's messages with placeholders, as patterns over finished text
+    (longest first, so the most specific template wins)."""
+    out = []
+    for english, translated in catalogue(lang).items():
+        if not _PLACEHOLDER.search(english):
+            continue
+        parts = _PLACEHOLDER.split(english)  # text, name, text, name, ...
+        pattern = "".join(
+            re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)
+        )
+        out.append((re.compile(f"^{pattern}$", re.S), translated))
+    return sorted(out, key=lambda t: -len(t[0].pattern))
+
+
+def tr(text: str, lang: str = "en", **values) -> str:
+    """``text`` (a catalogue message) in ``lang``, with ``values`` put in."""
+    template = catalogue(lang).get(text, text)
+    return template.format(**values) if values else template
+
+
+@lru_cache(maxsize=20_000)
+def message(text: str, lang: str = "en") -> str:
+    """A finished English message (report issue, error, summary) in ``lang``: the
+    whole sentence if the catalogue has it, else the template it was made from with its
+    values put into the translation; sentences joined by spaces are translated one by
+    one. Unknown text stays English."""
+    if lang == "en" or not text:
+        return text
+    found = catalogue(lang).get(text)
+    if found is not None:
+        return found
+    for pattern, translated in _templates(lang):
+        if match := pattern.match(text):
+            return translated.format(**match.groupdict())
+    return text
+
+
+def translator(lang: str):
+    """``_(text, **values)`` for one language (the dashboard's ``_``)."""
+
+    def _(text: str, **values) -> str:
+        return tr(text, lang, **values)
+
+    return _
+
+
+GREGORIAN_LOCALE = "ar_SY"  # كانون الثاني، شباط، آذار… as written in Syria and Iraq
+
+
+def day(value, lang: str = "en", hijri: bool = True) -> str:
+    """A date as the language writes it: ISO in English; in Arabic the Gregorian date
+    with its month's name and, unless ``hijri`` is False, the Hijri date after it."""
+    if value is None or (not isinstance(value, dt.date) and _missing(value)):
+        return "?"
+    when = value.date() if isinstance(value, dt.datetime) else value
+    if lang != "ar":
+        return f"{when:%Y-%m-%d}"
+    from babel.dates import format_date
+
+    text = format_date(when, "d MMMM y", locale=GREGORIAN_LOCALE)
+    if hijri and (islamic := hijri_day(when)):
+        text += f" ({islamic})"
+    return text
+
+
+def hijri_day(when: dt.date) -> str:
+    """The Hijri date in Arabic ("15 رمضان 1439 هـ"); empty outside the calendar's
+    range (Umm al-Qura tables cover 1343-1500 AH, 1924-2077 CE)."""
+    from hijridate import Gregorian
+
+    try:
+        h = Gregorian(when.year, when.month, when.day).to_hijri()
+    except (ValueError, OverflowError):
+        return ""
+    return f"{h.day} {h.month_name('ar')} {h.year} {h.notation('ar')}"
+
+
+def _missing(value) -> bool:
+    import pandas as pd
+
+    return bool(pd.isna(value))
+
+
+def words(items, lang: str = "en") -> str:
+    """'a, b or c' in the language."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    if lang == "ar":
+        return "، ".join(items[:-1]) + " أو " + items[-1]
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def direction(lang: str) -> str:
+    return "rtl" if lang in RTL else "ltr"
+
+
+@dataclass(frozen=True, eq=False)
+class Wording:
+    """Everything language-dependent the map and the dashboard write: messages, dates,
+    and names (factions, actors, event types, places) in the chosen language where the
+    Arabic is known. English is the identity."""
+
+    lang: str = "en"
+    known: dict[str, str] = field(default_factory=dict)  # name_key(English) -> Arabic
+    gazetteer: object = None  # a Gazetteer: places' Arabic names
+
+    def __call__(self, text: str, **values) -> str:
+        return tr(text, self.lang, **values)
+
+    @property
+    def rtl(self) -> bool:
+        return self.lang in RTL
+
+    @property
+    def dir(self) -> str:
+        return direction(self.lang)
+
+    def message(self, text: str) -> str:
+        return message(text, self.lang)
+
+    def day(self, value, hijri: bool = True) -> str:
+        return day(value, self.lang, hijri)
+
+    def words(self, items) -> str:
+        return words(items, self.lang)
+
+    def month(self, value: dt.date) -> str:
+        """A calendar month: "June 2018", "حزيران 2018"."""
+        if self.lang != "ar":
+            return f"{value:%B %Y}"
+        from babel.dates import format_date
+
+        return format_date(value, "MMMM y", locale=GREGORIAN_LOCALE)
+
+    def name(self, text) -> str:
+        """A faction, actor, event type or place in the chosen language, if known. ACLED
+        qualifiers in brackets are kept ("Civilians (Syria)" -> "مدنيون (سوريا)")."""
+        if self.lang != "ar" or not isinstance(text, str) or not text or is_arabic(text):
+            return text
+        whole = self._one(text)
+        if whole is not None:
+            return whole
+        parts = [p.strip() for p in re.split(r"(\([^)]*\))", text) if p.strip()]
+        done = []
+        for part in parts:
+            inner = part[1:-1] if part.startswith("(") else part
+            found = self._one(inner)
+            shown = found if found is not None else inner
+            done.append(f"({shown})" if part.startswith("(") else shown)
+        return " ".join(done) if done != parts else text
+
+    def _one(self, text: str) -> str | None:
+        found = self.known.get(name_key(text))
+        if found is None and self.gazetteer is not None:
+            found = self.gazetteer.arabic_name(text)
+        return found
+
+
+ENGLISH = Wording()
+
+
+def read_names(path: Path) -> dict[str, str]:
+    """name -> Arabic from a names CSV (name, arabic, kind)."""
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return {
+            name_key(row["name"]): row["arabic"].strip()
+            for row in csv.DictReader(handle)
+            if row.get("name") and row.get("arabic")
+        }
+
+
+def wording(lang: str, settings=None) -> Wording:
+    """The wording of a language, with the names known to this installation."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    if lang == "en":
+        return ENGLISH
+    from conflictmap.gazetteer import load_gazetteer
+    from conflictmap.settings import Settings
+
+    settings = settings or Settings()
+    path = settings.names_file
+    stamp = path.stat().st_mtime_ns if path.exists() else 0
+    gazetteer = load_gazetteer(settings)  # cached: the same object while files are unchanged
+    key = (lang, path, stamp, id(gazetteer))
+    if key not in _WORDINGS:
+        _WORDINGS.clear()
+        _WORDINGS[key] = Wording(lang, read_names(path), gazetteer)
+    return _WORDINGS[key]
+
+
+_WORDINGS: dict[tuple, Wording] = {}
