@@ -301,7 +301,7 @@ def show_map(shown, frame, factions, spec: MapSpec, store, timing, units, overla
     """The map reruns alone when the analyst pans or zooms: the incidents in view are
     drawn one by one, or counted in hexagons when there are too many (the view feeds
     snapshots too)."""
-    fmap = base_map(spec, context_layers(settings))
+    fmap = base_map(spec, context_layers(settings, _))
     set_view(fmap, frame, spec)  # the whole store: constant, so filters never move the map
     note = _(HEXAGON_NOTE, count=f"{MAX_MARKERS:,}")
     fmap.add_child(Legend(legend_html(factions, factions.names, [note], words=_)))
@@ -333,6 +333,7 @@ def show_map(shown, frame, factions, spec: MapSpec, store, timing, units, overla
         use_container_width=True,
         feature_group_to_add=[
             *drawn.layers,
+            *([drawn.heat] if spec.heat and drawn.heat else []),  # st_folium shows every group
             *overlays,
             area_layer(st.session_state.get("filter_area"), _),
             highlight_layer(shown.loc[shown["incident_id"].isin(table_selection())], _),
@@ -539,7 +540,7 @@ def show_snapshot(shown, factions, filters: Filters, spec: MapSpec, store, timin
             filters,
             map_spec,
             shot,
-            context_layers(settings),
+            context_layers(settings, _),
             lambda chosen: dashboard.full_rows(store, factions, chosen),
             paused,
             words=_,
@@ -632,7 +633,7 @@ def show_downloads(store, factions, filters: Filters, spec: MapSpec) -> None:
                 factions,
                 filters,
                 spec,
-                context_layers(settings),
+                context_layers(settings, _),
                 words=_,
             ),
         )
@@ -1076,6 +1077,7 @@ def read_language() -> i18n.Wording:
 
 RTL_CSS = """<style>
 [data-testid="stMain"], [data-testid="stSidebar"] {direction: rtl; text-align: right;}
+[data-testid="stMain"] *, [data-testid="stSidebar"] * {text-align: start;}
 [data-testid="stMain"] iframe, [data-testid="stDataFrame"] {direction: ltr;}
 [data-testid="stMain"], [data-testid="stSidebar"], [data-testid="stMain"] button {
   font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Source Sans Pro", sans-serif;}

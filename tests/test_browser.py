@@ -335,3 +335,58 @@ def test_playback_steps_the_map_in_place_and_the_link_keeps_the_frame(server, br
     assert frame.locator(".cm-window").inner_text() == "2018-06-25 to 2018-06-30"
     assert outside == []
     again.close()
+
+
+def test_the_arabic_interface_is_right_to_left_with_an_arabic_map(server, browser, tmp_path):
+    from PIL import Image
+
+    url, _, _ = server
+    page, frame, outside = open_page(
+        browser, f"{url}/?lang=ar&from=2018-06-01&to=2018-06-30&play=week"
+    )
+    heading = page.get_by_text("المرشِّحات", exact=True)
+    heading.wait_for(timeout=30_000)
+    for test_id in ("stMain", "stSidebar"):
+        direction = page.locator(f"[data-testid='{test_id}']").first.evaluate(
+            "e => getComputedStyle(e).direction"
+        )
+        assert direction == "rtl", test_id
+    # the sidebar's headings sit against its right edge (the picture is checked, not the CSS)
+    sidebar = page.locator("[data-testid='stSidebar']").first.bounding_box()
+    box = heading.bounding_box()
+    shot = tmp_path / "arabic.png"
+    page.screenshot(path=str(shot))
+    picture = Image.open(shot).convert("L")
+    row = picture.crop(
+        (
+            int(sidebar["x"]),
+            int(box["y"]),
+            int(sidebar["x"] + sidebar["width"]),
+            int(box["y"] + box["height"]),
+        )
+    )
+    ink = row.point(lambda v: 255 if v < 110 else 0).getbbox()  # dark glyph pixels
+    assert ink is not None, "no heading drawn"
+    assert ink[2] > row.width * 0.75 and ink[0] > row.width * 0.4, ink  # right-aligned
+    # the map speaks Arabic: legend, playback window in Levantine month names, popups
+    assert frame.locator(".cm-legend").inner_text().startswith("الفصائل")
+    assert "حزيران 2018" in frame.locator(".cm-playback .cm-window").inner_text()
+    page.close()
+    # each incident on its own (no clusters, no areas) to click one
+    page, frame, _ = open_page(browser, f"{url}/?lang=ar&from=2018-06-01&to=2018-06-30&cluster=0")
+    settled_total(page, frame)
+    labels = frame.locator(".cm-label").all_inner_texts()
+    assert "البوكمال" in labels and "الميادين" in labels  # towns by their Arabic names
+    popup = frame.locator(".leaflet-popup-content .cm-popup")
+    for _ in range(3):
+        click_a_visible_marker(page, frame)
+        try:
+            popup.wait_for(timeout=5_000)
+            break
+        except Exception:  # the map redrew under the click: try again
+            continue
+    text = popup.inner_text()
+    assert "التاريخ" in text and "هـ" in text and "المعرّف Id" in text
+    assert popup.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert outside == []
+    page.close()

@@ -48,7 +48,9 @@ def test_translations_keep_their_placeholders_and_are_arabic():
 
 
 HEADER = "event_date,end_date,location,latitude,longitude,actor1,fatalities,geo_precision,"
-BAD_ROWS = HEADER + """source_event_id,weather
+BAD_ROWS = (
+    HEADER
+    + """source_event_id,weather
 2018-06-01,,Abu Kamal,,,Liwa Fatemiyoun,-3,,a1,
 2018-06-02,,Abu Kamal,,,Liwa Fatemiyoun,2,7,a2,
 2018-13-45,,Abu Kamal,,,Liwa Fatemiyoun,1,,a3,
@@ -67,6 +69,7 @@ BAD_ROWS = HEADER + """source_event_id,weather
 2018-06-14,,Abu Kamal,,,Liwa Fatemiyoun,1,,a15
 2018-06-15,,Abu Kamal,,,Liwa Fatemiyoun,1,,a16,,extra
 """
+)
 
 
 def messages(data: bytes, name: str, settings) -> list[str]:

@@ -7,6 +7,7 @@ import pytest
 from conflictmap.assets import LOCAL, MODULES, URL_PREFIX, inline, localise
 from conflictmap.factions import load_factions
 from conflictmap.mapview import (
+    AREA_FILL,
     UNCERTAIN_LAYER,
     MapSpec,
     full_map,
@@ -84,7 +85,7 @@ def test_uncertain_places_look_uncertain(factions):
     vague = full_map(incidents(geo_precision=3), factions, MapSpec(tiles="none"))
     vague_records = incident_records(vague.get_root().render())
     precise_records = incident_records(precise.get_root().render())
-    assert vague_records and {(r[5], r[7]) for r in vague_records} == {("2 5", 0.15)}
+    assert vague_records and {(r[5], r[7]) for r in vague_records} == {("2 5", AREA_FILL)}
     assert precise_records and {(r[5], r[7]) for r in precise_records} == {(None, 0.85)}
 
 

@@ -19,6 +19,7 @@ from folium.template import Template
 
 from conflictmap.errors import InputError
 from conflictmap.gazetteer import Gazetteer
+from conflictmap.i18n import ENGLISH, Wording
 from conflictmap.settings import Settings
 from conflictmap.text import html_text
 
@@ -145,23 +146,25 @@ var {{ this.get_name() }} = L.featureGroup({{ this.options|tojavascript }});
 });
 {% endmacro %}""")
 
-    def __init__(self, labels: list[tuple[float, float, str]]):
-        super().__init__(name="Place names", control=True)
+    def __init__(self, labels: list[tuple[float, float, str]], name: str = "Place names"):
+        super().__init__(name=name, control=True)
         # names are escaped as HTML; json.dumps makes them JS string literals
         self.labels = json.dumps([[lat, lon, html_text(name)] for lat, lon, name in labels])
 
 
-def place_labels(gaz: Gazetteer) -> folium.FeatureGroup:
-    """Names of the region's towns, drawn as text (offline context for the map)."""
+def place_labels(gaz: Gazetteer, w: Wording = ENGLISH) -> folium.FeatureGroup:
+    """Names of the region's towns, drawn as text (offline context for the map); in
+    Arabic, each town's Arabic name where the gazetteer has one."""
     labels, shown = [], set()
-    for place in gaz.places:
+    for index, place in enumerate(gaz.places):
         major = place.population >= LABEL_POPULATION or place.kind in ("town", "village")
         inside = bool(gaz.region.contains(place.latitude, place.longitude))
         if not (major and inside) or place.name in shown:
             continue
         shown.add(place.name)
-        labels.append((place.latitude, place.longitude, place.name))
-    return PlaceLabels(labels)
+        name = gaz.arabic.get(index, place.name) if w.rtl else place.name
+        labels.append((place.latitude, place.longitude, name))
+    return PlaceLabels(labels, html_text(w("Place names")))
 
 
 def save_upload(data: bytes, name: str, settings: Settings) -> RefLayer:
@@ -183,11 +186,11 @@ def save_upload(data: bytes, name: str, settings: Settings) -> RefLayer:
     return RefLayer(display, path)
 
 
-def context_layers(settings: Settings) -> list:
+def context_layers(settings: Settings, w: Wording = ENGLISH) -> list:
     """Fresh context layers for one map: place names, then every reference layer."""
     from conflictmap.gazetteer import load_gazetteer
 
     return [
-        place_labels(load_gazetteer(settings)),
+        place_labels(load_gazetteer(settings), w),
         *(reference_layer(layer) for layer in find_layers(settings)),
     ]

@@ -33,6 +33,7 @@ PRECISION_STYLE = {  # geo_precision -> (fill opacity, dash pattern, words)
 # The area an uncertain point stands for: ACLED's precision 2 means "near" a town or a
 # part of a district, 3 a region (a governorate's provincial capital is given instead).
 UNCERTAIN_RADIUS_M = {2: 25_000, 3: 50_000}
+AREA_FILL = 0.04  # faint: many overlapping areas must not hide the places under them
 # Neutral grey clusters: the stock green/yellow would read as faction colours.
 CLUSTER_ICON = """function (cluster) {
   var n = cluster.getChildCount(), size = n < 10 ? 28 : n < 100 ? 34 : 42;
@@ -181,10 +182,10 @@ def _record(row, colours: dict[str, str], area: bool, w: Wording = ENGLISH) -> l
         round(float(row.longitude), 5),
         radius(row.fatalities),
         stroke,
-        2 if dash else 1.5,
+        1 if area else 2 if dash else 1.5,
         dash,
         colours.get(row.faction, "#7f8c8d"),
-        min(fill_opacity, 0.2) if area else fill_opacity,
+        AREA_FILL if area else fill_opacity,
         popup_html(row, w),
         tooltip_text(row, w),
         _day(row.event_date),
@@ -348,6 +349,7 @@ class Drawn:
     present: list[str]
     hexagons: str = ""
     in_view: int = 0
+    heat: object = None  # the heat layer (the dashboard adds it only when switched on)
     table: pd.DataFrame | None = None  # counts per area, when the map shows areas
 
 
@@ -377,12 +379,10 @@ def incident_layers(
     if len(inside) <= MAX_MARKERS and spec.aggregate != "hexagons":
         rows = fetch(inside) if fetch is not None else inside
         return Drawn(
-            [
-                *incident_layer(rows, factions, spec.cluster, spec.uncertain, w),
-                heat_layer(rows, spec.heat, w),
-            ],
+            incident_layer(rows, factions, spec.cluster, spec.uncertain, w),
             present,
             in_view=len(inside),
+            heat=heat_layer(rows, spec.heat, w),
         )
     bounds = view or extent(inside)
     resolution = hexbins.resolution_for(hexbins.metres_per_pixel(bounds, width_px))
@@ -402,10 +402,11 @@ def incident_layers(
         km=f"{hexbins.edge_km(resolution):.1f}",
     )
     return Drawn(
-        [hexagon_layer(hexagons, factions, w), hexagon_heat_layer(hexagons, spec.heat, w)],
+        [hexagon_layer(hexagons, factions, w)],
         present,
         key,
         len(inside),
+        heat=hexagon_heat_layer(hexagons, spec.heat, w),
     )
 
 
@@ -552,7 +553,8 @@ def full_map(
     hexagons."""
     fmap = base_map(spec, context)
     drawn = incident_layers(frame, factions, spec, spec.bounds, width_px, fetch, units)
-    for layer in [*drawn.layers, *([area_layer(area, spec.words)] if area else [])]:
+    extra = [area_layer(area, spec.words)] if area else []
+    for layer in [*drawn.layers, *([drawn.heat] if drawn.heat else []), *extra]:
         layer.add_to(fmap)
     fmap.add_child(
         Legend(
