@@ -214,3 +214,57 @@ def test_batches_and_undo(env_data):
     assert done.returncode == 0 and "removed 3" in done.stdout
     assert "UNDONE" in run("batches").stdout
     assert run("undo", "1").returncode == 1
+
+
+@pytest.mark.browser
+def test_a_playback_gif_from_the_cli_in_arabic(env_data, tmp_path):
+    from PIL import Image
+
+    run("seed")
+    out = tmp_path / "june.gif"
+    done = run(
+        "export",
+        "--format",
+        "gif",
+        "-o",
+        str(out),
+        "--from",
+        "2018-06-01",
+        "--to",
+        "2018-06-30",
+        "--play",
+        "week",
+        "--bbox",
+        "40.3,34.2,41.2,35.5",
+        "--width",
+        "640",
+        "--height",
+        "480",
+        "--lang",
+        "ar",
+    )
+    assert done.returncode == 0, done.stderr
+    gif = Image.open(out)
+    assert gif.n_frames == 5 and gif.size == (640, 480)
+    assert "Frame 5 of 5" in done.stderr  # progress per frame
+    wrong = run("export", "--format", "gif", "-o", str(tmp_path / "x.gif"))
+    assert wrong.returncode == 2 and "--play" in wrong.stderr
+
+
+def test_what_changed_from_the_cli(env_data):
+    run("seed")
+    done = run("changes", "--days", "7", "--end", "2018-06-30", "--by", "location", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["periods"] == "2018-06-24 to 2018-06-30 against 2018-06-17 to 2018-06-23"
+    rows = data["table"]
+    assert rows and {"place", "previous", "recent", "change"} <= set(rows[0])
+    assert sum(r["recent"] + r["previous"] for r in rows) > 0
+    text = run("changes", "--end", "2018-06-30", "--lang", "ar").stdout
+    assert text.startswith("ما الذي تغيّر: من 24 حزيران 2018 إلى 30 حزيران 2018")
+
+
+def test_the_validation_report_in_arabic_from_the_cli(env_data):
+    done = run("validate", str(DATA / "bad" / "unknown-place.csv"), "--lang", "ar")
+    assert "ليس في المعجم الجغرافي" in done.stdout and "[خطأ]" in done.stdout
+    assert "السطر 2" in done.stdout

@@ -10,11 +10,13 @@ import datetime as dt
 import getpass
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from conflictmap import corrections, mapindex
 from conflictmap.auth import ROLES, VIEWER, add_user, load_users, remove_user
-from conflictmap.dashboard import apply, store_query, with_factions
+from conflictmap.changes import GROUPS, Windows, compare, new_names
+from conflictmap.dashboard import apply, collapse_linked, store_query, with_factions
 from conflictmap.errors import ConflictmapError, UsageError
 from conflictmap.export import FORMATS, export
 from conflictmap.extract import accepted_csv, draft
@@ -22,11 +24,13 @@ from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
 from conflictmap.formats import decode
 from conflictmap.gazetteer import load_gazetteer
+from conflictmap.i18n import ENGLISH, LANGUAGES, Wording, wording
 from conflictmap.importer import import_bytes, import_files, read_limited, validate_file
 from conflictmap.layers import context_layers
 from conflictmap.mapview import MapSpec
+from conflictmap.playback import STEPS, Playback
 from conflictmap.settings import ROOT, Settings
-from conflictmap.snapshot import SnapshotSpec, render, snapshot_html
+from conflictmap.snapshot import SnapshotSpec, animate, render, snapshot_html
 from conflictmap.store import open_store
 
 SAMPLES = ROOT / "data" / "sample"
@@ -40,18 +44,24 @@ def _emit(data, as_json: bool, text: str) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str) if as_json else text)
 
 
-def _report_text(report) -> str:
-    lines = [report.summary()]
+def _report_text(report, w: Wording = ENGLISH) -> str:
+    lines = [report.summary(w)]
+    line = w("line")
     lines += [
-        f"  line {i.line}, {i.column or '-'} = {i.value!r}: {i.message} [{i.severity}]"
+        f"  {line} {i.line}, {i.column or '-'} = {i.value!r}: {w.message(i.message)} "
+        f"[{w(i.severity)}]"
         for i in report.to_frame().itertuples()
     ]
     return "\n".join(lines)
 
 
+def _wording(args, settings: Settings) -> Wording:
+    return wording(getattr(args, "lang", "en") or "en", settings)
+
+
 def cmd_validate(args, settings: Settings) -> int:
     report = validate_file(Path(args.file), settings)
-    _emit(report.to_dict(), args.json, _report_text(report))
+    _emit(report.to_dict(), args.json, _report_text(report, _wording(args, settings)))
     return 0
 
 
@@ -66,8 +76,11 @@ def cmd_import(args, settings: Settings) -> int:
 
     reports = import_files(args.files, store, settings, args.user, _progress, stored=index)
     data = [r.to_dict() for r in reports]
+    w = _wording(args, settings)
     _emit(
-        data[0] if len(data) == 1 else data, args.json, "\n".join(_report_text(r) for r in reports)
+        data[0] if len(data) == 1 else data,
+        args.json,
+        "\n".join(_report_text(r, w) for r in reports),
     )
     return 0
 
@@ -129,7 +142,11 @@ def map_spec_from(args, settings: Settings) -> MapSpec:
                 "and south < north."
             )
         return MapSpec(
-            tiles=settings.tiles, bounds=(south, west, north, east), cluster=args.cluster
+            tiles=settings.tiles,
+            bounds=(south, west, north, east),
+            cluster=args.cluster,
+            uncertain=not args.hide_uncertain,
+            words=_wording(args, settings),
         )
     if args.center:
         return MapSpec(
@@ -138,8 +155,15 @@ def map_spec_from(args, settings: Settings) -> MapSpec:
             zoom=args.zoom or 9,
             fit=False,
             cluster=args.cluster,
+            uncertain=not args.hide_uncertain,
+            words=_wording(args, settings),
         )
-    return MapSpec(tiles=settings.tiles, cluster=args.cluster)
+    return MapSpec(
+        tiles=settings.tiles,
+        cluster=args.cluster,
+        uncertain=not args.hide_uncertain,
+        words=_wording(args, settings),
+    )
 
 
 def cmd_export(args, settings: Settings) -> int:
@@ -151,14 +175,32 @@ def cmd_export(args, settings: Settings) -> int:
     pushed = store_query(filters, factions, store)  # dates, types, factions: run as SQL
     frame = apply(with_factions(store.read(pushed), factions), filters)
     _progress(0.3, f"Writing {len(frame):,} incidents as {args.format}")
-    context = context_layers(settings) if args.format in ("html", "png", "pdf") else ()
-    if args.format in ("png", "pdf"):
+    w = spec.words
+    mapped = args.format in ("html", "png", "pdf", "gif")
+    context = context_layers(settings, w) if mapped else ()
+    if args.format == "gif" and not args.play:
+        raise UsageError("--format gif animates a playback: give --play day, week or month.")
+    if args.play and args.format != "gif":
+        raise UsageError("--play makes an animation: use it with --format gif.")
+    if args.format in ("png", "pdf", "gif"):
         shot = SnapshotSpec(args.width, args.height, args.scale, args.title)
-        page = snapshot_html(frame, factions, filters, spec, shot, context)
+        played = None
+        if args.play:
+            first, last = _span(frame, filters)
+            filters = replace(filters, date_from=first, date_to=last)
+            played = Playback(args.play, "cumulative" if args.cumulative else "window")
+        page = snapshot_html(
+            frame, factions, filters, spec, shot, context, playback=played, words=w
+        )
         _progress(0.5, f"Drawing the map in Chromium ({args.width}×{args.height}, ×{args.scale:g})")
-        data = render(page, shot, args.format).data
+        if args.format == "gif":
+            data = animate(
+                page, shot, args.frame_ms, lambda f, m: _progress(0.5 + f * 0.45, m)
+            ).data
+        else:
+            data = render(page, shot, args.format).data
     else:
-        data = export(frame, args.format, factions, filters, spec, context)
+        data = export(frame, args.format, factions, filters, spec, context, words=w)
     out = Path(args.output)
     tmp = out.with_name(out.name + ".part")
     tmp.write_bytes(data)
@@ -166,6 +208,50 @@ def cmd_export(args, settings: Settings) -> int:
     _progress(
         1.0, f"Wrote {len(frame):,} incidents to {out} ({len(data):,} bytes). {filters.describe()}"
     )
+    return 0
+
+
+def _span(frame, filters: Filters) -> tuple[dt.date, dt.date]:
+    """The dates a playback runs over: the filter's, else the incidents'."""
+    if frame.empty and not (filters.date_from and filters.date_to):
+        raise UsageError("No incidents to play: widen the filters.")
+    first = filters.date_from or frame["event_date"].min().date()
+    last = filters.date_to or frame["end_date"].max().date()
+    return first, last
+
+
+def cmd_changes(args, settings: Settings) -> int:
+    """What changed: the last N days against the N before, per area, place or faction."""
+    factions = load_factions(settings.factions_file)
+    store = open_store(args.store, settings)
+    filters = Filters(
+        factions=tuple(args.faction) if args.faction else None,
+        event_types=tuple(args.event_type) if args.event_type else None,
+        min_fatalities=args.min_fatalities,
+    )  # every date: the two periods are the comparison's own
+    frame = collapse_linked(
+        apply(with_factions(store.read(store_query(filters, factions, store)), factions), filters)
+    )
+    if frame.empty:
+        raise UsageError("No incidents match the filters.")
+    end = args.end or frame["event_date"].max().date()
+    windows = Windows(end, args.days)
+    table = compare(frame, windows, args.by)
+    fresh = new_names(frame, windows)
+    w = _wording(args, settings)
+    records = {
+        "periods": windows.describe(),
+        "by": args.by,
+        "table": table.astype(object).where(table.notna(), None).to_dict(orient="records"),
+        "new": fresh.to_dict(orient="records"),
+    }
+    text = [w("What changed: {periods}", periods=windows.describe(w)), table.to_string(index=False)]
+    if len(fresh):
+        text += [
+            w("New actors and places: {count}", count=len(fresh)),
+            fresh.to_string(index=False),
+        ]
+    _emit(records, args.json, "\n".join(text))
     return 0
 
 
@@ -321,18 +407,20 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a file and print the report; store nothing")
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help="the report's language")
     p = sub.add_parser("import", help="validate, geocode and store files (one batch each)")
     p.add_argument("files", nargs="+")
     p.add_argument("--store")
     p.add_argument("--user", default="", help="who imports (default: the OS user)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help="the report's language")
     p = sub.add_parser("geocode", help="look a place name up in the gazetteer")
     p.add_argument("name")
     p.add_argument("--country")
     p.add_argument("--admin1")
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("export", help="write the filtered incidents to a file")
-    p.add_argument("--format", choices=(*FORMATS, "png", "pdf"), required=True)
+    p.add_argument("--format", choices=(*FORMATS, "png", "pdf", "gif"), required=True)
     p.add_argument("-o", "--output", required=True)
     p.add_argument("--from", dest="date_from", type=_date)
     p.add_argument("--to", dest="date_to", type=_date)
@@ -357,6 +445,21 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=1.0, help="pixel scale (2 for print)")
     p.add_argument("--title", default="conflictmap: incidents", help="snapshot title")
     p.add_argument("--cluster", action="store_true", help="group dense incidents (png/pdf/html)")
+    p.add_argument("--hide-uncertain", action="store_true", help="leave out precision 2-3 places")
+    p.add_argument("--play", choices=STEPS, help="gif: one frame per day, week or month")
+    p.add_argument("--cumulative", action="store_true", help="gif: frames add up over time")
+    p.add_argument("--frame-ms", type=int, default=700, help="gif: milliseconds per frame")
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help="labels, legend, title")
+    p = sub.add_parser("changes", help="the last N days against the N days before")
+    p.add_argument("--days", type=int, default=7, help="days in each period (default 7)")
+    p.add_argument("--end", type=_date, help="last day of the recent period (default: newest)")
+    p.add_argument("--by", choices=tuple(GROUPS), default="admin1")
+    p.add_argument("--faction", action="append")
+    p.add_argument("--event-type", action="append")
+    p.add_argument("--min-fatalities", type=int, default=0)
+    p.add_argument("--store")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=LANGUAGES, default="en")
     p = sub.add_parser("extract", help="draft incidents from a news report (Arabic/English)")
     p.add_argument("file", help="the report as a text file")
     p.add_argument("--published", type=_date, required=True, help="publication date YYYY-MM-DD")
@@ -413,6 +516,7 @@ COMMANDS = {
     "import": cmd_import,
     "geocode": cmd_geocode,
     "export": cmd_export,
+    "changes": cmd_changes,
     "extract": cmd_extract,
     "user": cmd_user,
     "batches": cmd_batches,
