@@ -42,3 +42,24 @@ def test_scale_benchmark_smoke_prints_both_tables():
     assert set(rows) == {"conflictmap", "folium MarkerCluster", "folium FastMarkerCluster"}
     _build, page_mb, paint = rows["conflictmap"]
     assert float(page_mb) < 2 and float(paint) > 0
+
+
+def test_features_benchmark_smoke_prints_the_table():
+    """bench/features.py at 2,000 incidents, without the GIF (a browser test makes one)."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "features.py"),
+            "--sizes",
+            "2000",
+            "--gif-frames",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "| incidents | per area ms | choropleth ms | what changed ms |" in done.stdout
+    row = next(line for line in done.stdout.splitlines() if line.startswith("|     2,000 |"))
+    assert all(float(c.replace(",", "")) >= 0 for c in row.split("|")[2:-1])

@@ -390,3 +390,25 @@ def test_the_arabic_interface_is_right_to_left_with_an_arabic_map(server, browse
     assert popup.evaluate("e => getComputedStyle(e).direction") == "rtl"
     assert outside == []
     page.close()
+
+
+def test_rows_selected_in_the_table_are_ringed_on_the_map(server, browser):
+    url, _, _ = server
+    page, frame, outside = open_page(browser, f"{url}/?from=2018-06-01&to=2018-06-30&cluster=0")
+    settled_total(page, frame)
+    rings = frame.locator("path.leaflet-interactive[stroke='#000000'][stroke-width='3']")
+    assert rings.count() == 0
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    grid.wait_for(timeout=30_000)
+    box = grid.bounding_box()
+    # the grid is a canvas: the row-selection boxes are its first column
+    for row in (0, 1):
+        page.mouse.click(box["x"] + 14, box["y"] + 35 + 35 * row + 17)
+        page.wait_for_timeout(700)
+    deadline = time.time() + 30
+    while rings.count() < 2 and time.time() < deadline:
+        page.wait_for_timeout(300)
+    assert rings.count() == 2
+    assert outside == []
+    page.close()
