@@ -522,7 +522,10 @@ def correct_form(store, row, user) -> None:
     st.rerun()
 
 
-def show_snapshot(shown, factions, filters: Filters, spec: MapSpec, store, timing) -> None:
+def show_snapshot(
+    shown, factions, filters: Filters, spec: MapSpec, store, timing, units, overlays
+) -> None:
+    """The view on screen as a picture: same filters, layers, areas, window, language."""
     with st.expander(_("Snapshot: this view as PNG, PDF, HTML or an animated GIF"), icon="📷"):
         size_col, scale_col, title_col = st.columns([2, 1, 3])
         size = size_col.selectbox(_("Size"), list(snapshot.SIZES))
@@ -543,7 +546,9 @@ def show_snapshot(shown, factions, filters: Filters, spec: MapSpec, store, timin
             context_layers(settings, _),
             lambda chosen: dashboard.full_rows(store, factions, chosen),
             paused,
+            units=units,
             words=_,
+            overlays=overlays(),
         )
         left, right = st.columns(2)
         if left.button(_("Snapshot"), type="primary"):
@@ -609,7 +614,7 @@ def offer_snapshot(png: bytes, page: bytes, shot) -> None:
     )
 
 
-def show_downloads(store, factions, filters: Filters, spec: MapSpec) -> None:
+def show_downloads(store, factions, filters: Filters, spec: MapSpec, units) -> None:
     """Whole rows are read from the store when a button is pressed, not before."""
     columns = st.columns(4)
     for column, (fmt, mime) in zip(
@@ -634,6 +639,7 @@ def show_downloads(store, factions, filters: Filters, spec: MapSpec) -> None:
                 filters,
                 spec,
                 context_layers(settings, _),
+                units,
                 words=_,
             ),
         )
@@ -681,13 +687,15 @@ def tab_map(frame, factions, store, user) -> None:
     )
     timing = (filters.date_from, filters.date_to, started) if started else None
     compared = read_changes(filters, first, last)
-    overlays = []
+
+    def overlays() -> list:  # fresh layers for each map they go on (screen, snapshot)
+        return [changes.change_layer(places, fresh, compared[0], _)] if compared else []
+
     if compared:  # every date, the other filters
         undated = dashboard.collapse_linked(dashboard.apply(frame, dashboard.undated(filters)))
         fresh = set(changes.new_names(undated, compared[0]).query("kind == 'place'")["name"])
         places = changes.by_place(undated, compared[0])
-        overlays.append(changes.change_layer(places, fresh, compared[0], _))
-    show_map(shown, frame, factions, spec, store, timing, units, overlays)
+    show_map(shown, frame, factions, spec, store, timing, units, overlays())
     if compared:
         show_changes(undated, *compared)
     st.caption(plain(filters.describe(_)), help=_("This sentence is written into every export."))
@@ -695,7 +703,7 @@ def tab_map(frame, factions, store, user) -> None:
     if done := st.session_state.pop("corrected", None):
         st.success(plain(done))
     show_incident(store, factions, user)
-    show_snapshot(shown, factions, filters, spec, store, timing)
+    show_snapshot(shown, factions, filters, spec, store, timing, units, overlays)
     if summary.illustrative:
         st.info(
             plain(
@@ -710,7 +718,7 @@ def tab_map(frame, factions, store, user) -> None:
     data = timeline.timeline(shown)
     if len(data):
         st.altair_chart(timeline.chart(data, factions.colours, measure, _), width="stretch")
-    show_downloads(store, factions, filters, spec)
+    show_downloads(store, factions, filters, spec, units)
 
 
 def table_action(title: str, table, none: str, choices: list, label: str, button: str, act):

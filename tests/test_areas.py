@@ -194,3 +194,23 @@ def test_the_dashboard_counts_per_area_from_a_boundary_layer(env_data):
     table = next(d.value for d in at.dataframe if "unit" in d.value.columns)
     assert table["incidents"].sum() + 0 <= 246 and set(table["unit"]) == {"West", "East"}
     assert str(at.query_params["aggregate"]).strip("[]'") == "halves"
+
+
+def test_snapshots_and_html_exports_show_the_areas_too(tmp_path):
+    from conflictmap.export import export
+    from conflictmap.filters import Filters
+    from conflictmap.snapshot import SnapshotSpec, snapshot_html
+
+    path = boundary_file(tmp_path, [{"ADM1_EN": "West"}, {"ADM1_EN": "East"}], [WEST, EAST])
+    units = areas.read_units(RefLayer("Halves", path))
+    frame = pd.DataFrame(
+        {"longitude": [40.92], "latitude": [34.45], "fatalities": [2], "faction": ["f"]}
+    )
+    frame["incident_id"], frame["geo_precision"], frame["source"] = "a", 1, "test"
+    frame["event_date"] = frame["end_date"] = pd.Timestamp("2018-06-01")
+    factions = load_factions(ROOT / "data" / "factions.csv")
+    spec = MapSpec(tiles="none", aggregate="areas", measure="fatalities")
+    page = snapshot_html(frame, factions, Filters(), spec, SnapshotSpec(), units=units)
+    assert "Fatalities per governorate" in page and "cm-area-key" in page
+    html = export(frame, "html", factions, Filters(), spec, units=units).decode()
+    assert "Fatalities per governorate" in html

@@ -124,3 +124,28 @@ def test_the_dashboard_compares_two_weeks(env_data):
     assert list(table.columns[:3]) == ["governorate", "previous", "recent"]
     groups = json.loads(map_component(at).proto.json_args)["feature_group"]
     assert " incidents (" in groups and ("#c0392b" in groups or "#2471a3" in groups)
+
+
+def test_a_snapshot_carries_the_change_layer():
+    from conflictmap.factions import load_factions
+    from conflictmap.filters import Filters
+    from conflictmap.mapview import MapSpec
+    from conflictmap.snapshot import SnapshotSpec, snapshot_html
+    from conftest import ROOT
+
+    frame = FRAME.assign(
+        incident_id=[f"i{n}" for n in range(len(FRAME))],
+        geo_precision=1,
+        end_date=FRAME["event_date"],
+        source="test",
+    )
+    layer = change_layer(by_place(FRAME, WINDOWS), set(), WINDOWS)
+    page = snapshot_html(
+        frame,
+        load_factions(ROOT / "data" / "factions.csv"),
+        Filters(),
+        MapSpec(tiles="none"),
+        SnapshotSpec(),
+        overlays=[layer],
+    )
+    assert "Al Mayadin: 2 → 0 incidents (-2)" in page

@@ -189,6 +189,7 @@ def snapshot_html(
     playback: timed.Playback | None = None,
     units=None,
     words: Wording = ENGLISH,
+    overlays=(),
 ) -> str:
     """One self-contained HTML document: the map, title box, legend; scripts inlined.
     ``frame`` may be the map index, with ``fetch`` reading whole rows (see ``full_map``).
@@ -204,6 +205,8 @@ def snapshot_html(
         area=filters.area,
         units=units,
     )
+    for layer in overlays:  # e.g. what changed: drawn over the incidents, as on screen
+        layer.add_to(fmap)
     window = None
     if playback is not None:  # the title follows the frame (see PlaybackControl)
         _, shown = timed.add_to(
