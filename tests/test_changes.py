@@ -138,6 +138,14 @@ def test_a_snapshot_carries_the_change_layer():
         geo_precision=1,
         end_date=FRAME["event_date"],
         source="test",
+        faction1=FRAME["faction"],
+        faction2="",
+        fatalities_low=None,
+        fatalities_high=None,
+        sub_event_type="",
+        event_type="Battles",
+        country="Syria",
+        notes="",
     )
     layer = change_layer(by_place(FRAME, WINDOWS), set(), WINDOWS)
     page = snapshot_html(
