@@ -412,3 +412,42 @@ def test_rows_selected_in_the_table_are_ringed_on_the_map(server, browser):
     assert rings.count() == 2
     assert outside == []
     page.close()
+
+
+def test_the_analysts_day_replay_draw_and_send_the_view_in_arabic(server, browser):
+    """Issue 8's "done": replay a month around Al-Bukamal, draw the river crossing area,
+    send the link, and the colleague opens the same view, in Arabic."""
+    url, _, _ = server
+    start = (
+        f"{url}/?lang=ar&from=2018-06-01&to=2018-06-30&play=week&cluster=0"
+        "&view=34.2000,40.5000,34.7000,41.3000"
+    )
+    page, frame, outside = open_page(browser, start)
+    control = frame.locator(".cm-playback")
+    control.wait_for(timeout=30_000)
+    settled_total(page, frame)
+    frame.locator(".leaflet-draw-draw-rectangle").click()
+    box = frame.locator(".leaflet-container").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.3)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.8, steps=10)
+    page.mouse.up()
+    page.get_by_text("داخل المنطقة المرسومة").first.wait_for(timeout=30_000)
+    control.wait_for(timeout=30_000)
+    control.locator(".cm-play").click()  # replay the month, week by week, to its end
+    window = control.locator(".cm-window")
+    for _ in range(80):
+        if control.locator(".cm-play").inner_text() == "▶" and "30 حزيران" in window.inner_text():
+            break
+        page.wait_for_timeout(250)
+    assert "30 حزيران 2018" in window.inner_text()
+    page.wait_for_url(lambda u: "at=4" in u and "area=" in u, timeout=30_000)
+    link = page.url
+    assert all(part in link for part in ("lang=ar", "play=week", "from=2018-06-01", "view="))
+    page.close()
+    colleague, frame, _ = open_page(browser, link)
+    colleague.get_by_text("داخل المنطقة المرسومة").first.wait_for(timeout=30_000)
+    assert "30 حزيران 2018" in frame.locator(".cm-playback .cm-window").inner_text()
+    assert frame.locator(".cm-legend").inner_text().startswith("الفصائل")
+    assert outside == []
+    colleague.close()
