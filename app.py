@@ -175,11 +175,12 @@ def show_changes(frame, windows: changes.Windows, by: str) -> None:
             )
         )
         table = changes.compare(frame, windows, by)
-        st.dataframe(table, hide_index=True, width="stretch", height=240)
+        st.dataframe(_.headed(table), hide_index=True, width="stretch", height=240)
         fresh = changes.new_names(frame, windows)
         st.write(plain(_("New actors and places: {count}", count=f"{len(fresh):,}")))
         if len(fresh):
-            st.dataframe(fresh, hide_index=True, width="stretch")
+            shown = fresh.assign(kind=fresh["kind"].map(_), name=fresh["name"].map(_.name))
+            st.dataframe(_.headed(shown), hide_index=True, width="stretch")
         st.download_button(
             _("Download the comparison (CSV)"),
             table.to_csv(index=False).encode("utf-8"),
@@ -376,7 +377,7 @@ def show_area_table(table, units) -> None:
         )
     )
     shown = table.sort_values(["incidents", "fatalities"], ascending=False)
-    st.dataframe(shown, hide_index=True, width="stretch", height=240)
+    st.dataframe(_.headed(shown), hide_index=True, width="stretch", height=240)
     st.download_button(
         _("Download counts per {level} (CSV)", level=_(units.level)),
         shown.to_csv(index=False).encode("utf-8"),
@@ -419,7 +420,7 @@ def show_table(shown, factions, filters: Filters, store) -> None:
     table = dashboard.incident_table(rows, search, st.session_state.get("clicked"))
     st.session_state["table_ids"] = table["incident_id"].tolist()
     st.dataframe(
-        table,
+        _.headed(table),
         key="incident_table",
         on_select="rerun",
         selection_mode="multi-row",
@@ -480,13 +481,13 @@ def show_incident(store, factions, user) -> None:
         reports = dashboard.reports_of(store, row)
         if len(reports):
             st.write(_("Also reported by"))
-            st.dataframe(reports, hide_index=True, width="stretch")
+            st.dataframe(_.headed(reports), hide_index=True, width="stretch")
         st.write(_("Batches that brought or changed it"))
-        st.dataframe(store.provenance(incident_id), hide_index=True, width="stretch")
+        st.dataframe(_.headed(store.provenance(incident_id)), hide_index=True, width="stretch")
         history = store.corrections(incident_id)
         st.write(_("Corrections") if len(history) else _("No corrections yet."))
         if len(history):
-            st.dataframe(history, hide_index=True, width="stretch")
+            st.dataframe(_.headed(history), hide_index=True, width="stretch")
         if user.can_edit:
             correct_form(store, row, user)
 
@@ -727,7 +728,7 @@ def table_action(title: str, table, none: str, choices: list, label: str, button
     if table.empty:
         st.write(none)
         return
-    st.dataframe(table, width="stretch", hide_index=True)
+    st.dataframe(_.headed(table), width="stretch", hide_index=True)
     if not choices:
         return
     left, right = st.columns([2, 2])
@@ -932,7 +933,7 @@ def show_draft(store, draft: dict) -> None:
         format_func=lambda n: _("incident {number}", number=n) if n else _("all incidents"),
     )
     spans = [s for r in rows if shown in (0, r["number"]) for s in r["spans"]]
-    st.markdown(extract.legend_html(), unsafe_allow_html=True)  # our own fixed words
+    st.markdown(extract.legend_html(_), unsafe_allow_html=True)  # our own fixed words
     st.markdown(extract.marked_html(text, spans), unsafe_allow_html=True)  # escaped inside
     kept = edited[edited["include"].fillna(False).astype(bool)]
     label = _("Import {count} incidents", count=len(kept))

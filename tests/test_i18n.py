@@ -202,10 +202,14 @@ def test_the_dashboard_in_arabic_from_a_link_and_back(env_data):
     assert "lang" not in at.query_params
 
 
-def test_the_import_report_in_arabic(env_data, settings):
+def test_the_tabs_and_tables_in_arabic(env_data, settings):
+    assert cli(["seed"]) == 0
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["lang"] = "ar"
     at.run()
     assert not at.exception
     tabs = [t.label for t in at.tabs]
     assert tabs == ["الخريطة", "الاستيراد", "تقرير", "الفصائل", "الطبقات"]
+    headers = [list(d.value.columns) for d in at.dataframe]
+    assert headers[0][:4] == ["على الخريطة", "معرّف الحادثة", "تاريخ الحدث", "المكان"]
+    assert any(h[:3] == ["الرقم", "الملف", "بصمة SHA-256"] for h in headers)  # batches

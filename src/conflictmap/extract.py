@@ -32,6 +32,7 @@ from conflictmap.errors import InputError
 from conflictmap.export import defuse
 from conflictmap.factions import Factions, load_factions, match_form
 from conflictmap.gazetteer import Gazetteer, Place, load_gazetteer
+from conflictmap.i18n import N_
 from conflictmap.names import fold_with_offsets, is_arabic, name_key, normalise_arabic
 from conflictmap.schema import NAMES, TEXTUAL
 from conflictmap.settings import Settings
@@ -817,13 +818,13 @@ def accepted_csv(rows: list[dict], text: str, source: str) -> bytes:
     return frame.to_csv(index=False).encode("utf-8")  # line n+1 is the n-th kept row
 
 
-_MARK_COLOURS = {
-    "time": "#fde68a",
-    "place": "#bfdbfe",
-    "origin": "#e5e7eb",
-    "actor": "#fbcfe8",
-    "event": "#fed7aa",
-    "killed": "#fecaca",
+_MARK_COLOURS = {  # kind of span -> colour (the kinds are shown, translated, in the key)
+    N_("time"): "#fde68a",
+    N_("place"): "#bfdbfe",
+    N_("origin"): "#e5e7eb",
+    N_("actor"): "#fbcfe8",
+    N_("event"): "#fed7aa",
+    N_("killed"): "#fecaca",
 }
 
 
@@ -849,7 +850,12 @@ def marked_html(text: str, spans: list[dict]) -> str:
     return f'<div dir="{direction}" style="line-height:1.9">{body}</div>'
 
 
-def legend_html() -> str:
+def legend_html(w=None) -> str:
+    """The key of the highlighted spans (our own words, in the language of ``w``)."""
+    from conflictmap.i18n import ENGLISH
+
+    w = w or ENGLISH
     return " ".join(
-        f'<mark style="background:{colour}">{kind}</mark>' for kind, colour in _MARK_COLOURS.items()
+        f'<mark style="background:{colour}">{w(kind)}</mark>'
+        for kind, colour in _MARK_COLOURS.items()
     )

@@ -177,6 +177,12 @@ class Wording:
     def words(self, items) -> str:
         return words(items, self.lang)
 
+    def headed(self, frame):
+        """A table with its column names in the language (those the catalogue knows)."""
+        if self.lang == "en":
+            return frame
+        return frame.rename(columns={c: tr(c, self.lang) for c in frame.columns})
+
     def month(self, value: dt.date) -> str:
         """A calendar month: "June 2018", "حزيران 2018"."""
         if self.lang != "ar":
