@@ -141,6 +141,19 @@ def click_a_visible_marker(page, frame) -> None:
     pytest.fail("no marker visible on the map to click")
 
 
+def open_a_popup(page, frame):
+    """Click incidents until one's popup opens (the map may redraw under a click)."""
+    popup = frame.locator(".leaflet-popup-content .cm-popup")
+    for _ in range(3):
+        click_a_visible_marker(page, frame)
+        try:
+            popup.wait_for(timeout=5_000)
+            break
+        except Exception:  # the map redrew under the click: try again
+            continue
+    return popup
+
+
 def test_map_and_markers_render_with_no_outside_request(server, browser, tmp_path):
     url, _, _ = server
     page, frame, outside = open_page(browser, url)
@@ -159,14 +172,7 @@ def test_clicking_a_marker_opens_an_escaped_popup(server, browser):
         frame.locator(".leaflet-control-zoom-in").click()
         page.wait_for_timeout(500)
     settled_total(page, frame)
-    popup = frame.locator(".leaflet-popup-content .cm-popup")
-    for _ in range(3):
-        click_a_visible_marker(page, frame)
-        try:
-            popup.wait_for(timeout=5_000)
-            break
-        except Exception:  # the map redrew under the click: try again
-            continue
+    popup = open_a_popup(page, frame)
     assert "Date" in popup.inner_text() and "Fatalities" in popup.inner_text()
     page.close()
 
@@ -377,14 +383,7 @@ def test_the_arabic_interface_is_right_to_left_with_an_arabic_map(server, browse
     settled_total(page, frame)
     labels = frame.locator(".cm-label").all_inner_texts()
     assert "البوكمال" in labels and "الميادين" in labels  # towns by their Arabic names
-    popup = frame.locator(".leaflet-popup-content .cm-popup")
-    for _ in range(3):
-        click_a_visible_marker(page, frame)
-        try:
-            popup.wait_for(timeout=5_000)
-            break
-        except Exception:  # the map redrew under the click: try again
-            continue
+    popup = open_a_popup(page, frame)
     text = popup.inner_text()
     assert "التاريخ" in text and "هـ" in text and "المعرّف Id" in text
     assert popup.evaluate("e => getComputedStyle(e).direction") == "rtl"

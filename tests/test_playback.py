@@ -10,6 +10,7 @@ import re
 
 import pandas as pd
 import pytest
+from test_mapview import incidents
 
 from conflictmap import playback, snapshot
 from conflictmap.errors import UsageError
@@ -113,34 +114,23 @@ def factions():
 
 
 def month_of_clashes() -> pd.DataFrame:
-    rows = []
-    for n, day in enumerate(pd.date_range("2018-06-01", "2018-06-28", freq="3D")):
-        rows.append(
-            dict(
+    """An incident every three days of June 2018, each a little further north."""
+    days = pd.date_range("2018-06-01", "2018-06-28", freq="3D")
+    return pd.concat(
+        [
+            incidents(
                 incident_id=f"sheet:{n}",
                 event_date=day,
                 end_date=day,
-                event_type="Battles",
-                sub_event_type="",
-                actor1="Liwa Fatemiyoun",
-                actor2="Military Forces of Syria",
-                location="Abu Kamal",
-                admin1="Deir-ez-Zor",
-                country="Syria",
                 latitude=34.45 + n * 0.01,
-                longitude=40.92,
-                geo_precision=1,
                 fatalities=n,
-                fatalities_low=None,
-                fatalities_high=None,
                 source="test",
                 notes="",
-                faction="Iran-backed militias",
-                faction1="Iran-backed militias",
-                faction2="Syrian government",
             )
-        )
-    return pd.DataFrame(rows)
+            for n, day in enumerate(days)
+        ],
+        ignore_index=True,
+    )
 
 
 def page_of(frame, factions, at=1, mode="window"):
