@@ -174,6 +174,13 @@ def test_clicking_a_marker_opens_an_escaped_popup(server, browser):
     settled_total(page, frame)
     popup = open_a_popup(page, frame)
     assert "Date" in popup.inner_text() and "Fatalities" in popup.inner_text()
+    # the click selected that incident by its id: the detail panel under the map has it
+    shown = popup.inner_text().split("\u2063")[-2]
+    field = page.get_by_label("Incident id")
+    deadline = time.time() + 30
+    while field.input_value() != shown and time.time() < deadline:
+        page.wait_for_timeout(300)
+    assert field.input_value() == shown and ":" in shown
     page.close()
 
 

@@ -125,16 +125,19 @@ def test_cli_correct_and_history(env_data, capsys):
 
 
 @pytest.mark.parametrize(
-    "text",
+    "text, found",
     [
-        "Date\t2020-05-09\nNotes\tIdle talk\nId\tacled:SYRT001",  # laid out: tab-separated
-        "Date2020-05-09NotesIdle talkIdacled:SYRT001",  # before layout: run together
+        ("Date\t2020-05-09\nNotes\tIdle talk\nId\t\u2063acled:SYRT001\u2063", "acled:SYRT001"),
+        ("Date2020-05-09NotesIdle talkId\u2063acled:SYRT001\u2063", "acled:SYRT001"),
+        ("التاريخ\t2020-05-09\nالمعرّف Id\t\u2063sheet:Idlib-3\u2063", "sheet:Idlib-3"),
+        ("Id\u2063sheet:Idlib-3\u2063", "sheet:Idlib-3"),  # before layout, an "Id" inside
+        ("Date\t2020-05-09\nId\tacled:SYRT001", "acled:SYRT001"),  # an older popup
     ],
 )
-def test_the_clicked_incident_is_read_from_its_popup(text):
+def test_the_clicked_incident_is_read_from_its_popup(text, found):
     from conflictmap.dashboard import clicked_incident
 
-    assert clicked_incident({"last_object_clicked_popup": text}) == "acled:SYRT001"
+    assert clicked_incident({"last_object_clicked_popup": text}) == found
     assert clicked_incident({"last_object_clicked_popup": None}) is None
     assert clicked_incident(None) is None
 

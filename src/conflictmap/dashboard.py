@@ -13,6 +13,7 @@ from conflictmap.errors import InputError
 from conflictmap.factions import UNASSIGNED, Factions
 from conflictmap.filters import Filters
 from conflictmap.i18n import ENGLISH, N_, Wording
+from conflictmap.mapview import ID_MARK
 from conflictmap.store import Query
 
 
@@ -144,9 +145,13 @@ def store_query(filters: Filters, factions: Factions, store) -> Query:
 
 
 def clicked_incident(state: dict | None) -> str | None:
-    """The id of the incident whose popup the analyst opened: the popup's last row is
-    "Id <id>" (its text comes tab-separated, or run together before it is laid out)."""
+    """The id of the incident whose popup the analyst opened: the popup writes it between
+    two invisible separators (``mapview.ID_MARK``), so neither the label's language nor
+    an id such as "sheet:Idlib-3" can mislead; a popup without them (an older page) has
+    "Id <id>" as its last row."""
     text = ((state or {}).get("last_object_clicked_popup") or "").strip()
+    if text.count(ID_MARK) >= 2:
+        return text.split(ID_MARK)[-2].strip() or None
     _, found, incident_id = text.rpartition("Id")
     return (incident_id.strip() or None) if found else None
 

@@ -25,6 +25,7 @@ from conflictmap.layers import LABEL_CSS
 from conflictmap.text import html_text
 
 MAX_MARKERS = 1000  # more incidents in view than this are counted in hexagons instead
+ID_MARK = "\u2063"  # INVISIBLE SEPARATOR around the incident id in a popup
 PRECISION_STYLE = {  # geo_precision -> (fill opacity, dash pattern, words)
     1: (0.85, None, N_("the named place")),
     2: (0.40, "4 3", N_("near the place (within ~25 km)")),
@@ -116,7 +117,9 @@ def popup_html(row, w: Wording = ENGLISH) -> str:
         (N_("Source"), e(_text(row.source))),
         (N_("Also reported by"), e(_text(getattr(row, "also_reported", "")))),
         (N_("Notes"), e(_text(row.notes))),
-        (N_("Id"), e(_text(row.incident_id))),  # "Id" in every language: a click reads it
+        # the id between invisible separators: a click reads it back whatever the language
+        # or the id's own letters (dashboard.clicked_incident)
+        (N_("Id"), f"{ID_MARK}{e(_text(row.incident_id))}{ID_MARK}"),
     ]
     body = "".join(f"<tr><th>{w(k)}</th><td>{v}</td></tr>" for k, v in rows if v)
     return f'<table class="cm-popup" dir="{w.dir}">{body}</table>'
