@@ -78,5 +78,5 @@ def test_map_component_carries_markers_and_local_assets(app):
 def test_seed_article_incidents_are_on_the_map(app):
     script = json.loads(map_component(app).proto.json_args)["feature_group"]
     for number in range(1, 7):
-        assert f"sheet:seed-{number}<" in script
+        assert f"\u2063sheet:seed-{number}\u2063<" in script  # the id, marked for clicks
     assert "بقرص" in script  # the place as the analyst wrote it, shown in the popup
