@@ -173,9 +173,10 @@ def test_clicking_a_marker_opens_an_escaped_popup(server, browser):
         page.wait_for_timeout(500)
     settled_total(page, frame)
     popup = open_a_popup(page, frame)
-    assert "Date" in popup.inner_text() and "Fatalities" in popup.inner_text()
+    text = popup.inner_text()  # at once: the rerun the click starts redraws the layers
+    assert "Date" in text and "Fatalities" in text
     # the click selected that incident by its id: the detail panel under the map has it
-    shown = popup.inner_text().split("\u2063")[-2]
+    shown = text.split("\u2063")[-2]
     field = page.get_by_label("Incident id")
     deadline = time.time() + 30
     while field.input_value() != shown and time.time() < deadline:
@@ -391,9 +392,18 @@ def test_the_arabic_interface_is_right_to_left_with_an_arabic_map(server, browse
     labels = frame.locator(".cm-label").all_inner_texts()
     assert "البوكمال" in labels and "الميادين" in labels  # towns by their Arabic names
     popup = open_a_popup(page, frame)
-    text = popup.inner_text()
+    # the click selects the incident and the app reruns (the map's layers are redrawn and
+    # the popup closes): wait for the detail panel, then open the popup again and read it
+    chosen = popup.evaluate("e => e.innerText").split("\u2063")[-2]
+    field = page.get_by_label("معرّف الحادثة")
+    deadline = time.time() + 30
+    while field.input_value() != chosen and time.time() < deadline:
+        page.wait_for_timeout(300)
+    page.wait_for_timeout(1000)
+    popup = open_a_popup(page, frame)
+    text, direction = popup.evaluate("e => [e.innerText, getComputedStyle(e).direction]")
     assert "التاريخ" in text and "هـ" in text and "المعرّف Id" in text
-    assert popup.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    assert direction == "rtl"
     assert outside == []
     page.close()
 
