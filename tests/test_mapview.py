@@ -158,3 +158,25 @@ def test_braces_from_files_cannot_reach_a_template_engine():
     shown = html_text("{{ 7*7 }} {% if x %} {# c #}")
     assert "{" not in shown and "}" not in shown
     assert shown.startswith("&#123;&#123; 7*7 &#125;&#125;")
+
+
+def test_when_every_incident_fits_a_pan_leaves_the_layer_unchanged(factions):
+    """A popup near the edge auto-pans the map; the layer must stay the same then, or
+    streamlit-folium redraws it and the popup closes."""
+    from conflictmap.mapview import incident_layers
+
+    frame = pd.concat(
+        [incidents(incident_id=f"i{n}", longitude=40.0 + n * 0.1) for n in range(10)],
+        ignore_index=True,
+    )
+    west = incident_layers(frame, factions, MapSpec(), (34.0, 39.9, 35.0, 40.45))
+    east = incident_layers(frame, factions, MapSpec(), (34.0, 40.45, 35.0, 41.0))
+    assert (west.in_view, east.in_view) == (5, 5)  # the caption counts those in view
+
+    def drawn(result):
+        fmap = folium.Map(tiles=None)
+        for layer in result.layers:
+            layer.add_to(fmap)
+        return incident_records(fmap.get_root().render())
+
+    assert len(drawn(west)) == 10 and drawn(west) == drawn(east)

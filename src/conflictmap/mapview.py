@@ -380,7 +380,10 @@ def incident_layers(
         layer = areas.choropleth_layer(units, table, spec.measure, w)
         return Drawn([layer], present, in_view=len(inside), table=table)
     if len(inside) <= MAX_MARKERS and spec.aggregate != "hexagons":
-        rows = fetch(inside) if fetch is not None else inside
+        # all of them when they all fit: the layer is then the same wherever the analyst
+        # pans, so a pan (a popup's own auto-pan too) does not redraw it and close the popup
+        chosen = frame if len(frame) <= MAX_MARKERS else inside
+        rows = fetch(chosen) if fetch is not None else chosen
         return Drawn(
             incident_layer(rows, factions, spec.cluster, spec.uncertain, w),
             present,
