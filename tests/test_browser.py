@@ -100,7 +100,9 @@ def open_page(browser, url):
     page.goto(url)
     frame = page.frame_locator("iframe[title*='streamlit_folium']")
     frame.locator(".leaflet-container").wait_for(timeout=60_000)
-    frame.locator(".cm-cluster, path.leaflet-interactive").first.wait_for(timeout=30_000)
+    # something drawn in view (Leaflet gives a shape outside the view the path "M0 0")
+    drawn = ".cm-cluster, path.leaflet-interactive:not([d='M0 0'])"
+    frame.locator(drawn).first.wait_for(timeout=30_000)
     return page, frame, outside
 
 
