@@ -78,7 +78,7 @@ def basemaps() -> dict[str, str]:
     return {settings.tiles: "Local tile server", **BASEMAPS}
 
 
-def read_look() -> viewurl.Look:
+def read_look(boundaries: dict) -> viewurl.Look:
     """The map's basemap, layers and playback (sidebar), as a link would carry them."""
     side = st.sidebar
     side.header(_("Map"))
@@ -98,7 +98,6 @@ def read_look() -> viewurl.Look:
             "areas of ~25 km and ~50 km radius. Off: they are hidden from the map."
         ),
     )
-    boundaries = areas.boundary_layers(settings)
     options = ["auto", "hexagons", *boundaries]
     if st.session_state.get("look_aggregate") not in options:
         st.session_state["look_aggregate"] = "auto"
@@ -659,8 +658,9 @@ def tab_map(frame, factions, store, user) -> None:
     )
     b.metric(_("Reported fatalities"), f"{summary.fatalities:,}")
     c.metric(_("Illustrative (not real)"), f"{summary.illustrative:,}")
-    look = read_look()
-    units = areas.boundary_layers(settings).get(look.aggregate)
+    boundaries = areas.boundary_layers(settings)  # read once per run
+    look = read_look(boundaries)
+    units = boundaries.get(look.aggregate)
     spec = MapSpec(
         tiles=look.basemap,
         heat=look.heat,

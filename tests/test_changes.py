@@ -127,26 +127,15 @@ def test_the_dashboard_compares_two_weeks(env_data):
 
 
 def test_a_snapshot_carries_the_change_layer():
+    from test_mapview import incidents as incidents_on_map
+
     from conflictmap.factions import load_factions
     from conflictmap.filters import Filters
     from conflictmap.mapview import MapSpec
     from conflictmap.snapshot import SnapshotSpec, snapshot_html
     from conftest import ROOT
 
-    frame = FRAME.assign(
-        incident_id=[f"i{n}" for n in range(len(FRAME))],
-        geo_precision=1,
-        end_date=FRAME["event_date"],
-        source="test",
-        faction1=FRAME["faction"],
-        faction2="",
-        fatalities_low=None,
-        fatalities_high=None,
-        sub_event_type="",
-        event_type="Battles",
-        country="Syria",
-        notes="",
-    )
+    frame = incidents_on_map()  # any incidents: the layer is what is checked
     layer = change_layer(by_place(FRAME, WINDOWS), set(), WINDOWS)
     page = snapshot_html(
         frame,

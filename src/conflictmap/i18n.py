@@ -136,8 +136,8 @@ def tr(text: str, lang: str = "en", **values) -> str:
 def message(text: str, lang: str = "en") -> str:
     """A finished English message (report issue, error, summary) in ``lang``: the
     whole sentence if the catalogue has it, else the template it was made from with its
-    values put into the translation; sentences joined by spaces are translated one by
-    one. Unknown text stays English."""
+    values put into the translation. Unknown text (and a summary of several sentences,
+    which ``Report.summary(w)`` writes in the language itself) stays English."""
     if lang == "en" or not text:
         return text
     found = catalogue(lang).get(text)
