@@ -4,7 +4,6 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
-APT := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
 
 .PHONY: setup system run test lint bench clean
 
@@ -18,21 +17,10 @@ static/node_modules/.installed: static/package.json static/package-lock.json
 	cd static && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian packages: Node.js/npm (map assets from the npm registry), Chromium (browser
-# tests and snapshots), fonts (Arabic text in screenshots), PostgreSQL 15 with PostGIS
-# (the team store; the test suite runs against a throwaway server, scripts/pg).
+# Debian packages (Node.js/npm, Chromium, Noto fonts, PostgreSQL 15 with PostGIS,
+# python3-venv): scripts/system installs only what is missing, with sudo unless root.
 system:
-	@missing=""; \
-	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
-	command -v chromium >/dev/null || missing="$$missing chromium chromium-driver"; \
-	[ -e /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf ] || missing="$$missing fonts-noto-core"; \
-	[ -x /usr/lib/postgresql/15/bin/initdb ] || missing="$$missing postgresql-15"; \
-	[ -e /usr/share/postgresql/15/extension/postgis.control ] || missing="$$missing postgresql-15-postgis-3"; \
-	if [ -n "$$missing" ]; then \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  echo "Installing Debian packages:$$missing"; \
-	  $$SUDO apt-get update -qq && $$SUDO $(APT) $$missing; \
-	fi
+	@PY=$(PY) scripts/system
 
 setup: system $(BIN)/.installed static/node_modules/.installed
 

@@ -7,6 +7,8 @@ objects (Filters, MapSpec); everything else is a call into src/conflictmap.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 from dataclasses import replace
 
 import folium
@@ -48,6 +50,7 @@ from conflictmap.mapview import (
     legend_html,
     set_view,
 )
+from conflictmap.report import ERROR, FORMAT_NAMES, WARNING
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
 from conflictmap.text import plain
@@ -743,28 +746,65 @@ def table_action(title: str, table, none: str, choices: list, label: str, button
         st.rerun()
 
 
-def show_batches(store) -> None:
-    table = store.batches()
-    live = [] if table.empty else table.loc[table["undone_at"].isna(), "id"].tolist()
+UNDO_ASKED = "undo_asked"  # the batch whose undo waits for a yes
 
-    def undo(chosen) -> str:
-        outcome = store.undo(int(chosen))
-        return _(
+
+def show_batches(store) -> None:
+    """The imports, newest first, each live or undone (and when); undoing one asks first."""
+    table = store.batches()
+    st.subheader(_("Batches"))
+    if table.empty:
+        st.write(_("No imports yet."))
+        return
+    shown = table.iloc[::-1].copy()
+    shown.insert(
+        1,
+        "state",
+        shown["undone_at"].map(
+            lambda t: _("live") if pd.isna(t) else _("undone {when}", when=str(t)[:16])
+        ),
+    )
+    shown["format"] = shown["format"].map(lambda f: _(FORMAT_NAMES.get(f, f)))
+    st.dataframe(_.headed(shown.drop(columns=["sha256", "undone_at"])), hide_index=True)
+    live = table.loc[table["undone_at"].isna(), "id"].tolist()[::-1]
+    if not live:
+        return
+    asked = st.session_state.get(UNDO_ASKED)
+    left, right = st.columns([2, 2])
+    chosen = left.selectbox(_("Batch to undo"), live)
+    if asked is None or asked not in live:
+        if right.button(_("Undo batch {batch}", batch=chosen)):
+            st.session_state[UNDO_ASKED] = int(chosen)
+            st.rerun()
+        return
+    row = table.loc[table["id"] == asked].iloc[0]
+    st.warning(
+        plain(
+            _(
+                "Undo batch {batch} ({file}, {when})? It removes the {added} incidents it "
+                "added and restores the {updated} it changed. The batch stays listed as undone.",
+                batch=asked,
+                file=row["file"],
+                when=str(row["imported_at"])[:16],
+                added=f"{int(row['added'] or 0):,}",
+                updated=f"{int(row['updated'] or 0):,}",
+            )
+        )
+    )
+    yes, no = st.columns(2)
+    if no.button(_("Cancel")):
+        st.session_state.pop(UNDO_ASKED, None)
+        st.rerun()
+    if yes.button(_("Yes, undo batch {batch}", batch=asked), type="primary"):
+        st.session_state.pop(UNDO_ASKED, None)
+        outcome = store.undo(int(asked))
+        st.session_state["imported"] = _(
             "Undid batch {batch}: removed {removed}, restored {restored}.",
-            batch=chosen,
+            batch=asked,
             removed=-outcome.added,
             restored=outcome.updated,
         )
-
-    table_action(
-        _("Batches"),
-        table,
-        _("No imports yet."),
-        live[::-1],
-        _("Batch to undo"),
-        _("Undo batch {batch}"),
-        undo,
-    )
+        st.rerun()
 
 
 def show_links(store) -> None:
@@ -823,14 +863,18 @@ def import_form(store) -> None:
         return
     bar.empty()
     st.write(plain(report.summary(_)))
-    if report.issues:
-        st.dataframe(report.to_frame(_), width="stretch", hide_index=True)
-        st.download_button(
-            _("Download the report (CSV)"),
-            report.to_csv(_),
-            file_name="conflictmap-report.csv",
-            mime="text/csv",
+    if (batch := store.find_batch(hashlib.sha256(data).hexdigest())) is not None:
+        st.warning(
+            plain(
+                _(
+                    "This file was already imported as batch {batch}: importing it again "
+                    "changes nothing.",
+                    batch=batch,
+                )
+            )
         )
+    if report.issues:
+        show_issues(report)
     label = _("Import {count} incidents", count=f"{report.imported:,}")
     if report.imported and st.button(label, type="primary"):
         bar = st.progress(0.0, _("Importing…"))
@@ -846,6 +890,39 @@ def import_form(store) -> None:
         st.session_state["imported"] = done.summary(_)
         st.session_state["upload_round"] = round_ + 1
         st.rerun()
+
+
+def show_issues(report) -> None:
+    """The report grouped by message (errors first), a severity filter, the full list and
+    the rejected rows (their own columns plus the problem) to download."""
+    levels = {ERROR: _("errors"), WARNING: _("warnings")}
+    present = [s for s in levels if any(i.severity == s for i in report.issues)]
+    chosen = st.segmented_control(
+        _("Show"),
+        present,
+        selection_mode="multi",
+        default=present,
+        format_func=levels.get,
+        key="issue_levels",
+    )
+    st.dataframe(
+        report.groups(_, tuple(chosen or present)), width="stretch", hide_index=True
+    )
+    left, right = st.columns(2)
+    left.download_button(
+        _("Download every issue, one per line (CSV)"),
+        report.to_csv(_),
+        file_name="conflictmap-report.csv",
+        mime="text/csv",
+    )
+    if report.rejected:
+        right.download_button(
+            _("Download the {count} rejected rows to fix (CSV)", count=f"{report.rejected:,}"),
+            report.rejected_csv(),
+            file_name=f"rejected-{report.file}".removesuffix(".xlsx").removesuffix(".csv")
+            + ".csv",
+            mime="text/csv",
+        )
 
 
 DRAFT_COLUMNS = [
@@ -1093,6 +1170,40 @@ RTL_CSS = """<style>
 </style>"""
 
 
+LOG = logging.getLogger("conflictmap.app")
+
+
+def guarded(part: str, render, *args) -> bool:
+    """Runs one part of the page; if it fails, says so in that part alone (a sentence, no
+    traceback: that goes to the server's log) and the rest of the page still runs."""
+    try:
+        render(*args)
+    except ConflictmapError as exc:
+        st.error(plain(_.message(str(exc))))
+        return False
+    except Exception as exc:  # a bug: keep the other parts (Import, Undo) usable
+        LOG.exception("the %s part of the page failed", part)
+        st.error(
+            plain(
+                _(
+                    "This part of the page ({part}) failed: {kind}. The other tabs still "
+                    "work; undoing the last import may help. The details are in the "
+                    "server's log.",
+                    part=_(part),
+                    kind=type(exc).__name__,
+                )
+            )
+        )
+        return False
+    return True
+
+
+def tab_map_of(url: str, store, factions, user) -> None:
+    frame = load_index(url, store.version(), factions.table.to_json())
+    st.caption(plain(_("Store: {url} · {count} incidents", url=url, count=f"{len(frame):,}")))
+    tab_map(frame, factions, store, user)
+
+
 def main() -> None:
     global _
     check_installed()
@@ -1101,25 +1212,23 @@ def main() -> None:
     url = settings.default_store_url
     store = get_store(url)
     factions = load_factions(settings.factions_file)
-    frame = load_index(url, store.version(), factions.table.to_json())
     st.title("conflictmap")
-    st.caption(plain(_("Store: {url} · {count} incidents", url=url, count=f"{len(frame):,}")))
     if not user.can_edit:  # viewers see, filter, export
-        tab_map(frame, factions, store, user)
+        guarded(i18n.N_("Map"), tab_map_of, url, store, factions, user)
         return
     maps, imports, reports, groups, layers = st.tabs(
         [_("Map"), _("Import"), _("Report"), _("Factions"), _("Layers")]
     )
     with maps:
-        tab_map(frame, factions, store, user)
+        guarded(i18n.N_("Map"), tab_map_of, url, store, factions, user)
     with imports:
-        tab_import(store)
+        guarded(i18n.N_("Import"), tab_import, store)
     with reports:
-        tab_report(store)
+        guarded(i18n.N_("Report"), tab_report, store)
     with groups:
-        tab_factions(factions)
+        guarded(i18n.N_("Factions"), tab_factions, factions)
     with layers:
-        tab_layers()
+        guarded(i18n.N_("Layers"), tab_layers)
 
 
-main()
+guarded(i18n.N_("Page"), main)

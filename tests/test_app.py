@@ -80,3 +80,48 @@ def test_seed_article_incidents_are_on_the_map(app):
     for number in range(1, 7):
         assert f"\u2063sheet:seed-{number}\u2063<" in script  # the id, marked for clicks
     assert "بقرص" in script  # the place as the analyst wrote it, shown in the popup
+
+
+def linked_store(env_data) -> None:
+    """The default store holding an ACLED event and a news report's incident linked to it
+    (the case that once broke every page)."""
+    from test_link import acled_row, report_rows
+
+    folder = env_data.parent / "files"
+    folder.mkdir()
+    (folder / "acled.csv").write_bytes(acled_row())
+    (folder / "report.csv").write_bytes(report_rows())
+    assert cli(["import", str(folder / "acled.csv")]) == 0
+    assert cli(["import", str(folder / "report.csv")]) == 0
+    assert not open_store(None, Settings()).links().empty
+
+
+def test_a_report_linked_to_acled_keeps_every_tab_working(env_data):
+    linked_store(env_data)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert metric(at, "Incidents") == 1  # the two reports are one event on the map
+    assert any(b.label == "Undo batch 2" for b in at.button)
+
+
+def test_a_failing_part_of_the_page_leaves_import_and_undo_usable(env_data, monkeypatch):
+    """A bug in the map's code shows a sentence in the map tab alone (no traceback); the
+    Import tab still lists the batches and undoes one."""
+    from conflictmap import dashboard
+
+    linked_store(env_data)
+
+    def broken(frame):
+        raise TypeError("unsupported operand type(s) for +: 'Categorical' and 'str'")
+
+    monkeypatch.setattr(dashboard, "collapse_linked", broken)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception
+    [shown] = [e.value for e in at.error]
+    assert "This part of the page (Map) failed: TypeError" in shown
+    assert "Traceback" not in shown and ".py" not in shown
+    next(b for b in at.button if b.label == "Undo batch 2").click().run()
+    next(b for b in at.button if b.label == "Yes, undo batch 2").click().run()
+    assert not at.exception
+    assert open_store(None, Settings()).links().empty

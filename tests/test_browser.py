@@ -220,7 +220,7 @@ def test_upload_validate_confirm_and_survive_a_restart(server, browser, tmp_path
     page.get_by_role("tab", name="Import").click()
     uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Incident file")
     uploader.locator("input[type=file]").set_input_files(str(DATA / "acled-current.csv"))
-    page.get_by_text("would import 3").wait_for(timeout=60_000)
+    page.get_by_text("3 to import").wait_for(timeout=60_000)
     page.get_by_role("button", name="Import 3 incidents").click()
     page.get_by_text("imported 3").first.wait_for(timeout=60_000)
     page.close()

@@ -267,4 +267,4 @@ def test_what_changed_from_the_cli(env_data):
 def test_the_validation_report_in_arabic_from_the_cli(env_data):
     done = run("validate", str(DATA / "bad" / "unknown-place.csv"), "--lang", "ar")
     assert "ليس في المعجم الجغرافي" in done.stdout and "[خطأ]" in done.stdout
-    assert "السطر 2" in done.stdout
+    assert "الأسطر 2" in done.stdout

@@ -10,7 +10,8 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from conflictmap.dashboard import with_factions
-from conflictmap.export import defuse, export, restore
+from conflictmap.csvfile import defuse, restore
+from conflictmap.export import export
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
 from conflictmap.importer import check_bytes, import_bytes

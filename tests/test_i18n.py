@@ -118,7 +118,7 @@ def test_the_report_table_and_summary_in_arabic(settings):
     assert set(table["النوع"]) == {"خطأ", "تحذير"}
     assert table["السطر"].tolist() == sorted(table["السطر"])
     summary = report.summary(words)
-    assert summary.startswith("bad.csv: ") and "سيُستورد" in summary and "تحذير" in summary
+    assert summary.startswith("bad.csv (") and "سيُستورد" in summary and "تحذير" in summary
     assert report.to_csv(words).decode("utf-8-sig").startswith("السطر,العمود")
 
 
@@ -212,4 +212,4 @@ def test_the_tabs_and_tables_in_arabic(env_data, settings):
     assert tabs == ["الخريطة", "الاستيراد", "تقرير", "الفصائل", "الطبقات"]
     headers = [list(d.value.columns) for d in at.dataframe]
     assert headers[0][:4] == ["على الخريطة", "معرّف الحادثة", "تاريخ الحدث", "المكان"]
-    assert any(h[:3] == ["الرقم", "الملف", "بصمة SHA-256"] for h in headers)  # batches
+    assert any(h[:3] == ["الرقم", "الحالة", "الملف"] for h in headers)  # batches

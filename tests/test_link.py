@@ -119,3 +119,77 @@ def test_collapse_keeps_members_whose_primary_is_filtered_out():
         {"incident_id": ["b"], "linked_to": ["a"], "dataset": ["sheet"], "source_event_id": [""]}
     )
     assert list(collapse_linked(frame)["incident_id"]) == ["b"]
+
+
+def ucdp_row() -> bytes:
+    header, _rest = fixture_bytes("ucdp-ged.csv").decode().split("\n", 1)
+    values = dict.fromkeys(header.split(","), "")
+    values |= {
+        "id": "900077",
+        "relid": "SYR-2018-1-299-77",
+        "year": "2018",
+        "type_of_violence": "1",
+        "dyad_name": "Government of Syria - Liwa Fatemiyoun",
+        "side_a": "Government of Syria",
+        "side_b": "Liwa Fatemiyoun",
+        "where_prec": "1",
+        "where_description": "Abu Kamal town",
+        "adm_1": "Dayr al Zawr governorate",
+        "latitude": "34.4523",
+        "longitude": "40.9185",
+        "country": "Syria",
+        "country_id": "652",
+        "date_prec": "1",
+        "date_start": "2018-06-09 00:00:00.000",
+        "date_end": "2018-06-09 00:00:00.000",
+        "best": "4",
+        "high": "4",
+        "low": "4",
+    }
+    return (header + "\n" + ",".join(values.values()) + "\n").encode()
+
+
+def report_rows() -> bytes:
+    from conflictmap.extract import accepted_csv
+
+    drafted = {
+        "number": 1,
+        "include": True,
+        "event_date": "2018-06-09",
+        "location": "Abu Kamal",
+        "geo_precision": 1,
+        "actor1": "Syrian government forces",
+        "actor2": "Liwa Fatemiyoun",
+        "event_type": "Battles",
+        "fatalities": 4,
+    }
+    return accepted_csv([drafted], "A report of clashes in Abu Kamal.", "test agency")
+
+
+DATASETS = {
+    "acled": acled_row,
+    "ucdp": ucdp_row,
+    "sheet": sheet,
+    "report": report_rows,
+}
+PAIRS = [(a, b) for a in DATASETS for b in DATASETS if a != b]
+
+
+@pytest.mark.parametrize(("first", "second"), PAIRS, ids=[f"{a}-{b}" for a, b in PAIRS])
+def test_every_dataset_pair_links_and_folds_on_the_map_index(first, second, settings, store):
+    """The dashboard folds links on the map index, whose text columns are categories (the
+    dashboard once failed on every page after the first report linked to ACLED)."""
+    from conflictmap import mapindex
+
+    import_bytes(DATASETS[first](), f"{first}.csv", store, settings)
+    before = store.version()
+    added = import_bytes(DATASETS[second](), f"{second}.csv", store, settings)
+    assert added.linked == 1, (first, second)
+    for index in (
+        mapindex.load(store, settings.cache_dir),
+        mapindex.after_batch(store, settings.cache_dir, before, store.read()),
+    ):
+        assert isinstance(index["dataset"].dtype, pd.CategoricalDtype)
+        collapsed = collapse_linked(index)
+        assert len(collapsed) == 1
+        assert collapsed["also_reported"].iloc[0].startswith(f"{second} ")

@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -44,15 +45,28 @@ def _emit(data, as_json: bool, text: str) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str) if as_json else text)
 
 
-def _report_text(report, w: Wording = ENGLISH) -> str:
+def _report_text(report, w: Wording = ENGLISH, every: bool = False) -> str:
+    """The summary, then the issues grouped by message (errors first, with how many rows
+    and the first lines), or with ``every`` one line per issue."""
     lines = [report.summary(w)]
-    line = w("line")
-    lines += [
-        f"  {line} {i.line}, {i.column or '-'} = {i.value!r}: {w.message(i.message)} "
-        f"[{w(i.severity)}]"
-        for i in report.to_frame().itertuples()
-    ]
+    if every:
+        line = w("line")
+        lines += [
+            f"  {line} {i.line}, {i.column or '-'} = {i.value!r}: {w.message(i.message)} "
+            f"[{w(i.severity)}]"
+            for i in report.to_frame().itertuples()
+        ]
+        return "\n".join(lines)
+    for severity, rows, message, at, column, example in report.groups(w).itertuples(index=False):
+        where = f"{w('lines')} {at}" + (f", {column} = {example!r}" if column else "")
+        lines.append(f"  [{severity}] {rows} × {message} ({where})")
     return "\n".join(lines)
+
+
+def _write_rejected(report, path: str | None) -> None:
+    if path and report.rejected:
+        Path(path).write_bytes(report.rejected_csv())
+        _progress(1.0, f"Wrote the {report.rejected:,} rejected rows to {path}")
 
 
 def _wording(args, settings: Settings) -> Wording:
@@ -61,7 +75,8 @@ def _wording(args, settings: Settings) -> Wording:
 
 def cmd_validate(args, settings: Settings) -> int:
     report = validate_file(Path(args.file), settings)
-    _emit(report.to_dict(), args.json, _report_text(report, _wording(args, settings)))
+    _emit(report.to_dict(), args.json, _report_text(report, _wording(args, settings), args.all))
+    _write_rejected(report, args.rejected)
     return 0
 
 
@@ -80,12 +95,16 @@ def cmd_import(args, settings: Settings) -> int:
     _emit(
         data[0] if len(data) == 1 else data,
         args.json,
-        "\n".join(_report_text(r, w) for r in reports),
+        "\n".join(_report_text(r, w, args.all) for r in reports),
     )
+    if len(reports) == 1:
+        _write_rejected(reports[0], args.rejected)
     return 0
 
 
 def cmd_geocode(args, settings: Settings) -> int:
+    if not args.name.strip():
+        raise UsageError("Give a place name to look up (Arabic or any Latin spelling).")
     match = load_gazetteer(settings).lookup(args.name, args.country or "", args.admin1 or "")
     data = match.to_dict()
     if match.place:
@@ -167,6 +186,9 @@ def map_spec_from(args, settings: Settings) -> MapSpec:
 
 
 def cmd_export(args, settings: Settings) -> int:
+    folder = Path(args.output).resolve().parent
+    if not folder.is_dir():
+        raise UsageError(f"The folder {folder} does not exist: create it or give another -o.")
     filters = filters_from(args)
     spec = map_spec_from(args, settings)
     factions = load_factions(settings.factions_file)
@@ -408,12 +430,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="the report's language")
+    p.add_argument("--all", action="store_true", help="every issue on its own line")
+    p.add_argument("--rejected", metavar="CSV", help="write the rejected rows here, to fix")
     p = sub.add_parser("import", help="validate, geocode and store files (one batch each)")
     p.add_argument("files", nargs="+")
     p.add_argument("--store")
     p.add_argument("--user", default="", help="who imports (default: the OS user)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="the report's language")
+    p.add_argument("--all", action="store_true", help="every issue on its own line")
+    p.add_argument("--rejected", metavar="CSV", help="write the rejected rows here (one file)")
     p = sub.add_parser("geocode", help="look a place name up in the gazetteer")
     p.add_argument("name")
     p.add_argument("--country")
@@ -530,11 +556,33 @@ COMMANDS = {
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    said = f"conflictmap {args.command}:"
     try:
         return COMMANDS[args.command](args, Settings())
     except ConflictmapError as exc:
-        print(f"conflictmap {args.command}: {exc}", file=sys.stderr)
+        print(f"{said} {exc}", file=sys.stderr)
         return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"{said} interrupted; nothing half-written was kept.", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a path, a permission, a full disk: the user can act on it
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(
+            f"{said} {exc.strerror or exc}{where}. Check the path, its rights and the "
+            "free space, then run the command again.",
+            file=sys.stderr,
+        )
+        return 1
+    except Exception as exc:  # a bug: one sentence, the details only when asked for
+        if os.environ.get("CONFLICTMAP_DEBUG"):
+            raise
+        print(
+            f"{said} failed unexpectedly ({type(exc).__name__}: {exc}). This is a bug in "
+            "conflictmap: please report it with the command you ran; CONFLICTMAP_DEBUG=1 "
+            "shows the details.",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

@@ -97,14 +97,10 @@ def collapse_linked(frame: pd.DataFrame) -> pd.DataFrame:
     if "linked_to" not in frame.columns or frame["linked_to"].isna().all():
         return out
     members = frame[frame["linked_to"].notna() & frame["linked_to"].isin(frame["incident_id"])]
-    label = (
-        members["dataset"].fillna("")
-        + " "
-        + members["source_event_id"]
-        .fillna(members["incident_id"])
-        .replace("", None)
-        .fillna(members["incident_id"])
-    )
+    # the map index keeps text columns as categories: work on plain strings
+    ids = members["incident_id"].astype(str)
+    source_ids = members["source_event_id"].astype(object).replace("", None).fillna(ids)
+    label = members["dataset"].astype(object).fillna("").astype(str) + " " + source_ids.astype(str)
     names = label.groupby(members["linked_to"]).agg("; ".join)
     out = out.drop(index=members.index)
     mapped = out["incident_id"].map(names)

@@ -17,35 +17,21 @@ import geopandas as gpd
 import pandas as pd
 
 from conflictmap.assets import inline
+from conflictmap.csvfile import csv_bytes
 from conflictmap.factions import Factions
 from conflictmap.filters import Filters
 from conflictmap.i18n import ENGLISH, Wording
 from conflictmap.mapview import MapSpec, full_map
-from conflictmap.schema import NAMES, TEXTUAL
+from conflictmap.schema import NAMES
 
 FORMATS = ("csv", "geojson", "gpkg", "html")
 EXTRA = ("faction", "faction1", "faction2", "linked_to")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def stamp(filters: Filters, count: int, w: Wording = ENGLISH) -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     made = w("conflictmap export, {time}: {count} incidents.", time=now, count=count)
     return f"{made} {filters.describe(w)}"
-
-
-def defuse(value):
-    """Keep a spreadsheet from running a cell as a formula: prefix a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def restore(value: str) -> str:
-    """The inverse of ``defuse`` (used when our own CSV comes back)."""
-    if value.startswith("'") and value[1:2] in _FORMULA_START and value[1:2] != "":
-        return value[1:]
-    return value
 
 
 def _table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -58,10 +44,7 @@ def _table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv(frame: pd.DataFrame, filters: Filters, w: Wording = ENGLISH) -> bytes:
     out = _table(frame)
-    text = [c for c in (*TEXTUAL, *EXTRA) if c in out.columns]
-    out[text] = out[text].map(defuse)
-    header = "# " + stamp(filters, len(out), w).replace("\n", " ") + "\n"
-    return (header + out.to_csv(index=False)).encode("utf-8")
+    return csv_bytes(out, comment=stamp(filters, len(out), w))
 
 
 def to_geojson(frame: gpd.GeoDataFrame, filters: Filters, w: Wording = ENGLISH) -> bytes:

@@ -27,14 +27,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from conflictmap.csvfile import csv_bytes
 from conflictmap.dates import MONTH_NAMES
 from conflictmap.errors import InputError
-from conflictmap.export import defuse
 from conflictmap.factions import Factions, load_factions, match_form
 from conflictmap.gazetteer import Gazetteer, Place, load_gazetteer
 from conflictmap.i18n import N_
 from conflictmap.names import fold_with_offsets, is_arabic, name_key, normalise_arabic
-from conflictmap.schema import NAMES, TEXTUAL
+from conflictmap.schema import NAMES
 from conflictmap.settings import Settings
 from conflictmap.text import html_text
 
@@ -814,8 +814,7 @@ def accepted_csv(rows: list[dict], text: str, source: str) -> bytes:
         record["notes"] = row.get("notes") or row.get("evidence") or ""
         records.append(record)
     frame = pd.DataFrame(records, columns=list(NAMES))
-    frame[list(TEXTUAL)] = frame[list(TEXTUAL)].map(defuse)
-    return frame.to_csv(index=False).encode("utf-8")  # line n+1 is the n-th kept row
+    return csv_bytes(frame)  # line n+1 is the n-th kept row
 
 
 _MARK_COLOURS = {  # kind of span -> colour (the kinds are shown, translated, in the key)

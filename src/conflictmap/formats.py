@@ -431,4 +431,41 @@ def _sheet_mapping(header: list[str]) -> dict[str, str]:
 
 def unknown_sheet_columns(header: list[str]) -> list[str]:
     known = _sheet_mapping(header)
-    return [h for h in header if h not in known and not h.startswith("__") and h.strip()]
+    return [
+        h
+        for h in header
+        if h not in known and not h.startswith(("__", "conflictmap_")) and h.strip()
+    ]
+
+
+CUT_OFF_MIN_ROWS = 20  # below this, "every other row fills it" says too little
+
+
+def cut_off_row(frame: pd.DataFrame) -> tuple[int, str, str, str] | None:
+    """The file's last record when the file ends in the middle of it (an interrupted
+    download): its trailing columns are empty where (nearly) every other row fills them.
+    Returns (line, column, value, message) for the report, or None."""
+    columns = [c for c in frame.columns if c != "__line"]
+    if len(frame) < CUT_OFF_MIN_ROWS or len(columns) < 3:
+        return None
+    last = frame.iloc[-1]
+    tail = 0
+    for column in reversed(columns):
+        if str(last[column]).strip():
+            break
+        tail += 1
+    if tail == 0 or tail == len(columns):
+        return None
+    others = frame.iloc[:-1]
+    empty_tail = columns[len(columns) - tail :]
+    usually = [c for c in empty_tail if (others[c].astype(str).str.strip() != "").mean() >= 0.99]
+    if len(usually) < 2:
+        return None
+    cut = columns[len(columns) - tail - 1]
+    message = (
+        f"The file seems to end in the middle of this row (an interrupted download?): "
+        f"after '{cut}' it is empty, while the other rows fill {len(usually)} of those "
+        f"columns ({', '.join(usually[:3])}{', ...' if len(usually) > 3 else ''}). Download "
+        "the file again or complete the row; it was not imported."
+    )
+    return int(last["__line"]), cut, str(last[cut]), message

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from h3.api import basic_int as h3
 
-from conflictmap.mapindex import CELL_RESOLUTION, parent_cells
+from conflictmap.mapindex import CELL_RESOLUTION, cells_of, parent_cells
 
 COARSEST = 3
 HEX_PIXELS = 30  # a hexagon's width on screen, about
@@ -81,12 +81,17 @@ class Hexagons:
 
 
 def count(frame: pd.DataFrame, resolution: int) -> Hexagons:
-    """Aggregate index rows (with ``cell``, ``faction``, ``fatalities``) into hexagons."""
+    """Aggregate rows (``faction``, ``fatalities`` and the map index's ``cell``, worked out
+    from latitude and longitude for rows read whole from the store) into hexagons."""
     faction = frame["faction"].astype("category")
     names = [str(c) for c in faction.cat.categories]
     codes = faction.cat.codes.to_numpy()
-    located = frame["cell"].to_numpy() != 0
-    parents = parent_cells(frame["cell"].to_numpy()[located], resolution)
+    if "cell" in frame.columns:
+        cell = frame["cell"].to_numpy()
+    else:
+        cell = cells_of(frame["latitude"].to_numpy(), frame["longitude"].to_numpy())
+    located = cell != 0
+    parents = parent_cells(cell[located], resolution)
     cells, where = np.unique(parents, return_inverse=True)
     where = where.ravel()
     killed = frame["fatalities"].fillna(0).to_numpy(dtype="float64")[located]

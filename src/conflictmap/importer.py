@@ -19,6 +19,7 @@ from conflictmap.formats import (
     ACLED,
     ACLED_LEGACY,
     SHEET,
+    cut_off_row,
     detect_format,
     read_table,
     unknown_sheet_columns,
@@ -27,7 +28,7 @@ from conflictmap.gazetteer import load_gazetteer
 from conflictmap.geocode import geocode
 from conflictmap.layouts import to_incident_columns
 from conflictmap.link import linker
-from conflictmap.report import WARNING, Report
+from conflictmap.report import REJECTED_LINE, REJECTED_PROBLEM, WARNING, Report
 from conflictmap.settings import Settings
 from conflictmap.store import BatchInfo
 from conflictmap.validate import keep, validate
@@ -55,6 +56,10 @@ def check_bytes(
     progress(0.05, f"Reading {name}")
     table = read_table(data, settings.max_rows, settings.max_file_bytes)
     report.encoding = table.encoding
+    original = table.frame  # mostly the same columns as raw: kept for the rejected rows
+    if cut := cut_off_row(table.frame):  # not imported: its missing columns are unknown
+        table.notes.append(cut)
+        table.frame = table.frame.iloc[:-1]
     for line, column, value, message in table.notes:
         report.add(line, column, value, message, WARNING if line == 1 else "error")
     header = [c for c in table.frame.columns if c != "__line"]
@@ -70,7 +75,7 @@ def check_bytes(
             )
     raw = to_incident_columns(table.frame, report.format)
     report.rows_read = len(raw) + sum(1 for n in table.notes if n[0] > 1)
-    del table  # a million rows of text: not kept longer than needed
+    del table
     if report.rows_read == 0:
         report.add(
             1, "", "", "The file has a header but no incident rows: nothing to import.", WARNING
@@ -80,10 +85,34 @@ def check_bytes(
     del raw
     progress(0.5, "Geocoding place names")
     bad = geocode(typed, load_gazetteer(settings), report)
-    good = keep(typed, ~bad).drop(columns="__line")
+    good = keep(typed, ~bad)
+    report.rejected_rows = rejected_rows(original, good["__line"], report)
+    good = good.drop(columns="__line")
     report.imported = len(good)
     report.rejected = report.rows_read - report.imported
     return report, good
+
+
+def rejected_rows(original: pd.DataFrame, kept_lines: pd.Series, report: Report) -> pd.DataFrame:
+    """The file's rows that will not land, with their original columns, line and problems
+    (to fix and import again); rows the reader could not split into columns carry their
+    line and problem only."""
+    problems: dict[int, list[str]] = {}
+    for issue in report.errors:
+        if issue.line > 1:
+            problems.setdefault(issue.line, []).append(issue.message)
+    out = original.loc[~original["__line"].isin(kept_lines)]
+    unread = sorted(set(problems) - set(out["__line"].tolist()))
+    if unread:
+        out = pd.concat([out, pd.DataFrame({"__line": unread})], ignore_index=True)
+    out = out.sort_values("__line", kind="stable").reset_index(drop=True)
+    lines = out.pop("__line").astype(int)
+    out = out.fillna("")
+    out.insert(
+        0, REJECTED_PROBLEM, [" | ".join(problems.get(n, ["(not imported)"])) for n in lines]
+    )
+    out.insert(0, REJECTED_LINE, lines.to_numpy())
+    return out
 
 
 def import_bytes(

@@ -114,7 +114,7 @@ def to_incident_columns(frame: pd.DataFrame, fmt: str) -> pd.DataFrame:
     else:
         lowered = _lower_columns(frame)
         if fmt == OWN:
-            from conflictmap.export import restore
+            from conflictmap.csvfile import restore
 
             columns = {n: _pick(lowered, n).map(restore) for n in NAMES}
         elif fmt in (UCDP, UCDP_CANDIDATE):

@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import pandas as pd
 
+from conflictmap.csvfile import csv_bytes
 from conflictmap.i18n import ENGLISH, N_, Wording
 
 ERROR, WARNING = N_("error"), N_("warning")
 COLUMNS = (N_("line"), N_("column"), N_("value"), N_("message"), N_("severity"))
+REJECTED_LINE, REJECTED_PROBLEM = "conflictmap_line", "conflictmap_problem"
+GROUP_COLUMNS = (
+    N_("severity"),
+    N_("rows"),
+    N_("message"),
+    N_("lines"),
+    N_("column"),
+    N_("example"),
+)
+FORMAT_NAMES = {  # formats.detect_format's codes in plain words
+    "acled": N_("ACLED export"),
+    "acled-legacy": N_("ACLED export (layout before 2023)"),
+    "ucdp-ged": N_("UCDP GED"),
+    "ucdp-ged-candidate": N_("UCDP Candidate GED"),
+    "sheet": N_("analyst's sheet"),
+    "conflictmap": N_("conflictmap export"),
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +60,7 @@ class Report:
     duplicate_of: int | None = None
     linked: int = 0
     vanished: list[str] = field(default_factory=list)
+    rejected_rows: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def add(self, line: int, column: str, value: object, message: str, severity: str = ERROR):
         self.issues.append(Issue(int(line), column, _shown(value), message, severity))
@@ -54,9 +73,15 @@ class Report:
         return {i.line for i in self.issues if i.severity == ERROR and i.line > 1}
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "rejected_rows"}
         data["issues"] = [asdict(i) for i in sorted(self.issues, key=_order)]
         return data
+
+    def rejected_csv(self) -> bytes:
+        """The rejected rows as the file had them, with their line and problems first, to
+        fix and import again (the two added columns are ignored on import)."""
+        rows = self.rejected_rows if self.rejected_rows is not None else pd.DataFrame()
+        return csv_bytes(rows)
 
     def to_frame(self, w: Wording = ENGLISH) -> pd.DataFrame:
         """One row per issue, sorted by line; in Arabic (``w``) the messages, the
@@ -69,33 +94,56 @@ class Report:
         frame["severity"] = frame["severity"].map(w)
         return frame.rename(columns={c: w(c) for c in COLUMNS})
 
+    def groups(self, w: Wording = ENGLISH, severities: tuple[str, ...] = (ERROR, WARNING)):
+        """The issues grouped by message: one row per distinct message and severity, with
+        how many rows it concerns and the first of their lines; errors first, then the
+        most frequent. The 4,000 identical warnings of a world export are one row."""
+        chosen = [i for i in self.issues if i.severity in severities]
+        heads = [w(c) for c in GROUP_COLUMNS]
+        if not chosen:
+            return pd.DataFrame(columns=heads)
+        frame = pd.DataFrame([asdict(i) for i in chosen])
+        grouped = frame.groupby(["severity", "message"], sort=False).agg(
+            rows=("line", "size"),
+            lines=("line", lambda s: _first_lines(sorted(set(s)))),
+            column=("column", lambda s: ", ".join(sorted({c for c in s if c})[:3])),
+            example=("value", "first"),
+        )
+        grouped = grouped.reset_index()
+        grouped["order"] = grouped["severity"] != ERROR
+        grouped = grouped.sort_values(["order", "rows"], ascending=[True, False], kind="stable")
+        grouped["message"] = grouped["message"].map(w.message)
+        grouped["severity"] = grouped["severity"].map(w)
+        grouped["rows"] = grouped["rows"].map("{:,}".format)
+        out = grouped[list(GROUP_COLUMNS)].reset_index(drop=True)
+        out.columns = heads
+        return out
+
     def to_csv(self, w: Wording = ENGLISH) -> bytes:
         """The issues as a CSV an analyst opens in Excel (UTF-8 with BOM)."""
-        frame = self.to_frame(w)
-        frame = frame.map(_defuse) if len(self.issues) else frame
-        return frame.to_csv(index=False).encode("utf-8-sig")
+        return csv_bytes(self.to_frame(w), bom=True)
 
     def summary(self, w: Wording = ENGLISH) -> str:
         """What was read and done, in sentences (in the language of ``w``)."""
         counts = {
             "file": self.file,
-            "format": self.format or w("unknown format"),
-            "read": self.rows_read,
-            "count": self.imported,
-            "rejected": self.rejected,
+            "format": w(FORMAT_NAMES.get(self.format, self.format)) or w("unknown format"),
+            "read": f"{self.rows_read:,}",
+            "count": f"{self.imported:,}",
+            "rejected": f"{self.rejected:,}",
         }
         if self.stored:
             text = w(
-                "{file}: {format}, {read} rows read, imported {count}, rejected {rejected}",
+                "{file} ({format}): {read} rows read, {count} imported, {rejected} rejected",
                 **counts,
             )
         else:
             text = w(
-                "{file}: {format}, {read} rows read, would import {count}, rejected {rejected}",
+                "{file} ({format}): {read} rows read, {count} to import, {rejected} rejected",
                 **counts,
             )
         warnings = len(self.issues) - len(self.errors)
-        text += (w(", {count} warning(s)", count=warnings) if warnings else "") + "."
+        text += (w(", {count} warning(s)", count=f"{warnings:,}") if warnings else "") + "."
         if self.duplicate_of is not None:
             said = w(
                 "This file was already imported as batch {batch}: nothing changed.",
@@ -125,6 +173,11 @@ class Report:
         return text
 
 
+def _first_lines(lines: list[int], most: int = 5) -> str:
+    shown = ", ".join(f"{n:,}" for n in lines[:most])
+    return shown + (f", … (+{len(lines) - most:,})" if len(lines) > most else "")
+
+
 def _order(issue: Issue) -> tuple:
     return (issue.line, issue.severity != ERROR, issue.column)
 
@@ -132,10 +185,3 @@ def _order(issue: Issue) -> tuple:
 def _shown(value: object) -> str:
     text = "" if value is None else str(value)
     return text if len(text) <= 200 else text[:197] + "..."
-
-
-def _defuse(value: object) -> object:
-    """Spreadsheet formula injection: a cell starting with = + - @ is shown as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from pyarrow import ArrowInvalid
 
+from conflictmap import countries
 from conflictmap.dates import contradicts, decide_order, read_date
 from conflictmap.names import ascii_digits
 from conflictmap.report import WARNING, Report
@@ -140,6 +141,29 @@ def _date_problem(name, cell, value, parsed, order, today) -> str | None:
     return None
 
 
+def _in_stated_country(raw, typed, candidates: pd.Series, lat, lon) -> pd.Series:
+    """Among rows whose swapped point falls in the work area, those whose own point lies
+    in the country the row names, or whose swapped point does not: not swapped. Rows
+    with no known country keep the work-area rule."""
+    keep_as_given = pd.Series(False, index=typed.index)
+    if not candidates.any():
+        return keep_as_given
+    rows = typed.loc[candidates]
+    iso = rows["iso"] if "iso" in rows.columns else pd.Series(None, index=rows.index)
+    name = rows["country"] if "country" in rows.columns else pd.Series(None, index=rows.index)
+    codes = pd.Series(
+        [countries.code_of(i, n) for i, n in zip(iso, name, strict=True)], index=rows.index
+    ).dropna()
+    if codes.empty:
+        return keep_as_given
+    as_given = countries.inside(codes, lat.loc[codes.index], lon.loc[codes.index])
+    turned = countries.inside(codes, lon.loc[codes.index], lat.loc[codes.index])
+    known = as_given.notna()
+    fine = (as_given.fillna(False) | ~turned.fillna(False)) & known
+    keep_as_given.loc[fine[fine].index] = True
+    return keep_as_given
+
+
 def check_coordinates(
     raw: pd.DataFrame, typed: pd.DataFrame, region: Region, report: Report, already_bad: pd.Series
 ) -> pd.Series:
@@ -150,6 +174,7 @@ def check_coordinates(
     zero = (lat == 0) & (lon == 0)
     inside = region.contains(lat, lon)
     swapped = lat.notna() & lon.notna() & ~inside & region.contains(lon, lat)
+    swapped &= ~_in_stated_country(raw, typed, swapped, lat, lon)
     elsewhere = lat.notna() & lon.notna() & ~zero & ~inside & ~swapped
     for line, a, b in _rows(raw, half)[["__line", "latitude", "longitude"]].itertuples(index=False):
         report.add(
