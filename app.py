@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 from dataclasses import replace
 
 import folium
 import pandas as pd
 import streamlit as st
-from folium.plugins import Draw
 from streamlit_folium import st_folium
 
 from conflictmap import (
@@ -34,6 +34,7 @@ from conflictmap import (
     viewurl,
 )
 from conflictmap.assets import check_installed, localise
+from conflictmap.drawing import add_draw_tools
 from conflictmap.errors import ConflictmapError
 from conflictmap.factions import load_factions, save_factions
 from conflictmap.filters import Filters
@@ -169,7 +170,7 @@ def read_changes(filters: Filters, first, last) -> tuple[changes.Windows, str] |
 def show_changes(frame, windows: changes.Windows, by: str) -> None:
     """The comparison as tables (and, on the map, the layer built from the same rows)."""
     title = _("What changed: {periods}", periods=windows.describe(_))
-    with st.expander(plain(title), expanded=True, icon="📈"):
+    with st.expander(plain(title), expanded=True, icon=":material/trending_up:"):
         st.caption(
             _(
                 "Incidents that began in each period; the other filters apply, the date "
@@ -253,9 +254,41 @@ def open_link(first, last, factions, types) -> None:
     for key, names in (("filter_factions", factions.names), ("filter_types", types)):
         known = state.get(f"{key}_known")
         everything = known is not None and set(state[key]) >= set(known)
-        # a selection of everything stays everything when the store gains new names
-        state[key] = names if everything else [n for n in state[key] if n in names] or names
+        # a selection of everything stays everything when the store gains new names; one
+        # the analyst emptied stays empty (it used to come back as everything)
+        kept = [n for n in state[key] if n in names]
+        state[key] = names if everything or (known is None and not kept) else kept
         state[f"{key}_known"] = names
+
+
+def _dates_typed() -> None:
+    """The two date boxes were changed: the slider follows (in order, within the store)."""
+    state = st.session_state
+    low, high = sorted((state["filter_from"], state["filter_to"]))
+    first, last = state["date_span"]
+    state["filter_dates"] = (max(low, first), min(high, last))
+
+
+def read_dates(side, first, last):
+    """The date range: a slider for a glance, and two date boxes beside it for an exact
+    day (a slider over years moves about two weeks a pixel)."""
+    state = st.session_state
+    state["date_span"] = (first, last)
+    state["filter_from"], state["filter_to"] = state["filter_dates"]
+    dates = side.slider(
+        _("Dates"), min_value=first, max_value=last, format="YYYY-MM-DD", key="filter_dates"
+    )
+    left, right = side.columns(2)
+    for column, key, label in ((left, "filter_from", _("From")), (right, "filter_to", _("To"))):
+        column.date_input(
+            label,
+            min_value=first,
+            max_value=last,
+            format="YYYY-MM-DD",
+            key=key,
+            on_change=_dates_typed,
+        )
+    return dates
 
 
 def read_filters(frame, factions) -> Filters:
@@ -271,9 +304,7 @@ def read_filters(frame, factions) -> Filters:
     if first == last:
         dates = side.date_input(_("Dates"), key="filter_dates")
     else:
-        dates = side.slider(
-            _("Dates"), min_value=first, max_value=last, format="YYYY-MM-DD", key="filter_dates"
-        )
+        dates = read_dates(side, first, last)
     start, end = ((*tuple(dates), None, None))[:2]
     if _.rtl:  # both calendars, as the region's press writes them
         side.caption(plain(f"{_.day(start)} – {_.day(end or start)}"))
@@ -281,6 +312,9 @@ def read_filters(frame, factions) -> Filters:
         _("Factions"), factions.names, key="filter_factions", format_func=_.name
     )
     picked = side.multiselect(_("Event types"), types, key="filter_types", format_func=_.name)
+    for none, what in ((chosen, _("faction")), (picked, _("event type"))):
+        if not none:
+            side.warning(_("No {what} chosen: the map is empty until you choose one.", what=what))
     least = side.number_input(_("Minimum fatalities"), min_value=0, step=1, key="filter_least")
     area = st.session_state.get("filter_area")
     if area:
@@ -308,7 +342,7 @@ def show_map(shown, frame, factions, spec: MapSpec, store, timing, units, overla
     set_view(fmap, frame, spec)  # the whole store: constant, so filters never move the map
     note = _(HEXAGON_NOTE, count=f"{MAX_MARKERS:,}")
     fmap.add_child(Legend(legend_html(factions, factions.names, [note], words=_)))
-    Draw(draw_options=DRAW_SHAPES, edit_options={"edit": False}).add_to(fmap)
+    add_draw_tools(fmap, _)
     if timing is not None:
         playback.add_to(fmap, *timing, words=_)
     localise(fmap)
@@ -356,7 +390,7 @@ def show_map(shown, frame, factions, spec: MapSpec, store, timing, units, overla
     if drawn.table is not None:
         show_area_table(drawn.table, units)
     elif drawn.hexagons:
-        st.info(plain(drawn.hexagons), icon="🔷")
+        st.info(plain(drawn.hexagons), icon=":material/hexagon:")
     else:
         st.caption(
             plain(
@@ -419,7 +453,7 @@ def show_table(shown, factions, filters: Filters, store) -> None:
         return
     search = st.text_input(_("Search notes, places, actors, sources"), key="table_search")
     rows = dashboard.full_rows(store, factions, inside)
-    table = dashboard.incident_table(rows, search, st.session_state.get("clicked"))
+    table = dashboard.incident_table(rows, search, st.session_state.get("clicked"), _)
     st.session_state["table_ids"] = table["incident_id"].tolist()
     st.dataframe(
         _.headed(table),
@@ -436,16 +470,6 @@ def show_table(shown, factions, filters: Filters, store) -> None:
         "conflictmap-table.csv",
         "text/csv",
     )
-
-
-DRAW_SHAPES = {
-    "polygon": True,
-    "rectangle": True,
-    "polyline": False,
-    "circle": False,
-    "marker": False,
-    "circlemarker": False,
-}
 
 
 def follow_drawing(state) -> None:
@@ -469,7 +493,7 @@ HEXAGON_NOTE = i18n.N_("Over {count} incidents in view: hexagons count them (see
 
 def show_incident(store, factions, user) -> None:
     """One incident: every source, its batches, its corrections; editors correct it."""
-    with st.expander(_("Incident: sources, history, corrections"), icon="🔎"):
+    with st.expander(_("Incident: sources, history, corrections"), icon=":material/manage_search:"):
         st.caption(_("Click an incident on the map, or give its id."))
         incident_id = st.text_input(_("Incident id"), key="incident").strip()
         if not incident_id:
@@ -529,7 +553,10 @@ def show_snapshot(
     shown, factions, filters: Filters, spec: MapSpec, store, timing, units, overlays
 ) -> None:
     """The view on screen as a picture: same filters, layers, areas, window, language."""
-    with st.expander(_("Snapshot: this view as PNG, PDF, HTML or an animated GIF"), icon="📷"):
+    with st.expander(
+        _("Snapshot: this view as PNG, PDF, HTML or an animated GIF"),
+        icon=":material/photo_camera:",
+    ):
         size_col, scale_col, title_col = st.columns([2, 1, 3])
         size = size_col.selectbox(_("Size"), list(snapshot.SIZES))
         scale = scale_col.radio(_("Scale"), [1, 2], format_func=lambda s: f"{s}×", horizontal=True)
@@ -905,9 +932,7 @@ def show_issues(report) -> None:
         format_func=levels.get,
         key="issue_levels",
     )
-    st.dataframe(
-        report.groups(_, tuple(chosen or present)), width="stretch", hide_index=True
-    )
+    st.dataframe(report.groups(_, tuple(chosen or present)), width="stretch", hide_index=True)
     left, right = st.columns(2)
     left.download_button(
         _("Download every issue, one per line (CSV)"),
@@ -919,8 +944,7 @@ def show_issues(report) -> None:
         right.download_button(
             _("Download the {count} rejected rows to fix (CSV)", count=f"{report.rejected:,}"),
             report.rejected_csv(),
-            file_name=f"rejected-{report.file}".removesuffix(".xlsx").removesuffix(".csv")
-            + ".csv",
+            file_name=f"rejected-{report.file}".removesuffix(".xlsx").removesuffix(".csv") + ".csv",
             mime="text/csv",
         )
 
@@ -1158,13 +1182,18 @@ def read_language() -> i18n.Wording:
     )
     if lang in i18n.RTL:
         st.html(RTL_CSS)
+    # the page's own language (screen readers, fonts, hyphenation): Streamlit writes "en"
+    st.html(f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
+            unsafe_allow_javascript=True)
     return i18n.wording(lang, settings)
 
 
 RTL_CSS = """<style>
 [data-testid="stMain"], [data-testid="stSidebar"] {direction: rtl; text-align: right;}
 [data-testid="stMain"] *, [data-testid="stSidebar"] * {text-align: start;}
-[data-testid="stMain"] iframe, [data-testid="stDataFrame"] {direction: ltr;}
+[data-testid="stMain"] iframe, [data-testid="stDataFrame"], [data-testid="stVegaLiteChart"] {
+  direction: ltr;}
+[data-testid="stDateInput"] input {direction: ltr; text-align: right;}
 [data-testid="stMain"], [data-testid="stSidebar"], [data-testid="stMain"] button {
   font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Source Sans Pro", sans-serif;}
 </style>"""

@@ -11,7 +11,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
-SHARED = ROOT.parent / "shared" / "data"
+
+
+def _shared() -> Path:
+    """The shared folder of real files: $CONFLICTMAP_SHARED, else beside the checkout."""
+    if os.environ.get("CONFLICTMAP_SHARED"):
+        return Path(os.environ["CONFLICTMAP_SHARED"])
+    for folder in (ROOT.parent / "shared", Path("/work/shared")):
+        if (folder / "data").exists():
+            return folder
+    return ROOT.parent / "shared"
+
+
+SHARED_ROOT = _shared()
+SHARED = SHARED_ROOT / "data"
 
 
 def pytest_configure(config):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import socket
@@ -222,7 +223,7 @@ def test_upload_validate_confirm_and_survive_a_restart(server, browser, tmp_path
     uploader.locator("input[type=file]").set_input_files(str(DATA / "acled-current.csv"))
     page.get_by_text("3 to import").wait_for(timeout=60_000)
     page.get_by_role("button", name="Import 3 incidents").click()
-    page.get_by_text("imported 3").first.wait_for(timeout=60_000)
+    page.get_by_text("3 imported").first.wait_for(timeout=60_000)
     page.close()
     port = free_port()
     restarted = start_app(data, port)
@@ -472,3 +473,135 @@ def test_the_analysts_day_replay_draw_and_send_the_view_in_arabic(server, browse
     assert frame.locator(".cm-legend").inner_text().startswith("الفصائل")
     assert outside == []
     colleague.close()
+
+
+ACLED_MAYADIN = (
+    "SYR77001,08 May 2020,2020,1,Political violence,Battles,Armed clash,"
+    "Military Forces of Syria (2000-),,State forces,Islamic State (Syria),,Rebel group,,,760,"
+    "Middle East,Syria,Deir-ez-Zor,Al Mayadin,Al Mayadin,Al Mayadin,35.0198,40.4515,1,SOHR,"
+    "National,ISIS attacked regime positions near Al Mayadin.,2,,1589000000"
+)
+MAYADIN_REPORT = (
+    "Two members of the Syrian regime forces were killed and three wounded yesterday when "
+    "ISIS fighters attacked their positions near Al-Mayadin in the eastern countryside of "
+    "Deir ez-Zor."
+)
+
+
+@pytest.fixture(scope="module")
+def acled_server(tmp_path_factory):
+    """The sample store plus an ACLED event near Al-Mayadin (2020-05-08)."""
+    folder = tmp_path_factory.mktemp("acled")
+    data, source = folder / "data", folder / "acled.csv"
+    header = (DATA / "acled-current.csv").read_text().splitlines()[0]
+    source.write_text(f"{header}\n{ACLED_MAYADIN}\n")
+    env = dict(os.environ, CONFLICTMAP_DATA=str(data))
+    env.pop("CONFLICTMAP_STORE", None)
+    for call in (["seed"], ["import", str(source)]):
+        subprocess.run(
+            [sys.executable, "-m", "conflictmap.cli", *call],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    port = free_port()
+    process = start_app(data, port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_a_report_linked_to_acled_leaves_every_tab_working(acled_server, browser):
+    """Issue 14's "done": a news report's incident links to an ACLED event, and the map,
+    the Import tab and its Undo (which asks first) keep working."""
+    page, _, outside = open_page(browser, acled_server)
+    page.get_by_role("tab", name="Report").click()
+    page.get_by_label("Report text").fill(MAYADIN_REPORT)
+    for part, value in (("year", "2020"), ("month", "05"), ("day", "09")):
+        segment = page.get_by_role("spinbutton", name=f"{part}, Published on")
+        segment.click()
+        page.keyboard.type(value)
+    page.keyboard.press("Escape")  # the calendar the click opened
+    page.get_by_role("button", name="Draft incidents").click()
+    page.get_by_role("button", name="Import 1 incidents").click()
+    page.get_by_text("1 linked to another dataset").wait_for(timeout=60_000)
+    page.get_by_role("tab", name="Map").click()
+    page.get_by_text("248 incidents").first.wait_for(timeout=30_000)  # 246 + ACLED + report
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "failed" not in page.locator("[data-testid='stAlert']").all_inner_texts().__str__()
+    page.get_by_role("tab", name="Import").click()
+    page.get_by_role("button", name="Undo batch 4").click()
+    page.get_by_text("Undo batch 4 (").wait_for(timeout=30_000)  # it asks first
+    page.get_by_role("button", name="Yes, undo batch 4").click()
+    page.get_by_text("Undid batch 4").wait_for(timeout=30_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert outside == []
+    page.close()
+
+
+def key_swatches(picture) -> list[tuple[float, float]]:
+    """Where the timeline's key draws each faction's colour swatch (x, y centres), in the
+    right quarter of the chart, where the bars do not reach."""
+    from conflictmap.factions import load_factions
+    from conflictmap.settings import Settings
+
+    colours = load_factions(Settings().factions_file).colours.values()
+    left = int(picture.width * 0.78)
+    found = []
+    for colour in colours:
+        rgb = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        spots = [
+            (x, y)
+            for x in range(left, picture.width)
+            for y in range(picture.height)
+            if sum(abs(a - b) for a, b in zip(picture.getpixel((x, y)), rgb, strict=True)) < 30
+        ]
+        if spots:  # the swatch is the leftmost patch of its colour (grey text lies right)
+            first = min(x for x, _ in spots)
+            spots = [(x, y) for x, y in spots if x <= first + 10]
+        if len(spots) >= 20:
+            xs, ys = sorted(x for x, _ in spots), sorted(y for _, y in spots)
+            found.append((xs[len(xs) // 2], ys[len(ys) // 2]))  # medians: anti-aliasing aside
+    return found
+
+
+def test_arabic_page_language_timeline_table_and_draw_tools(server, browser, tmp_path):
+    """The Arabic interface's gaps: the page says lang="ar", the timeline's key has one
+    faction a line (not one unreadable line), the draw tools speak Arabic, icons are the
+    bundled icon font (no empty boxes) and a copied popup id carries no invisible marks."""
+    from PIL import Image
+
+    url, _, _ = server
+    view = "lang=ar&from=2018-05-01&to=2018-07-31&cluster=0"
+    page, frame, outside = open_page(browser, f"{url}/?{view}")
+    page.get_by_text("المرشِّحات", exact=True).wait_for(timeout=30_000)
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    settled_total(page, frame)
+    popup = open_a_popup(page, frame)
+    copied = popup.evaluate(
+        """e => { const cell = [...e.querySelectorAll('td')].pop();
+                  const range = document.createRange(); range.selectNodeContents(cell);
+                  const s = window.getSelection(); s.removeAllRanges(); s.addRange(range);
+                  return [s.toString(), cell.innerText]; }"""
+    )
+    assert "\u2063" not in copied[0] and copied[0].strip() and "\u2063" in copied[1]
+    assert frame.locator(".leaflet-draw-draw-polygon").get_attribute("title") == "ارسم مضلعاً"
+    icons = page.locator("[data-testid='stExpanderIcon']")
+    assert icons.count() >= 2
+    assert "Material" in icons.first.evaluate("e => getComputedStyle(e).fontFamily")
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(1500)
+    shot = tmp_path / "timeline-ar.png"
+    chart.screenshot(path=str(shot))
+    swatches = key_swatches(Image.open(shot).convert("RGB"))
+    assert len(swatches) >= 3, swatches  # the factions in view, each with its swatch
+    ys = sorted(y for _, y in swatches)
+    assert all(b - a >= 10 for a, b in itertools.pairwise(ys)), swatches  # one line each
+    assert max(x for x, _ in swatches) - min(x for x, _ in swatches) <= 3, swatches
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(1000)
+    grid.screenshot(path=str(tmp_path / "table-ar.png"))
+    assert outside == []
+    page.close()

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from conflictmap.dashboard import with_factions
 from conflictmap.csvfile import defuse, restore
+from conflictmap.dashboard import with_factions
 from conflictmap.export import export
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters

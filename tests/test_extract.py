@@ -24,10 +24,10 @@ from conflictmap.gazetteer import load_gazetteer
 from conflictmap.importer import import_bytes
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, SHARED_ROOT
 
 REPORTS = DATA / "reports"
-SEED = ROOT.parent / "shared" / "seed"
+SEED = SHARED_ROOT / "seed"
 GOV, IRAN, QUDS = (
     "Syrian government forces",
     "Iran-backed militias",

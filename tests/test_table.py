@@ -70,3 +70,13 @@ def test_the_dashboard_lists_and_searches_the_incidents(env_data):
     assert any(
         b.label.startswith(f"Download these {len(found)} rows") for b in at.get("download_button")
     )
+
+
+def test_the_table_shows_days_and_the_sidebar_s_names():
+    from conflictmap.i18n import wording
+    from conflictmap.settings import Settings
+
+    frame = rows().assign(faction="Syrian government forces")
+    table = incident_table(frame, w=wording("ar", Settings()))
+    assert all(len(d) == 10 for d in table["event_date"])  # 2020-05-07, no 00:00:00
+    assert set(table["faction"]) == {"قوات الحكومة السورية"}

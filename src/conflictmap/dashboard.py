@@ -243,10 +243,13 @@ TABLE_COLUMNS = (
 SEARCHED = ("notes", "location", "actor1", "actor2", "source", "incident_id")
 
 
-def incident_table(rows: pd.DataFrame, search: str = "", clicked: str | None = None):
+def incident_table(
+    rows: pd.DataFrame, search: str = "", clicked: str | None = None, w: Wording = ENGLISH
+):
     """The incidents as the table under the map shows them: the one clicked on the map
     first (marked), then newest first; ``search`` keeps rows whose notes, place, actors,
-    source or id contain it (any case)."""
+    source or id contain it (any case). Dates are days (no clock time), factions and
+    event types in the language of ``w``, as the sidebar names them."""
     table = rows.reindex(columns=list(TABLE_COLUMNS)).copy()
     table["faction"] = table["faction"].astype(str)
     if search.strip():
@@ -255,6 +258,9 @@ def incident_table(rows: pd.DataFrame, search: str = "", clicked: str | None = N
     table.insert(0, "on map", table["incident_id"] == clicked)
     table = table.sort_values(["on map", "event_date"], ascending=[False, False])
     table["on map"] = table["on map"].map({True: "●", False: ""})
+    table["event_date"] = pd.to_datetime(table["event_date"]).dt.strftime("%Y-%m-%d")
+    for name in ("faction", "event_type"):
+        table[name] = table[name].map(lambda v: w.name(v) if isinstance(v, str) else v)
     return table.reset_index(drop=True)
 
 

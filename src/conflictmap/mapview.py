@@ -26,6 +26,7 @@ from conflictmap.text import html_text
 
 MAX_MARKERS = 1000  # more incidents in view than this are counted in hexagons instead
 ID_MARK = "\u2063"  # INVISIBLE SEPARATOR around the incident id in a popup
+_MARK_HTML = f'<span class="cm-mark" style="user-select:none">{ID_MARK}</span>'
 PRECISION_STYLE = {  # geo_precision -> (fill opacity, dash pattern, words)
     1: (0.85, None, N_("the named place")),
     2: (0.40, "4 3", N_("near the place (within ~25 km)")),
@@ -118,8 +119,9 @@ def popup_html(row, w: Wording = ENGLISH) -> str:
         (N_("Also reported by"), e(_text(getattr(row, "also_reported", "")))),
         (N_("Notes"), e(_text(row.notes))),
         # the id between invisible separators: a click reads it back whatever the language
-        # or the id's own letters (dashboard.clicked_incident)
-        (N_("Id"), f"{ID_MARK}{e(_text(row.incident_id))}{ID_MARK}"),
+        # or the id's own letters (dashboard.clicked_incident); they cannot be selected, so
+        # an analyst who copies the id gets the id alone
+        (N_("Id"), f"{_MARK_HTML}{e(_text(row.incident_id))}{_MARK_HTML}"),
     ]
     body = "".join(f"<tr><th>{w(k)}</th><td>{v}</td></tr>" for k, v in rows if v)
     return f'<table class="cm-popup" dir="{w.dir}">{body}</table>'

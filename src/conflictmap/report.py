@@ -154,9 +154,9 @@ class Report:
             text += " " + w(
                 "Batch {batch}: {added} added, {updated} updated, {unchanged} unchanged.",
                 batch=self.batch_id,
-                added=self.added,
-                updated=self.updated,
-                unchanged=self.unchanged,
+                added=f"{self.added:,}",
+                updated=f"{self.updated:,}",
+                unchanged=f"{self.unchanged:,}",
             )
             if self.linked:
                 text += " " + w(

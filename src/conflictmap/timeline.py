@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pandas as pd
 
 
@@ -42,9 +45,47 @@ def period_start(dates: pd.Series, period: str) -> pd.Series:
     return pd.Series(days.astype("datetime64[ns]"), index=dates.index)
 
 
+def month_names(lang: str = "en") -> list[str]:
+    """The twelve months as the axis writes them: "Jan"…, or the Levantine Arabic names."""
+    if lang != "ar":
+        return [dt.date(2000, m, 1).strftime("%b") for m in range(1, 13)]
+    from babel.dates import format_date
+
+    from conflictmap.i18n import GREGORIAN_LOCALE
+
+    return [format_date(dt.date(2000, m, 1), "MMMM", locale=GREGORIAN_LOCALE) for m in range(1, 13)]
+
+
+def ticks(first, last) -> dict:
+    """Whole days, weeks, months or years between ticks, as the span needs: never a tick
+    between two days (no "12 PM")."""
+    span = (pd.Timestamp(last) - pd.Timestamp(first)).days
+    if span <= 16:
+        return {"interval": "day", "step": 1}
+    if span <= 70:
+        return {"interval": "week", "step": 1}
+    if span <= 400:
+        return {"interval": "month", "step": 1}
+    if span <= 3 * 365:
+        return {"interval": "month", "step": 3}
+    return {"interval": "year", "step": 1}
+
+
+def label_expression(lang: str = "en") -> str:
+    """A Vega expression for the date axis: the year on 1 January, the month's name on
+    the 1st, else day and month, in the language (the axis never falls back to English)."""
+    names = json.dumps(month_names(lang), ensure_ascii=False)
+    m, d = "month(datum.value)", "date(datum.value)"
+    return (
+        f"({m} == 0 && {d} == 1) ? '' + year(datum.value) : "
+        f"({d} == 1 ? {names}[{m}] : {d} + ' ' + {names}[{m}])"
+    )
+
+
 def chart(data: pd.DataFrame, colours: dict[str, str], measure: str = "events", w=None):
     """A stacked bar chart (Altair, bundled with Streamlit) in the factions' colours, its
-    titles and faction names in the language of ``w`` (an ``i18n.Wording``)."""
+    titles, date axis and faction names in the language of ``w`` (an ``i18n.Wording``);
+    whole numbers only on the count axis, the key one faction a line."""
     import altair as alt
 
     from conflictmap.i18n import ENGLISH
@@ -53,19 +94,33 @@ def chart(data: pd.DataFrame, colours: dict[str, str], measure: str = "events", 
     data = data.assign(faction=data["faction"].map(w.name))
     colours = {w.name(f): c for f, c in colours.items()}
     domain = [f for f in colours if f in set(data["faction"])] or list(colours)
+    every = ticks(data["period"].min(), data["period"].max()) if len(data) else None
     return (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("period:T", title=None),
-            y=alt.Y(f"{measure}:Q", title=w(measure.capitalize())),
+            x=alt.X(
+                "period:T",
+                title=None,
+                axis=alt.Axis(labelExpr=label_expression(w.lang), tickCount=every, grid=False),
+            ),
+            y=alt.Y(
+                f"{measure}:Q",
+                title=w(measure.capitalize()),
+                axis=alt.Axis(tickMinStep=1, format="d"),
+            ),
             color=alt.Color(
                 "faction:N",
                 title=w("Faction"),
                 scale=alt.Scale(domain=domain, range=[colours[f] for f in domain]),
-                legend=alt.Legend(orient="bottom"),
+                legend=alt.Legend(orient="right", direction="vertical", labelLimit=260),
             ),
-            tooltip=["period:T", "faction:N", "events:Q", "fatalities:Q"],
+            tooltip=[
+                alt.Tooltip("period:T", title=w("period"), format="%Y-%m-%d"),
+                alt.Tooltip("faction:N", title=w("Faction")),
+                alt.Tooltip("events:Q", title=w("Events")),
+                alt.Tooltip("fatalities:Q", title=w("Fatalities")),
+            ],
         )
         .properties(height=220)
     )
