@@ -34,6 +34,7 @@ from conflictmap import (
     viewurl,
 )
 from conflictmap.assets import check_installed, localise
+from conflictmap.csvfile import csv_bytes
 from conflictmap.drawing import add_draw_tools
 from conflictmap.errors import ConflictmapError
 from conflictmap.factions import load_factions, save_factions
@@ -186,7 +187,7 @@ def show_changes(frame, windows: changes.Windows, by: str) -> None:
             st.dataframe(_.headed(shown), hide_index=True, width="stretch")
         st.download_button(
             _("Download the comparison (CSV)"),
-            table.to_csv(index=False).encode("utf-8"),
+            csv_bytes(table),
             "conflictmap-changes.csv",
             "text/csv",
         )
@@ -416,7 +417,7 @@ def show_area_table(table, units) -> None:
     st.dataframe(_.headed(shown), hide_index=True, width="stretch", height=240)
     st.download_button(
         _("Download counts per {level} (CSV)", level=_(units.level)),
-        shown.to_csv(index=False).encode("utf-8"),
+        csv_bytes(shown),
         f"conflictmap-per-{units.level}.csv",
         "text/csv",
     )
@@ -856,6 +857,8 @@ def show_links(store) -> None:
 def tab_import(store) -> None:
     if done := st.session_state.pop("imported", None):
         st.success(plain(done))
+    if note := st.session_state.pop("index_note", None):
+        st.warning(plain(_.message(note)))
     try:
         import_form(store)
     finally:
@@ -866,7 +869,13 @@ def tab_import(store) -> None:
 def index_updater(store):
     """Keeps the map index in step with an import (no full re-read of the store)."""
     before = store.version()
-    return lambda rows: mapindex.after_batch(store, settings.cache_dir, before, rows)
+
+    def update(rows) -> None:
+        index = mapindex.after_batch(store, settings.cache_dir, before, rows)
+        if failed := index.attrs.get("cache_failed"):  # stored all the same: say so
+            st.session_state["index_note"] = failed
+
+    return update
 
 
 def import_form(store) -> None:

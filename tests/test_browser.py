@@ -224,6 +224,10 @@ def test_upload_validate_confirm_and_survive_a_restart(server, browser, tmp_path
     page.get_by_text("3 to import").wait_for(timeout=60_000)
     page.get_by_role("button", name="Import 3 incidents").click()
     page.get_by_text("3 imported").first.wait_for(timeout=60_000)
+    # the same file again: said at the check step, before any Import button
+    uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Incident file")
+    uploader.locator("input[type=file]").set_input_files(str(DATA / "acled-current.csv"))
+    page.get_by_text("This file was already imported as batch 3").wait_for(timeout=60_000)
     page.close()
     port = free_port()
     restarted = start_app(data, port)

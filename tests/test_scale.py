@@ -18,6 +18,7 @@ from conflictmap.formats import _careful_table, _fast_table, read_table
 from conflictmap.importer import import_bytes
 from conflictmap.mapview import MAX_MARKERS, MapSpec, full_map, incident_layers
 from conflictmap.schema import NAMES
+from conflictmap.settings import Settings
 from conflictmap.store import open_store
 from conftest import DATA, ROOT
 
@@ -301,3 +302,38 @@ def test_the_index_kept_in_step_with_imports_equals_one_read_from_the_store(
         built = mapindex.build(store.read_index())
         assert (comparable(kept[0]) == comparable(built)).all().all(), number
         assert mapindex.load(store, cache).shape == built.shape  # and it is the cached one
+
+
+def test_a_full_disk_while_saving_the_map_index_still_reports_the_import(
+    env_data, tmp_path, monkeypatch, capsys
+):
+    """The batch committed; writing the index Parquet then hit ENOSPC. The import is
+    reported as done, with what happens to the index, and no half-written file stays."""
+    import errno
+    import os
+
+    from conflictmap.cli import main
+
+    source = tmp_path / "acled.csv"
+    source.write_bytes(synthetic(500))
+    real = pd.DataFrame.to_parquet
+
+    def full_disk(self, path, *args, **kwargs):
+        with open(path, "wb") as out:
+            out.write(b"PAR1" + b"\0" * 1000)  # some bytes made it, then the disk filled
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    assert main(["import", str(source)]) == 0  # an index to update
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full_disk)
+    again = tmp_path / "more.csv"
+    again.write_bytes(synthetic(300, seed=9))
+    capsys.readouterr()
+    assert main(["import", str(again)]) == 0
+    said = capsys.readouterr().err
+    assert "Batch 2:" in said and "map index could not be saved (No space left" in said
+    assert "Traceback" not in said
+    cache = env_data / "cache"
+    assert not list(cache.glob("*.tmp")) and not list(cache.glob("*.parquet"))
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", real)
+    store = open_store(None, Settings())
+    assert len(mapindex.load(store, cache)) == store.count()  # rebuilt from the store

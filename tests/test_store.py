@@ -116,3 +116,40 @@ def test_a_corrupt_store_is_refused_and_not_overwritten(settings, tmp_path):
     with pytest.raises(StoreError, match="cannot be opened"):
         open_store(url, settings)
     assert path.read_bytes() == bytes(data)
+
+
+def corrupted(path, at: float = 0.5, size: int = 4096) -> None:
+    """Random bytes in the middle of a file (a bad disk, a half-copied file)."""
+    import random
+
+    data = bytearray(path.read_bytes())
+    start = int(len(data) * at) // 4096 * 4096
+    data[start : start + size] = random.Random(7).randbytes(size)
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_sqlite_store_is_refused_with_what_to_do(settings, env_data, tmp_path):
+    import subprocess
+    import sys
+
+    from conflictmap.importer import import_bytes
+    from conftest import DATA
+
+    path = env_data / "conflictmap.sqlite"
+    store = open_store(f"sqlite:///{path}", settings)
+    sheet = "date,location\n" + "".join(f"2020-01-{d % 28 + 1:02d},Hajin\n" for d in range(3000))
+    import_bytes(sheet.encode(), "many.csv", store, settings)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    corrupted(path)
+    for call in (
+        ["batches"],
+        ["export", "--format", "csv", "-o", str(tmp_path / "x.csv")],
+        ["import", str(DATA / "sheet-en.csv")],
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "conflictmap.cli", *call], capture_output=True, text=True
+        )
+        assert done.returncode == 1, (call, done.stdout)
+        said = done.stderr.strip().splitlines()[-1]
+        assert "is damaged" in said and ".recover" in said and "Traceback" not in done.stderr

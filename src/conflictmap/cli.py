@@ -86,8 +86,10 @@ def cmd_import(args, settings: Settings) -> int:
 
     def index(rows) -> None:  # the map index follows each batch: the dashboard opens at once
         _progress(0.99, "Updating the map index")
-        mapindex.after_batch(store, settings.cache_dir, before[0], rows)
+        index = mapindex.after_batch(store, settings.cache_dir, before[0], rows)
         before[0] = store.version()
+        if failed := index.attrs.get("cache_failed"):
+            _progress(1.0, failed)
 
     reports = import_files(args.files, store, settings, args.user, _progress, stored=index)
     data = [r.to_dict() for r in reports]

@@ -102,6 +102,7 @@ def rejected_rows(original: pd.DataFrame, kept_lines: pd.Series, report: Report)
         if issue.line > 1:
             problems.setdefault(issue.line, []).append(issue.message)
     out = original.loc[~original["__line"].isin(kept_lines)]
+    out = out.drop(columns=[c for c in (REJECTED_LINE, REJECTED_PROBLEM) if c in out.columns])
     unread = sorted(set(problems) - set(out["__line"].tolist()))
     if unread:
         out = pd.concat([out, pd.DataFrame({"__line": unread})], ignore_index=True)

@@ -12,6 +12,7 @@ call per incident.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from h3.api import basic_int as h3
 
 from conflictmap.factions import Factions
 
+LOG = logging.getLogger(__name__)
 CELL_RESOLUTION = 9  # about 0.2 km edge: finer than any map cell we draw
 COLUMNS = (
     "incident_id",
@@ -199,5 +201,14 @@ def _write(index: pd.DataFrame, folder: Path, path: Path) -> None:
     for old in folder.glob(f"{prefix}-v*.parquet"):
         old.unlink(missing_ok=True)
     temporary = path.with_suffix(f".{os.getpid()}.tmp")
-    index.to_parquet(temporary, index=False)
-    temporary.replace(path)
+    try:
+        index.to_parquet(temporary, index=False)
+        temporary.replace(path)
+    except Exception as exc:  # a full disk, a read-only folder: the cache is only a cache
+        temporary.unlink(missing_ok=True)
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        LOG.warning("could not write the map index cache %s: %s", path, reason)
+        index.attrs["cache_failed"] = (
+            f"The map index could not be saved ({reason}); the incidents are stored, and the "
+            "map index will be rebuilt from the store when the map next opens."
+        )
