@@ -1165,7 +1165,11 @@ def sign_in() -> auth.User:
         name = st.text_input(_("Name"))
         password = st.text_input(_("Password"), type="password")
         if st.form_submit_button(_("Sign in"), type="primary"):
-            found = auth.verify(users, name, password)
+            try:
+                found = auth.sign_in(users, name, password, st.context.ip_address or "")
+            except ConflictmapError as exc:
+                st.error(plain(_.message(str(exc))))
+                st.stop()
             if found is None:
                 st.error(_("Wrong name or password."))
             else:

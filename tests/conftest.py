@@ -116,3 +116,11 @@ def incident_records(script: str) -> list[list]:
 
     found = re.findall(r"records = (\[.*?\]);\n  var markers = records", script, re.S)
     return [record for array in found for record in json.loads(array)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_throttle():
+    """Failed sign-ins are counted per process: each test starts with none."""
+    from conflictmap import auth
+
+    auth.THROTTLE.failures.clear()

@@ -105,3 +105,81 @@ def test_open_access_only_on_this_computer(env_data):
     finally:
         st_config.set_option("server.address", old)
     assert not exposed.tabs and any("serves this computer only" in e.value for e in exposed.error)
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def throttle():
+    return auth.Throttle(clock=Clock())
+
+
+def test_failed_sign_ins_back_off_then_lock_the_name(users, throttle):
+    known = auth.load_users(users)
+    clock = throttle.clock
+    for _ in range(auth.FREE_FAILURES):  # the first few cost nothing more
+        assert auth.sign_in(known, "editor1", "wrong password", "10.0.0.9", throttle) is None
+    with pytest.raises(auth.SignInRefused, match="try again in 1 s"):
+        auth.sign_in(known, "editor1", PASSWORD, "10.0.0.9", throttle)  # even the right one
+    waits = []
+    while len(throttle.failures["name:editor1"]) < auth.LOCK_FAILURES:
+        clock.now += throttle.wait(("name:editor1", "client:10.0.0.9"))
+        auth.sign_in(known, "editor1", "wrong password", "10.0.0.9", throttle)
+        waits.append(throttle.wait(("name:editor1",)))
+    assert waits[:4] == [2, 4, 8, 16]  # doubling
+    clock.now += auth.MAX_DELAY_S + 1
+    with pytest.raises(auth.SignInRefused):  # the name is locked out, from anywhere
+        auth.sign_in(known, "editor1", PASSWORD, "10.0.0.77", throttle)
+    clock.now += auth.LOCK_S
+    assert auth.sign_in(known, "editor1", PASSWORD, "10.0.0.77", throttle).name == "editor1"
+
+
+def test_unknown_names_are_throttled_like_known_ones(users, throttle):
+    """The answers and waits never tell which names exist."""
+    known = auth.load_users(users)
+    said = []
+    for name in ("editor1", "nobody-here"):
+        for _ in range(auth.FREE_FAILURES):
+            auth.sign_in(known, name, "wrong password", f"client-{name}", throttle)
+        with pytest.raises(auth.SignInRefused) as refused:
+            auth.sign_in(known, name, "wrong password", f"client-{name}", throttle)
+        said.append(str(refused.value))
+    assert said[0] == said[1]
+
+
+def test_one_client_trying_many_names_waits_too(users, throttle):
+    known = auth.load_users(users)
+    for i in range(auth.FREE_FAILURES):
+        auth.sign_in(known, f"guess{i}", "wrong password", "10.0.0.5", throttle)
+    with pytest.raises(auth.SignInRefused):
+        auth.sign_in(known, "guess-next", "wrong password", "10.0.0.5", throttle)
+    assert auth.sign_in(known, "editor1", PASSWORD, "10.0.0.6", throttle)  # others: not
+
+
+def test_the_dashboard_refuses_a_guessing_client(users):
+    """The attack: wrong passwords one after another in the sign-in form."""
+    at = _app()
+    for _ in range(auth.FREE_FAILURES):
+        _sign_in(at, "editor1", "wrong password here")
+    _sign_in(at, "editor1", PASSWORD)
+    assert any("Too many failed sign-ins" in e.value.replace("\\", "") for e in at.error)
+    assert not at.tabs
+
+
+def test_argon2_checks_are_bounded(users, throttle, monkeypatch):
+    monkeypatch.setattr(auth, "SLOT_WAIT_S", 0.1)
+    known = auth.load_users(users)
+    taken = [auth._SLOTS.acquire(timeout=1) for _ in range(auth.AT_ONCE)]
+    try:
+        with pytest.raises(auth.SignInRefused, match="checking other sign-ins"):
+            auth.sign_in(known, "editor1", PASSWORD, "10.0.0.8", throttle)
+    finally:
+        for ok in taken:
+            if ok:
+                auth._SLOTS.release()

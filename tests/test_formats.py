@@ -94,3 +94,20 @@ def test_ragged_row_is_noted_with_its_line_and_skipped():
 def test_comment_lines_of_our_exports_are_skipped_and_lines_still_count():
     table = read_table(b"# conflictmap export\ndate,place\n2020-01-01,Hajin\n")
     assert list(table.frame["__line"]) == [3]
+
+
+def test_a_utf8_row_inside_a_windows_1256_file_is_read_as_utf8_and_named(settings):
+    """Read as Windows-1256 with the rest, "حماة" became "ط­ظ…ط§ط©" with no word."""
+    from conflictmap.i18n import message
+    from conflictmap.importer import check_bytes
+
+    data = (
+        "التاريخ,المكان,القتلى\n2020-01-01,دير الزور,2\n".encode("cp1256")
+        + "2020-01-02,حماة,1\n".encode()
+        + "2020-01-03,الميادين,1\n".encode("cp1256")
+    )
+    report, good = check_bytes(data, "mixed.csv", settings)
+    assert good["location"].tolist() == ["دير الزور", "حماة", "الميادين"]
+    [warning] = report.issues
+    assert warning.line == 3 and "UTF-8" in warning.message and "Windows-1256" in warning.message
+    assert "ترميز" in message(warning.message, "ar")

@@ -15,16 +15,20 @@ it refuses to run open on any address but the loopback one.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
+import threading
+import time
 import tomllib
-from dataclasses import dataclass
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from conflictmap.errors import InputError, UsageError
+from conflictmap.errors import InputError, SignInRefused, UsageError
 from conflictmap.i18n import N_
 
 VIEWER, EDITOR = N_("viewer"), N_("editor")
@@ -122,3 +126,93 @@ def verify(users: dict[str, User], name: str, password: str) -> User | None:
 
 def serves_only_this_computer(address: str | None) -> bool:
     return (address or "") in LOCAL_ADDRESSES
+
+
+LOG = logging.getLogger(__name__)
+FREE_FAILURES = 3  # failures (per name, per client) before each attempt has to wait
+LOCK_FAILURES = 10  # failures within WINDOW_S that lock the name or client out
+WINDOW_S = 15 * 60
+LOCK_S = 15 * 60
+MAX_DELAY_S = 60
+AT_ONCE = 2  # Argon2 checks running together (each costs 64 MiB)
+SLOT_WAIT_S = 5  # how long an attempt waits for a free check
+
+
+@dataclass
+class Throttle:
+    """Backoff and temporary lockout for sign-in, per user name and per client address.
+
+    After ``FREE_FAILURES`` failures within ``WINDOW_S``, each new attempt must wait
+    1, 2, 4 ... up to ``MAX_DELAY_S`` seconds after the last failure; ``LOCK_FAILURES``
+    failures lock a name out for ``LOCK_S`` (a client keeps waiting ``MAX_DELAY_S``: many
+    people may share one address behind a proxy). Names that do not exist are counted the same way, so
+    the answers never tell which names exist."""
+
+    clock: object = time.monotonic
+    failures: dict = field(default_factory=lambda: defaultdict(deque))
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait(self, keys: tuple[str, ...]) -> float:
+        """Seconds before these keys may try again (0: now)."""
+        now = self.clock()
+        with self.lock:
+            return max((self._wait(key, now) for key in keys), default=0.0)
+
+    def _wait(self, key: str, now: float) -> float:
+        seen = self.failures.get(key)
+        if not seen:
+            return 0.0
+        while seen and now - seen[0] > WINDOW_S:
+            seen.popleft()
+        if len(seen) >= LOCK_FAILURES and key.startswith("name:"):
+            # a name is locked out; a client only waits (behind a proxy many share one)
+            return max(0.0, seen[-1] + LOCK_S - now)
+        if len(seen) < FREE_FAILURES:
+            return 0.0
+        delay = min(2.0 ** (len(seen) - FREE_FAILURES), MAX_DELAY_S)
+        return max(0.0, seen[-1] + delay - now)
+
+    def failed(self, keys: tuple[str, ...]) -> None:
+        now = self.clock()
+        with self.lock:
+            for key in keys:
+                self.failures[key].append(now)
+                if len(self.failures[key]) == LOCK_FAILURES:
+                    LOG.warning(
+                        "sign-in locked for %s s after %s failures: %s", LOCK_S, LOCK_FAILURES, key
+                    )
+
+    def succeeded(self, keys: tuple[str, ...]) -> None:
+        with self.lock:
+            for key in keys:
+                self.failures.pop(key, None)
+
+
+THROTTLE = Throttle()
+_SLOTS = threading.BoundedSemaphore(AT_ONCE)
+
+
+def sign_in(
+    users: dict[str, User], name: str, password: str, client: str, throttle: Throttle = THROTTLE
+) -> User | None:
+    """``verify`` behind the throttle: refuses (SignInRefused, saying how long to wait)
+    a name or client that failed too often, and more than ``AT_ONCE`` checks at a time."""
+    keys = (f"name:{name.strip().lower()}", f"client:{client or '?'}")
+    if (wait := throttle.wait(keys)) > 0:
+        LOG.warning("sign-in refused for %.0f s more: %s", wait, ", ".join(keys))
+        raise SignInRefused(
+            f"Too many failed sign-ins for this name or from this computer: try again in "
+            f"{max(1, round(wait))} s."
+        )
+    if not _SLOTS.acquire(timeout=SLOT_WAIT_S):
+        raise SignInRefused("The server is checking other sign-ins: try again in a moment.")
+    try:
+        found = verify(users, name, password)
+    finally:
+        _SLOTS.release()
+    if found is None:
+        LOG.info("failed sign-in: %s", ", ".join(keys))
+        throttle.failed(keys)
+    else:
+        throttle.succeeded(keys)
+    return found

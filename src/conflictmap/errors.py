@@ -29,3 +29,7 @@ class UsageError(ConflictmapError):
     """The caller asked for something that does not make sense (bad option value)."""
 
     exit_code = 2
+
+
+class SignInRefused(ConflictmapError):
+    """Too many failed sign-ins for a name or from a client, or too many at once."""

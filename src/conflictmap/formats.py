@@ -49,31 +49,57 @@ class Table:
     encoding: str
     delimiter: str
     notes: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, col, value, msg
+    warnings: list[tuple[int, str, str, str]] = field(default_factory=list)  # rows still read
 
 
 def decode(data: bytes) -> tuple[str, str]:
     """Text and the encoding used: UTF-8 (BOM or not), UTF-16 (BOM or not), Windows-1256."""
+    text, encoding, _lines = decode_lines(data)
+    return text, encoding
+
+
+def decode_lines(data: bytes) -> tuple[str, str, list[int]]:
+    """As ``decode``, and the lines (1 = the first) written in UTF-8 inside a file in a
+    legacy encoding: each such line is read as UTF-8 (read as Windows-1256, "حماة" would
+    become "ط­ظ…ط§ط©"), and named so the analyst can check it."""
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
             raise InputError(f"This file is {what}, not a CSV text file.")
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16"
+        return data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16", []
     head = data[:4096]
     if encoding := _bomless_utf16(head):
-        return data.decode(encoding, errors="replace"), encoding
+        return data.decode(encoding, errors="replace"), encoding, []
     if b"\x00" in head:
         raise InputError("This file holds binary data (NUL bytes), not CSV text.")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000], cp_isolation=["cp1256", "cp1252", "latin_1"]).best()
     encoding = best.encoding if best else "cp1256"
-    return data.decode(encoding, errors="replace"), encoding
+    lines = data.split(b"\n")
+    in_utf8 = [i for i, line in enumerate(lines) if not line.isascii() and _is_utf8(line)]
+    if not in_utf8:
+        return data.decode(encoding, errors="replace"), encoding, []
+    chosen = set(in_utf8)
+    text = "\n".join(
+        line.decode("utf-8") if i in chosen else line.decode(encoding, errors="replace")
+        for i, line in enumerate(lines)
+    )
+    return text, f"{encoding} (some lines utf-8)", [i + 1 for i in in_utf8]
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _bomless_utf16(head: bytes) -> str | None:
@@ -289,9 +315,9 @@ def read_table(data: bytes, max_rows: int = 5_000_000, max_bytes: int = 2**31) -
 
 def _careful_table(data: bytes, max_rows: int, max_bytes: int) -> Table:
     if is_xlsx(data):
-        text, encoding = xlsx_to_csv(data, max_rows, max_bytes), "xlsx"
+        text, encoding, in_utf8 = xlsx_to_csv(data, max_rows, max_bytes), "xlsx", []
     else:
-        text, encoding = decode(data)
+        text, encoding, in_utf8 = decode_lines(data)
     text, skipped = _strip_comment_lines(text)
     if not text.strip():
         raise InputError("The file is empty: there is no header and no rows to import.")
@@ -343,7 +369,30 @@ def _careful_table(data: bytes, max_rows: int, max_bytes: int) -> Table:
         else pd.DataFrame(columns=header, dtype=object)
     )
     frame["__line"] = pd.Series(lines, dtype="int64") + skipped
-    return Table(frame, encoding, delimiter, notes)
+    mixed = _mixed_warnings(text, in_utf8, skipped, encoding)
+    return Table(frame, encoding, delimiter, notes, mixed)
+
+
+LEGACY_NAMES = {"cp1256": "Windows-1256", "cp1252": "Windows-1252", "latin_1": "Latin-1"}
+
+
+def _mixed_warnings(text: str, in_utf8: list[int], skipped: int, encoding: str) -> list:
+    if not in_utf8:
+        return []
+    physical = text.split("\n")
+    legacy = LEGACY_NAMES.get(encoding.split()[0], encoding.split()[0])
+    return [
+        (
+            number,
+            "",
+            physical[number - 1 - skipped][:80] if number - 1 - skipped < len(physical) else "",
+            f"This line is written in UTF-8 while the rest of the file is in {legacy}; it was "
+            "read as UTF-8. Check its text, and save the file in one encoding (CSV UTF-8) "
+            "next time.",
+        )
+        for number in in_utf8
+        if number > skipped
+    ]
 
 
 def _dedupe(header: list[str], notes: list) -> list[str]:

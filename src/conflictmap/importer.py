@@ -62,6 +62,8 @@ def check_bytes(
         table.frame = table.frame.iloc[:-1]
     for line, column, value, message in table.notes:
         report.add(line, column, value, message, WARNING if line == 1 else "error")
+    for line, column, value, message in table.warnings:  # rows still read and checked
+        report.add(line, column, value, message, WARNING)
     header = [c for c in table.frame.columns if c != "__line"]
     report.format = detect_format(header)
     if report.format == SHEET:
