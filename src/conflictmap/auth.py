@@ -145,8 +145,8 @@ class Throttle:
     After ``FREE_FAILURES`` failures within ``WINDOW_S``, each new attempt must wait
     1, 2, 4 ... up to ``MAX_DELAY_S`` seconds after the last failure; ``LOCK_FAILURES``
     failures lock a name out for ``LOCK_S`` (a client keeps waiting ``MAX_DELAY_S``: many
-    people may share one address behind a proxy). Names that do not exist are counted the same way, so
-    the answers never tell which names exist."""
+    people may share one address behind a proxy). Names that do not exist are counted
+    the same way, so the answers never tell which names exist."""
 
     clock: object = time.monotonic
     failures: dict = field(default_factory=lambda: defaultdict(deque))
