@@ -536,7 +536,7 @@ def correct_form(store, row, user) -> None:
             row, load_gazetteer(settings), place, point, actor1, actor2, fatalities
         )
         before = store.version()
-        done = store.correct(row.incident_id, changes, st.session_state.get("user_name", ""))
+        done = store.correct(row.incident_id, changes, signed_in_name())
         if done:
             mapindex.after_batch(
                 store, settings.cache_dir, before, store.read_ids([row.incident_id])
@@ -919,7 +919,7 @@ def import_form(store) -> None:
             upload.name,
             store,
             settings,
-            user=st.session_state.get("user_name", ""),
+            user=signed_in_name(),
             progress=lambda f, m: bar.progress(f, plain(_.message(m))),
             stored=index_updater(store),
         )
@@ -1058,7 +1058,7 @@ def show_draft(store, draft: dict) -> None:
             name,
             store,
             settings,
-            user=st.session_state.get("user_name", ""),
+            user=signed_in_name(),
             progress=lambda f, m: bar.progress(f, plain(_.message(m))),
             stored=index_updater(store),
         )
@@ -1131,6 +1131,19 @@ def tab_factions(factions) -> None:
             st.error(plain(_.message(str(exc))))
 
 
+SIGNED_IN = "cm_signed_in"  # holds an auth.SignedIn: no widget state a client sends is one
+
+
+def signed_in_name() -> str:
+    """Who signed in to this session ("" if nobody): only a value this server put there
+    counts, never a string a client forged as widget state under that key."""
+    try:
+        held = st.session_state.get(SIGNED_IN)
+    except Exception:  # a forged widget state Streamlit cannot read back
+        return ""
+    return held.name if isinstance(held, auth.SignedIn) else ""
+
+
 def sign_in() -> auth.User:
     """The signed-in user; the sign-in form (and nothing else) until there is one."""
     users = auth.load_users(settings.users_file)
@@ -1151,13 +1164,13 @@ def sign_in() -> auth.User:
             st.stop()
         st.sidebar.caption(_("Open access on this computer only: no sign-in is configured."))
         return auth.OPEN
-    user = users.get(st.session_state.get("user_name", ""))
+    user = users.get(signed_in_name())
     if user is not None:
         st.sidebar.caption(
             plain(_("Signed in as {name} ({role})", name=user.name, role=_(user.role)))
         )
         if st.sidebar.button(_("Sign out")):
-            st.session_state.pop("user_name")
+            st.session_state.pop(SIGNED_IN, None)
             st.rerun()
         return user
     st.title("conflictmap")
@@ -1173,7 +1186,7 @@ def sign_in() -> auth.User:
             if found is None:
                 st.error(_("Wrong name or password."))
             else:
-                st.session_state["user_name"] = found.name
+                st.session_state[SIGNED_IN] = auth.SignedIn(found.name)
                 st.rerun()
     st.stop()
 

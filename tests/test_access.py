@@ -183,3 +183,18 @@ def test_argon2_checks_are_bounded(users, throttle, monkeypatch):
         for ok in taken:
             if ok:
                 auth._SLOTS.release()
+
+
+@pytest.mark.parametrize("key", ["cm_signed_in", "user_name"])
+def test_a_forged_session_value_signs_nobody_in(users, key):
+    """A client can send widget state under any id; the sign-in is an object of ours."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state[key] = "editor1"
+    at.run()
+    assert not at.exception and not at.tabs and not at.metric  # still the sign-in form
+    assert at.button[0].label == "Sign in"
+
+
+def test_browsers_are_never_shown_tracebacks():
+    text = (ROOT / ".streamlit" / "config.toml").read_text()
+    assert 'showErrorDetails = "none"' in text.split("[client]")[1]

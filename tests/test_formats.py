@@ -111,3 +111,69 @@ def test_a_utf8_row_inside_a_windows_1256_file_is_read_as_utf8_and_named(setting
     [warning] = report.issues
     assert warning.line == 3 and "UTF-8" in warning.message and "Windows-1256" in warning.message
     assert "ترميز" in message(warning.message, "ar")
+
+
+def xlsx_bomb(tmp_path, unpacked_mb: int) -> bytes:
+    """A valid workbook whose shared strings unpack to ``unpacked_mb`` MB (they compress
+    about a thousand times: the file stays small)."""
+    import zipfile
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["date", "location"])
+    book.active.append(["2020-01-01", "x"])
+    plain = tmp_path / "plain.xlsx"
+    book.save(plain)
+    bomb = tmp_path / "bomb.xlsx"
+    huge = b"A" * (unpacked_mb * 2**20)
+    strings = (
+        b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+        b'spreadsheetml/2006/main" count="2" uniqueCount="2"><si><t>date</t></si><si><t>'
+        + huge
+        + b"</t></si></sst>"
+    )
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            if item.filename != "xl/sharedStrings.xml":
+                out.writestr(item, source.read(item))
+        out.writestr("xl/sharedStrings.xml", strings)
+    return bomb.read_bytes()
+
+
+def test_an_xlsx_bomb_is_refused_before_it_is_unpacked(tmp_path):
+    """The attack: a few hundred KB that unpack to 300 MB of shared strings. Refused from
+    the archive's directory, fast, in a sentence, with little memory."""
+    import subprocess
+    import sys
+    import time
+
+    bomb = tmp_path / "bomb-file.xlsx"
+    bomb.write_bytes(xlsx_bomb(tmp_path, 300))
+    assert bomb.stat().st_size < 2 * 2**20
+    probe = (
+        "import sys\n"
+        "from conflictmap.errors import InputError\n"
+        "from conflictmap.importer import check_bytes\n"
+        "try:\n"
+        f"    check_bytes(open({str(bomb)!r}, 'rb').read(), 'bomb.xlsx')\n"
+        "except InputError as exc:\n"
+        "    print(exc)\n"
+        "print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))\n"
+    )
+    started = time.time()
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    said, peak_kb = done.stdout.strip().splitlines()
+    assert time.time() - started < 20
+    assert said.startswith("This workbook unpacks to 300 MB") and len(said) < 300
+    assert int(peak_kb) < 400 * 1024, f"peak {int(peak_kb) / 1024:.0f} MB"
+
+
+def test_a_header_never_echoes_more_than_a_line():
+    from conflictmap.formats import detect_format
+
+    with pytest.raises(InputError) as refused:
+        detect_format(["x" * 5000, "y" * 5000])
+    assert len(str(refused.value)) < 600

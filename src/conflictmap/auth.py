@@ -52,6 +52,13 @@ class User:
         return self.role == EDITOR
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """A session's sign-in, as the dashboard keeps it (an object no client can send)."""
+
+    name: str
+
+
 OPEN = User("local user", EDITOR)  # no sign-in configured: this computer only
 
 

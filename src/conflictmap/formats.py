@@ -161,18 +161,32 @@ def _cell(value) -> str:
     return str(value)
 
 
+XLSX_MAX_UNPACKED = 128 * 2**20  # openpyxl holds a workbook's shared strings in memory
+XLSX_MAX_RATIO = 200  # a real workbook packs text 5-20 times; a bomb, thousands
+
+
+def _check_unpacked(data: bytes, limit: int) -> None:
+    """Refuse a workbook before unpacking it when its parts, as the archive declares them
+    (zipfile never reads past a declared size), would hold more than ``limit`` bytes or
+    pack far tighter than any spreadsheet does (a decompression bomb)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = archive.infolist()
+    unpacked = sum(p.file_size for p in parts)
+    packed = max(sum(p.compress_size for p in parts), 1)
+    if unpacked > limit or (unpacked > 2**20 and unpacked / packed > XLSX_MAX_RATIO):
+        raise InputError(
+            f"This workbook unpacks to {unpacked / 2**20:,.0f} MB ({unpacked / packed:,.0f} "
+            f"times its size); conflictmap opens workbooks up to {limit / 2**20:,.0f} MB "
+            "unpacked. Save the sheet as CSV UTF-8 and import that."
+        )
+
+
 def xlsx_to_csv(data: bytes, max_rows: int, max_bytes: int) -> str:
     """The first sheet of a workbook as CSV text (rows as Excel numbers them)."""
     import openpyxl
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > 20 * max_bytes:
-            raise InputError(
-                f"This workbook unpacks to {unpacked / 2**20:,.0f} MB, more than 20 times the "
-                f"file limit ({max_bytes / 2**20:,.0f} MB); save the sheet as CSV and split it."
-            )
+        _check_unpacked(data, min(max_bytes, XLSX_MAX_UNPACKED))
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except InputError:
         raise
@@ -461,12 +475,17 @@ def detect_format(header: list[str]) -> str:
     mapped = set(_sheet_mapping(header).values())
     if "event_date" in mapped and ({"location"} <= mapped or {"latitude", "longitude"} <= mapped):
         return SHEET
-    shown = ", ".join(header[:12]) + (" ..." if len(header) > 12 else "")
+    shown = ", ".join(_short(h, 30) for h in header[:12]) + (" ..." if len(header) > 12 else "")
+    shown = _short(shown, 240)
     raise InputError(
         f"Cannot tell what kind of file this is from its header ({shown}). conflictmap reads "
         "ACLED exports, UCDP GED files and sheets with at least a date column (date / التاريخ) "
         "and a place column (location / place / المكان) or lat and lon columns."
     )
+
+
+def _short(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 def _sheet_mapping(header: list[str]) -> dict[str, str]:
