@@ -26,7 +26,7 @@ setup: system $(BIN)/.installed static/node_modules/.installed
 
 run: setup
 	$(BIN)/conflictmap seed
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(BIN)/streamlit run serve.py --server.address 127.0.0.1 --server.port $(PORT)
 
 test: setup
 	$(BIN)/ruff check .

@@ -56,6 +56,7 @@ from conflictmap.report import ERROR, FORMAT_NAMES, WARNING
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
 from conflictmap.text import plain
+from conflictmap.uploadgate import UPLOADERS
 
 st.set_page_config(page_title="conflictmap", page_icon="🗺️", layout="wide")
 settings = Settings()
@@ -1171,6 +1172,7 @@ def sign_in() -> auth.User:
         )
         if st.sidebar.button(_("Sign out")):
             st.session_state.pop(SIGNED_IN, None)
+            allow_uploads(auth.User("", auth.VIEWER))
             st.rerun()
         return user
     st.title("conflictmap")
@@ -1259,11 +1261,24 @@ def tab_map_of(url: str, store, factions, user) -> None:
     tab_map(frame, factions, store, user)
 
 
+def allow_uploads(user: auth.User) -> None:
+    """Tell the upload gate (serve.py) whether this session may send files."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if (ctx := get_script_run_ctx()) is None:
+        return
+    if user.can_edit:
+        UPLOADERS.allow(ctx.session_id)
+    else:
+        UPLOADERS.revoke(ctx.session_id)
+
+
 def main() -> None:
     global _
     check_installed()
     _ = read_language()
     user = sign_in()
+    allow_uploads(user)
     url = settings.default_store_url
     store = get_store(url)
     factions = load_factions(settings.factions_file)

@@ -107,7 +107,7 @@ def measure(size: int, backend: str, url: str, folder: Path) -> dict:
         "peak MB": peak,
         "re-import s": re_seconds,
         "re-import peak MB": re_peak,
-        "re-import": "all unchanged" if f"{size} unchanged" in line else line,
+        "re-import": "all unchanged" if f"{size:,} unchanged" in line else line,
     }
 
 

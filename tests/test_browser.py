@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -28,8 +30,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(data_dir, port: int) -> subprocess.Popen:
-    env = dict(os.environ, CONFLICTMAP_DATA=str(data_dir), CONFLICTMAP_TILES="none")
+def start_app(data_dir, port: int, **extra_env) -> subprocess.Popen:
+    """The dashboard as `make run` serves it: serve.py (app.py behind the upload gate)."""
+    env = dict(os.environ, CONFLICTMAP_DATA=str(data_dir), CONFLICTMAP_TILES="none", **extra_env)
     env.pop("CONFLICTMAP_STORE", None)
     process = subprocess.Popen(
         [
@@ -37,7 +40,7 @@ def start_app(data_dir, port: int) -> subprocess.Popen:
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(ROOT / "serve.py"),
             "--server.port",
             str(port),
             "--server.address",
@@ -608,4 +611,86 @@ def test_arabic_page_language_timeline_table_and_draw_tools(server, browser, tmp
     page.wait_for_timeout(1000)
     grid.screenshot(path=str(tmp_path / "table-ar.png"))
     assert outside == []
+    page.close()
+
+
+UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+PUT_FILE = """async ([session, size]) => {
+  const token = document.cookie.split('; ').find(c => c.startsWith('_streamlit_xsrf='));
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(size)]), 'big.csv');
+  const answer = await fetch(`/_stcore/upload_file/${session}/attack-1`, {
+    method: 'PUT', body: form, headers: {'X-Xsrftoken': token ? token.split('=')[1] : 'x'}});
+  return [answer.status, await answer.text()];
+}"""
+
+
+def resident_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+
+
+@pytest.fixture(scope="module")
+def signed_server(tmp_path_factory):
+    """The dashboard with sign-in configured (one editor), as a team would serve it."""
+    folder = tmp_path_factory.mktemp("signed")
+    data, users = folder / "data", folder / "users.toml"
+    env = dict(os.environ, CONFLICTMAP_DATA=str(data), CONFLICTMAP_USERS=str(users))
+    env.pop("CONFLICTMAP_STORE", None)
+    for call, given in (
+        (["seed"], None),
+        (["user", "add", "ed", "--role", "editor", "--password-stdin"], "a long pass phrase\n"),
+    ):
+        subprocess.run(
+            [sys.executable, "-m", "conflictmap.cli", *call],
+            env=env,
+            input=given,
+            text=True,
+            check=True,
+            capture_output=True,
+        )
+    port = free_port()
+    process = start_app(data, port, CONFLICTMAP_USERS=str(users))
+    yield f"http://127.0.0.1:{port}", process
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_a_client_not_signed_in_cannot_make_the_server_hold_uploads(signed_server, browser):
+    """The attack: open the page, read the session id off the websocket, send a token of
+    one's own as cookie and header, PUT 48 MB. Each try is refused from its headers and
+    the server's memory does not grow; an editor's upload still works."""
+    url, process = signed_server
+    page = browser.new_page()
+    seen: list[bytes] = []
+    page.on(
+        "websocket",
+        lambda ws: ws.on(
+            "framereceived",
+            lambda data: seen.extend(
+                UUID.findall(data if isinstance(data, bytes) else data.encode())
+            ),
+        ),
+    )
+    page.goto(url)
+    page.get_by_role("button", name="Sign in").wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)
+    before = resident_mb(process.pid)
+    sessions = list(dict.fromkeys(s.decode() for s in seen))
+    assert sessions, "no session id on the websocket"
+    for session in sessions[:4]:
+        for _ in range(3):
+            status, text = page.evaluate(PUT_FILE, [session, 48 * 2**20])
+            assert status == 403 and "editor signed in" in text, (status, text)
+    page.wait_for_timeout(1000)
+    grown = resident_mb(process.pid) - before
+    assert grown < 24, f"the server grew by {grown:.0f} MB"
+    # an editor, signed in, uploads as usual
+    page.get_by_role("textbox", name="Name").fill("ed")
+    page.get_by_role("textbox", name="Password").fill("a long pass phrase")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("tab", name="Import").click()
+    uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Incident file")
+    uploader.locator("input[type=file]").set_input_files(str(DATA / "acled-current.csv"))
+    page.get_by_text("3 to import").wait_for(timeout=60_000)
     page.close()

@@ -114,7 +114,8 @@ def test_the_dashboard_compares_two_weeks(env_data):
     at.run()
     at.sidebar.toggle(key="changes_on").set_value(True).run()
     assert not at.exception
-    at.sidebar.date_input[0].set_value(dt.date(2018, 6, 30)).run()
+    ending = next(d for d in at.sidebar.date_input if d.label == "Ending on")
+    ending.set_value(dt.date(2018, 6, 30)).run()
     assert not at.exception
     expander = next(e for e in at.expander if "What changed" in e.label)
     assert "2018-06-24 to 2018-06-30 against 2018-06-17 to 2018-06-23" in expander.label.replace(

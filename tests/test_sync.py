@@ -208,4 +208,4 @@ def test_killing_an_import_leaves_all_or_nothing(tmp_path, settings, store_url):
         capture_output=True,
         text=True,
     )
-    assert done.returncode == 0 and "30000 added" in done.stdout
+    assert done.returncode == 0 and "30,000 added" in done.stdout

@@ -1,0 +1,12 @@
+"""The dashboard's server: Streamlit serving app.py behind conflictmap's upload gate.
+
+Run with `make run` (or `streamlit run serve.py`); `streamlit run app.py` also works but
+then Streamlit's upload endpoint takes files from any session (see uploadgate.py).
+"""
+
+import streamlit as st
+from starlette.middleware import Middleware
+
+from conflictmap.uploadgate import UploadGate
+
+app = st.App("app.py", middleware=[Middleware(UploadGate)])
