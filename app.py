@@ -57,6 +57,7 @@ from conflictmap.settings import Settings
 from conflictmap.store import open_store
 from conflictmap.text import plain
 from conflictmap.uploadgate import UPLOADERS
+from conflictmap.workspace import Workspace
 
 st.set_page_config(page_title="conflictmap", page_icon="🗺️", layout="wide")
 settings = Settings()
@@ -66,6 +67,17 @@ _ = i18n.ENGLISH  # the interface's words; main() sets the chosen language
 @st.cache_resource
 def get_store(url: str):
     return open_store(url, settings)
+
+
+def workspace(store) -> Workspace:
+    """The store with the settings: imports and corrections keep the map index in step."""
+    return Workspace(store, settings)
+
+
+def say_notes(space: Workspace) -> None:
+    """What the workspace asked to tell the analyst (a map index it could not save)."""
+    if space.notes:
+        st.session_state["index_note"] = " ".join(space.notes)
 
 
 @st.cache_resource(show_spinner="Loading the map index…", max_entries=1)
@@ -536,12 +548,9 @@ def correct_form(store, row, user) -> None:
         changes = dashboard.correction_changes(
             row, load_gazetteer(settings), place, point, actor1, actor2, fatalities
         )
-        before = store.version()
-        done = store.correct(row.incident_id, changes, signed_in_name())
-        if done:
-            mapindex.after_batch(
-                store, settings.cache_dir, before, store.read_ids([row.incident_id])
-            )
+        space = workspace(store)
+        done = space.correct(row.incident_id, changes, signed_in_name())
+        say_notes(space)
     except ConflictmapError as exc:
         st.error(plain(_.message(str(exc))))
         return
@@ -665,7 +674,7 @@ def show_downloads(store, factions, filters: Filters, spec: MapSpec, units) -> N
             mime=mime,
             file_name=f"conflictmap-incidents.{fmt}",
             data=lambda fmt=fmt: export.export(
-                dashboard.matching_rows(store, factions, filters),
+                workspace(store).matching_rows(filters, factions),
                 fmt,
                 factions,
                 filters,
@@ -826,7 +835,7 @@ def show_batches(store) -> None:
         st.rerun()
     if yes.button(_("Yes, undo batch {batch}", batch=asked), type="primary"):
         st.session_state.pop(UNDO_ASKED, None)
-        outcome = store.undo(int(asked))
+        outcome = workspace(store).undo(int(asked))
         st.session_state["imported"] = _(
             "Undid batch {batch}: removed {removed}, restored {restored}.",
             batch=asked,
@@ -841,7 +850,7 @@ def show_links(store) -> None:
     ids = [] if table.empty else table["incident_id"].tolist()
 
     def split(chosen) -> str:
-        store.split(chosen)
+        workspace(store).split(chosen)
         return _("Split {id}: it is its own incident again.", id=chosen)
 
     table_action(
@@ -865,18 +874,6 @@ def tab_import(store) -> None:
     finally:
         show_batches(store)
         show_links(store)
-
-
-def index_updater(store):
-    """Keeps the map index in step with an import (no full re-read of the store)."""
-    before = store.version()
-
-    def update(rows) -> None:
-        index = mapindex.after_batch(store, settings.cache_dir, before, rows)
-        if failed := index.attrs.get("cache_failed"):  # stored all the same: say so
-            st.session_state["index_note"] = failed
-
-    return update
 
 
 def import_form(store) -> None:
@@ -915,15 +912,11 @@ def import_form(store) -> None:
     label = _("Import {count} incidents", count=f"{report.imported:,}")
     if report.imported and st.button(label, type="primary"):
         bar = st.progress(0.0, _("Importing…"))
-        done = importer.import_bytes(
-            data,
-            upload.name,
-            store,
-            settings,
-            user=signed_in_name(),
-            progress=lambda f, m: bar.progress(f, plain(_.message(m))),
-            stored=index_updater(store),
+        space = workspace(store)
+        done = space.import_bytes(
+            data, upload.name, signed_in_name(), lambda f, m: bar.progress(f, plain(_.message(m)))
         )
+        say_notes(space)
         st.session_state["imported"] = done.summary(_)
         st.session_state["upload_round"] = round_ + 1
         st.rerun()
@@ -1054,15 +1047,11 @@ def show_draft(store, draft: dict) -> None:
     bar = st.progress(0.0, _("Importing…"))
     name = f"report {draft['source'] or 'pasted'} {extract.report_id(text)}.csv"
     try:
-        report = importer.import_bytes(
-            data,
-            name,
-            store,
-            settings,
-            user=signed_in_name(),
-            progress=lambda f, m: bar.progress(f, plain(_.message(m))),
-            stored=index_updater(store),
+        space = workspace(store)
+        report = space.import_bytes(
+            data, name, signed_in_name(), lambda f, m: bar.progress(f, plain(_.message(m)))
         )
+        say_notes(space)
     except ConflictmapError as exc:
         bar.empty()
         st.error(plain(_.message(str(exc))))

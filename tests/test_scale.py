@@ -20,6 +20,7 @@ from conflictmap.mapview import MAX_MARKERS, MapSpec, full_map, incident_layers
 from conflictmap.schema import NAMES
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
+from conflictmap.workspace import Workspace
 from conftest import DATA, ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -123,8 +124,9 @@ def test_stored_rows_are_plain_python_values(settings):
 
 def test_a_bulk_batch_rebuilds_the_indexes_and_keeps_them(settings, monkeypatch):
     import conflictmap.store as store_module
+    import conflictmap.store.sqlite as sqlite_dialect
 
-    monkeypatch.setattr(store_module, "BULK_ROWS", 50)
+    monkeypatch.setattr(sqlite_dialect, "BULK_ROWS", 50)
     url = f"sqlite:///{settings.data_dir / 'bulk.sqlite'}"
     store = open_store(url, settings)
     report = import_bytes(synthetic(400), "a.csv", store, settings)
@@ -265,7 +267,7 @@ def test_filter_changes_answer_from_the_index(big_index, settings):
     store, factions, index = big_index
     chosen = Filters(factions=(factions.names[0],), event_types=("Battles",))
     fast = dashboard.apply(index, chosen)
-    slow = dashboard.matching_rows(store, factions, chosen)
+    slow = Workspace(store, settings).matching_rows(chosen, factions)
     assert set(fast["incident_id"]) == set(slow["incident_id"])
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from conflictmap.errors import StoreError
 from conflictmap.importer import import_bytes
-from conflictmap.store import MIGRATIONS, open_store
+from conflictmap.store import MIGRATIONS, SCHEMA_VERSION, open_store
 from conflictmap.sync import ADDED, UNCHANGED, UPDATED, plan
 from conftest import ROOT, fixture_bytes
 
@@ -144,7 +144,7 @@ def test_a_version_1_store_is_upgraded_in_place(settings):
             "('acled:OLD1', 'acled', '2019-01-01', '2019-01-01', 34.4, 40.9, 1)"
         )
     store = open_store(f"sqlite:///{path}", settings)
-    assert store.schema_version() == 4 and store.count() == 1
+    assert store.schema_version() == SCHEMA_VERSION and store.count() == 1
     assert list(store.provenance("acled:OLD1").action) == ["added"]
     assert store.undo(1).added == -1 and store.count() == 0
 

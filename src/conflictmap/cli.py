@@ -14,10 +14,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from conflictmap import corrections, mapindex
+from conflictmap import corrections
 from conflictmap.auth import ROLES, VIEWER, add_user, load_users, remove_user
 from conflictmap.changes import GROUPS, Windows, compare, new_names
-from conflictmap.dashboard import apply, collapse_linked, store_query, with_factions
+from conflictmap.dashboard import collapse_linked
 from conflictmap.errors import ConflictmapError, UsageError
 from conflictmap.export import FORMATS, export
 from conflictmap.extract import accepted_csv, draft
@@ -26,13 +26,14 @@ from conflictmap.filters import Filters
 from conflictmap.formats import decode
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.i18n import ENGLISH, LANGUAGES, Wording, wording
-from conflictmap.importer import import_bytes, import_files, read_limited, validate_file
+from conflictmap.importer import import_files, read_limited, validate_file
 from conflictmap.layers import context_layers
 from conflictmap.mapview import MapSpec
 from conflictmap.playback import STEPS, Playback
 from conflictmap.settings import ROOT, Settings
 from conflictmap.snapshot import SnapshotSpec, animate, render, snapshot_html
 from conflictmap.store import open_store
+from conflictmap.workspace import Workspace
 
 SAMPLES = ROOT / "data" / "sample"
 
@@ -81,17 +82,10 @@ def cmd_validate(args, settings: Settings) -> int:
 
 
 def cmd_import(args, settings: Settings) -> int:
-    store = open_store(args.store, settings)
-    before = [store.version()]
-
-    def index(rows) -> None:  # the map index follows each batch: the dashboard opens at once
-        _progress(0.99, "Updating the map index")
-        index = mapindex.after_batch(store, settings.cache_dir, before[0], rows)
-        before[0] = store.version()
-        if failed := index.attrs.get("cache_failed"):
-            _progress(1.0, failed)
-
-    reports = import_files(args.files, store, settings, args.user, _progress, stored=index)
+    workspace = Workspace.open(args.store, settings)
+    reports = workspace.import_files(args.files, args.user, _progress)  # the index follows
+    for note in workspace.notes:
+        _progress(1.0, note)
     data = [r.to_dict() for r in reports]
     w = _wording(args, settings)
     _emit(
@@ -195,9 +189,7 @@ def cmd_export(args, settings: Settings) -> int:
     spec = map_spec_from(args, settings)
     factions = load_factions(settings.factions_file)
     _progress(0.1, "Reading the store")
-    store = open_store(args.store, settings)
-    pushed = store_query(filters, factions, store)  # dates, types, factions: run as SQL
-    frame = apply(with_factions(store.read(pushed), factions), filters)
+    frame = Workspace.open(args.store, settings).matching_rows(filters, factions)
     _progress(0.3, f"Writing {len(frame):,} incidents as {args.format}")
     w = spec.words
     mapped = args.format in ("html", "png", "pdf", "gif")
@@ -246,16 +238,12 @@ def _span(frame, filters: Filters) -> tuple[dt.date, dt.date]:
 
 def cmd_changes(args, settings: Settings) -> int:
     """What changed: the last N days against the N before, per area, place or faction."""
-    factions = load_factions(settings.factions_file)
-    store = open_store(args.store, settings)
     filters = Filters(
         factions=tuple(args.faction) if args.faction else None,
         event_types=tuple(args.event_type) if args.event_type else None,
         min_fatalities=args.min_fatalities,
     )  # every date: the two periods are the comparison's own
-    frame = collapse_linked(
-        apply(with_factions(store.read(store_query(filters, factions, store)), factions), filters)
-    )
+    frame = collapse_linked(Workspace.open(args.store, settings).matching_rows(filters))
     if frame.empty:
         raise UsageError("No incidents match the filters.")
     end = args.end or frame["event_date"].max().date()
@@ -294,7 +282,7 @@ def cmd_batches(args, settings: Settings) -> int:
 
 
 def cmd_undo(args, settings: Settings) -> int:
-    outcome = open_store(args.store, settings).undo(args.batch_id)
+    outcome = Workspace.open(args.store, settings).undo(args.batch_id)
     print(
         f"Undid batch {args.batch_id}: removed {-outcome.added} incident(s), restored "
         f"{outcome.updated}."
@@ -303,7 +291,7 @@ def cmd_undo(args, settings: Settings) -> int:
 
 
 def cmd_split(args, settings: Settings) -> int:
-    freed = open_store(args.store, settings).split(args.incident_id)
+    freed = Workspace.open(args.store, settings).split(args.incident_id)
     print(f"Split: {', '.join(freed)} no longer linked; the pair(s) will not be linked again.")
     return 0
 
@@ -322,11 +310,7 @@ def cmd_correct(args, settings: Settings) -> int:
             changes[field] = getattr(args, field)
     if not changes:
         raise UsageError("Nothing to correct: give --place, --lat/--lon, --actor1, ... .")
-    store = open_store(args.store, settings)
-    before = store.version()
-    done = store.correct(args.incident_id, changes, args.user)
-    if done:
-        mapindex.after_batch(store, settings.cache_dir, before, store.read_ids([args.incident_id]))
+    done = Workspace.open(args.store, settings).correct(args.incident_id, changes, args.user)
     print(f"{args.incident_id}: {done} field(s) corrected.")
     return 0
 
@@ -379,10 +363,10 @@ def cmd_extract(args, settings: Settings) -> int:
     rows = draft(text, args.published, source, settings)
     _progress(1.0, f"{len(rows)} candidate incidents ({sum(r['include'] for r in rows)} ready)")
     if args.do_import:
-        store = open_store(args.store, settings)
         data = accepted_csv(rows, text, source)
         name = f"report {args.published:%Y-%m-%d} {source}.csv"
-        report = import_bytes(data, name, store, settings, args.user, _progress)
+        workspace = Workspace.open(args.store, settings)
+        report = workspace.import_bytes(data, name, args.user, _progress)
         _emit(report.to_dict(), args.json, _report_text(report))
         return 0
     lines = [

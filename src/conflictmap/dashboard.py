@@ -120,13 +120,6 @@ def full_rows(store, factions: Factions, chosen: pd.DataFrame) -> gpd.GeoDataFra
     return rows
 
 
-def matching_rows(store, factions: Factions, filters: Filters) -> gpd.GeoDataFrame:
-    """Every stored row the filters keep, whole (for exports): the store runs what it can
-    as SQL, the exact faction rule runs here."""
-    rows = with_factions(store.read(store_query(filters, factions, store)), factions)
-    return rows.loc[filters.mask(rows)]
-
-
 def store_query(filters: Filters, factions: Factions, store) -> Query:
     """The part of the filters the store can run as SQL. Factions become the list of actor
     names that belong to the chosen factions (a superset: the exact faction rule is applied

@@ -122,26 +122,12 @@ def linker(factions: Factions) -> Callable:
     return link
 
 
-def split_pairs(db) -> set[tuple[str, str]]:
-    """The pairs the analyst split, both ways (``db``: a sqlite3 or psycopg connection)."""
-    rows = db.execute("SELECT incident_id, other_id FROM unlinked").fetchall()
-    return {(a, b) for a, b in rows} | {(b, a) for a, b in rows}
-
-
-def primaries(db) -> set[str]:
-    """Ids that other reports already link to."""
-    rows = db.execute(
-        "SELECT DISTINCT linked_to FROM incidents WHERE linked_to IS NOT NULL"
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
 def link_batch(store, changed: pd.DataFrame, link: Callable) -> int:
     """Recompute the links of a batch's added and updated rows (inside its transaction)."""
     if changed.empty:
         return 0
     ids = changed["incident_id"].tolist()
-    store._clear_links(ids)
+    store.clear_links(ids)
     rows = changed.copy()
     for name in ("event_date", "end_date"):
         rows[name] = pd.to_datetime(rows[name])
@@ -154,7 +140,7 @@ def link_batch(store, changed: pd.DataFrame, link: Callable) -> int:
         rows["longitude"].max() + margin,
         rows["latitude"].max() + margin,
     )
-    known = store._candidates(
+    known = store.link_candidates(
         f"{first - pd.Timedelta(days=MAX_SPAN):%Y-%m-%d}",
         f"{last:%Y-%m-%d}",
         bbox,
@@ -164,6 +150,6 @@ def link_batch(store, changed: pd.DataFrame, link: Callable) -> int:
         return 0
     for name in ("event_date", "end_date"):
         known[name] = pd.to_datetime(known[name])
-    links = link(rows, known, split_pairs(store.db), primaries(store.db))
-    store._set_links(links)
+    links = link(rows, known, store.split_pairs(), store.primaries())
+    store.set_links(links)
     return len(links)
