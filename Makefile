@@ -30,6 +30,7 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	@url=$$(scripts/pg start) && trap 'scripts/pg stop' EXIT && \
 	  echo "PostGIS test server: $$url" && CONFLICTMAP_TEST_PG=$$url $(BIN)/pytest
 

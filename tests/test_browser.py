@@ -228,6 +228,7 @@ def test_upload_validate_confirm_and_survive_a_restart(server, browser, tmp_path
     page.get_by_role("button", name="Import 3 incidents").click()
     page.get_by_text("3 imported").first.wait_for(timeout=60_000)
     # the same file again: said at the check step, before any Import button
+    page.wait_for_timeout(2000)  # the rerun after the import puts a fresh uploader
     uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Incident file")
     uploader.locator("input[type=file]").set_input_files(str(DATA / "acled-current.csv"))
     page.get_by_text("This file was already imported as batch 3").wait_for(timeout=60_000)
@@ -243,6 +244,24 @@ def test_upload_validate_confirm_and_survive_a_restart(server, browser, tmp_path
         restarted.wait(timeout=20)
 
 
+def serve(data, *calls):
+    """Run CLI calls on a data folder, then serve the dashboard on it (a fixture body)."""
+    env = dict(os.environ, CONFLICTMAP_DATA=str(data))
+    env.pop("CONFLICTMAP_STORE", None)
+    for call in calls:
+        subprocess.run(
+            [sys.executable, "-m", "conflictmap.cli", *call],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    port = free_port()
+    process = start_app(data, port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=20)
+
+
 @pytest.fixture(scope="module")
 def big_server(tmp_path_factory):
     """The app on a store of 3,000 synthetic incidents: more than it draws one by one."""
@@ -254,19 +273,7 @@ def big_server(tmp_path_factory):
     generate(3000, seed=4, start="2018-01-01", end="2019-12-31", illustrative=False).to_csv(
         source, index=False
     )
-    env = dict(os.environ, CONFLICTMAP_DATA=str(data))
-    env.pop("CONFLICTMAP_STORE", None)
-    subprocess.run(
-        [sys.executable, "-m", "conflictmap.cli", "import", str(source)],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    port = free_port()
-    process = start_app(data, port)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=20)
+    yield from serve(data, ["import", str(source)])
 
 
 def test_a_full_view_shows_hexagons_and_zooming_in_shows_single_incidents(
@@ -502,20 +509,7 @@ def acled_server(tmp_path_factory):
     data, source = folder / "data", folder / "acled.csv"
     header = (DATA / "acled-current.csv").read_text().splitlines()[0]
     source.write_text(f"{header}\n{ACLED_MAYADIN}\n")
-    env = dict(os.environ, CONFLICTMAP_DATA=str(data))
-    env.pop("CONFLICTMAP_STORE", None)
-    for call in (["seed"], ["import", str(source)]):
-        subprocess.run(
-            [sys.executable, "-m", "conflictmap.cli", *call],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-    port = free_port()
-    process = start_app(data, port)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=20)
+    yield from serve(data, ["seed"], ["import", str(source)])
 
 
 def test_a_report_linked_to_acled_leaves_every_tab_working(acled_server, browser):
