@@ -177,3 +177,23 @@ def test_a_header_never_echoes_more_than_a_line():
     with pytest.raises(InputError) as refused:
         detect_format(["x" * 5000, "y" * 5000])
     assert len(str(refused.value)) < 600
+
+
+@pytest.mark.parametrize(
+    ("ending", "last", "kept"),
+    [
+        ("\n", "2020-01-25,Hajin,3,IS,SDF,Battles,,", True),  # 2 of 8 empty: kept, named
+        ("", "2020-01-25,Hajin,3,IS,SDF,Battles,,", False),  # no last line break
+        ("\n", "2020-01-25,Hajin,3,IS (in,,,,", False),  # a bracket never closed
+    ],
+)
+def test_a_last_row_that_may_be_cut_off(ending, last, kept, settings):
+    from conflictmap.importer import check_bytes
+
+    rows = "".join(f"2020-01-{d:02d},Hajin,1,IS,SDF,Battles,SOHR,note {d}\n" for d in range(1, 25))
+    header = "date,location,fatalities,actor 1,actor 2,event type,source,notes\n"
+    data = (header + rows + last + ending).encode()
+    report, good = check_bytes(data, "sheet.csv", settings)
+    [issue] = [i for i in report.issues if "end in the middle" in i.message]
+    assert issue.line == 26 and (issue.severity == "warning") == kept
+    assert len(good) == (25 if kept else 24)

@@ -509,10 +509,20 @@ def unknown_sheet_columns(header: list[str]) -> list[str]:
 CUT_OFF_MIN_ROWS = 20  # below this, "every other row fills it" says too little
 
 
-def cut_off_row(frame: pd.DataFrame) -> tuple[int, str, str, str] | None:
-    """The file's last record when the file ends in the middle of it (an interrupted
-    download): its trailing columns are empty where (nearly) every other row fills them.
-    Returns (line, column, value, message) for the report, or None."""
+def _looks_cut(value: str) -> bool:
+    """A cell that stops in the middle: a bracket or a quote opened and never closed."""
+    return any(value.count(a) > value.count(b) for a, b in ("()", "[]", "{}")) or (
+        value.count('"') % 2 == 1
+    )
+
+
+def cut_off_row(frame: pd.DataFrame, ends_in_newline: bool = True):
+    """The file's last record when the file seems to end in the middle of it (an
+    interrupted download): its trailing columns are empty where (nearly) every other row
+    fills them. Returns ((line, column, value, message), sure): ``sure`` when the file
+    lacks its last line break, the last cell stops mid-way or a third of the row is
+    missing (the row is then not imported); else the row is kept with a warning. None
+    when the last row looks whole."""
     columns = [c for c in frame.columns if c != "__line"]
     if len(frame) < CUT_OFF_MIN_ROWS or len(columns) < 3:
         return None
@@ -530,10 +540,13 @@ def cut_off_row(frame: pd.DataFrame) -> tuple[int, str, str, str] | None:
     if len(usually) < 2:
         return None
     cut = columns[len(columns) - tail - 1]
+    value = str(last[cut])
+    sure = not ends_in_newline or _looks_cut(value) or tail * 3 >= len(columns)
+    names = f"{', '.join(usually[:3])}{', ...' if len(usually) > 3 else ''}"
+    said = "it was not imported." if sure else "it was imported as it is: check it."
     message = (
         f"The file seems to end in the middle of this row (an interrupted download?): "
         f"after '{cut}' it is empty, while the other rows fill {len(usually)} of those "
-        f"columns ({', '.join(usually[:3])}{', ...' if len(usually) > 3 else ''}). Download "
-        "the file again or complete the row; it was not imported."
+        f"columns ({names}). Download the file again or complete the row; {said}"
     )
-    return int(last["__line"]), cut, str(last[cut]), message
+    return (int(last["__line"]), cut, value, message), sure

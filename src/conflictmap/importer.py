@@ -57,9 +57,13 @@ def check_bytes(
     table = read_table(data, settings.max_rows, settings.max_file_bytes)
     report.encoding = table.encoding
     original = table.frame  # mostly the same columns as raw: kept for the rejected rows
-    if cut := cut_off_row(table.frame):  # not imported: its missing columns are unknown
-        table.notes.append(cut)
-        table.frame = table.frame.iloc[:-1]
+    if found := cut_off_row(table.frame, data.rstrip(b" \t").endswith(b"\n")):
+        cut, sure = found
+        if sure:  # not imported: its missing columns are unknown
+            table.notes.append(cut)
+            table.frame = table.frame.iloc[:-1]
+        else:
+            table.warnings.append(cut)
     for line, column, value, message in table.notes:
         report.add(line, column, value, message, WARNING if line == 1 else "error")
     for line, column, value, message in table.warnings:  # rows still read and checked
