@@ -292,9 +292,8 @@ def read_dates(side, first, last):
     dates = side.slider(
         _("Dates"), min_value=first, max_value=last, format="YYYY-MM-DD", key="filter_dates"
     )
-    left, right = side.columns(2)
-    for column, key, label in ((left, "filter_from", _("From")), (right, "filter_to", _("To"))):
-        column.date_input(
+    for key, label in (("filter_from", _("From")), ("filter_to", _("To"))):
+        side.date_input(
             label,
             min_value=first,
             max_value=last,
