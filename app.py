@@ -52,7 +52,7 @@ from conflictmap.mapview import (
     legend_html,
     set_view,
 )
-from conflictmap.report import ERROR, FORMAT_NAMES, WARNING
+from conflictmap.report import ERROR, FORMAT_NAMES, WARNING, issue_order
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
 from conflictmap.text import plain
@@ -1068,7 +1068,7 @@ def show_draft(store, draft: dict) -> None:
         numbers = kept["number"].tolist()  # CSV line n+1 holds the n-th kept incident
         issues = report.to_frame()
         issues.insert(0, "#", issues["line"].map(lambda n: numbers[n - 2] if n >= 2 else ""))
-        issues["message"] = issues["message"].map(_.message)
+        issues["message"] = [i.render(_) for i in sorted(report.issues, key=issue_order)]
         st.dataframe(issues.drop(columns="line"), hide_index=True, width="stretch")
         return
     st.session_state["report_imported"] = report.summary(_)

@@ -87,8 +87,8 @@ def test_refuses_files_that_are_not_csv(data, words):
 def test_ragged_row_is_noted_with_its_line_and_skipped():
     table = read_table(b"date,place\n2020-01-01,Hajin\n2020-01-02,Hajin,extra\n")
     assert len(table.frame) == 1
-    line, _, _, message = table.notes[0]
-    assert line == 3 and "3 fields" in message
+    line, _, _, template, values = table.notes[0]
+    assert line == 3 and "3 fields" in template.format(**values)
 
 
 def test_comment_lines_of_our_exports_are_skipped_and_lines_still_count():

@@ -213,3 +213,29 @@ def test_the_tabs_and_tables_in_arabic(env_data, settings):
     headers = [list(d.value.columns) for d in at.dataframe]
     assert headers[0][:4] == ["على الخريطة", "معرّف الحادثة", "تاريخ الحدث", "المكان"]
     assert any(h[:3] == ["الرقم", "الحالة", "الملف"] for h in headers)  # batches
+
+
+def test_every_issue_is_data_rendered_from_the_catalogue(settings, monkeypatch):
+    """Issues carry a template and values: the Arabic report never reads the English
+    back (matching English sentences is switched off here)."""
+    issues = []
+    for data, name in [(BAD_ROWS.encode(), "bad.csv")] + [
+        (p.read_bytes(), p.name) for p in sorted((DATA / "bad").glob("*.csv"))
+    ]:
+        try:
+            issues += check_bytes(data, name, settings)[0].issues
+        except ConflictmapError:
+            continue
+    monkeypatch.setattr(i18n, "_templates", lambda lang: [])  # no English matching
+    i18n.message.cache_clear()
+    catalogue = i18n.catalogue("ar")
+    words = i18n.wording("ar", settings)
+    undated = [i for i in issues if i.code not in catalogue]
+    assert not undated, {i.code for i in undated}
+    for issue in issues:
+        assert issue.code.format(**dict(issue.params)) == issue.message
+        arabic = issue.render(words)
+        assert ARABIC.search(arabic) and "{" not in arabic, issue
+        for value in dict(issue.params).values():
+            assert value in arabic, (issue.message, arabic)
+    i18n.message.cache_clear()

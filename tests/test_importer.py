@@ -142,7 +142,11 @@ def test_report_json_has_the_documented_fields(settings):
     report, _ = check("date,place\nbad,Hajin\n", settings)
     data = json.loads(json.dumps(report.to_dict()))
     assert {"format", "rows_read", "imported", "rejected", "issues"} <= set(data)
-    assert set(data["issues"][0]) == {"line", "column", "value", "message", "severity"}
+    issue = data["issues"][0]
+    assert set(issue) == {"line", "column", "value", "message", "severity", "code", "params"}
+    # an issue is data: its template and values make its sentence in any language
+    assert issue["code"].format(**issue["params"]) == issue["message"]
+    assert issue["params"] == {"cell": "bad"}
 
 
 def test_report_csv_defuses_formulas(settings):

@@ -30,6 +30,7 @@ from conflictmap.importer import import_files, read_limited, validate_file
 from conflictmap.layers import context_layers
 from conflictmap.mapview import MapSpec
 from conflictmap.playback import STEPS, Playback
+from conflictmap.report import issue_order
 from conflictmap.settings import ROOT, Settings
 from conflictmap.snapshot import SnapshotSpec, animate, render, snapshot_html
 from conflictmap.store import open_store
@@ -53,9 +54,9 @@ def _report_text(report, w: Wording = ENGLISH, every: bool = False) -> str:
     if every:
         line = w("line")
         lines += [
-            f"  {line} {i.line}, {i.column or '-'} = {i.value!r}: {w.message(i.message)} "
+            f"  {line} {i.line}, {i.column or '-'} = {i.value!r}: {i.render(w)} "
             f"[{w(i.severity)}]"
-            for i in report.to_frame().itertuples()
+            for i in sorted(report.issues, key=issue_order)
         ]
         return "\n".join(lines)
     for severity, rows, message, at, column, example in report.groups(w).itertuples(index=False):

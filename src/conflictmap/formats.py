@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from conflictmap.errors import InputError
+from conflictmap.i18n import N_
 from conflictmap.names import ascii_digits, normalise_arabic
 
 ACLED, ACLED_LEGACY, UCDP, UCDP_CANDIDATE, SHEET, OWN = (
@@ -48,8 +49,9 @@ class Table:
     frame: pd.DataFrame  # all str; column "__line" = record number (header is line 1)
     encoding: str
     delimiter: str
-    notes: list[tuple[int, str, str, str]] = field(default_factory=list)  # line, col, value, msg
-    warnings: list[tuple[int, str, str, str]] = field(default_factory=list)  # rows still read
+    # (line, column, value, message[, its values when the message is a template])
+    notes: list[tuple] = field(default_factory=list)
+    warnings: list[tuple] = field(default_factory=list)  # the same, for rows still read
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -367,10 +369,11 @@ def _careful_table(data: bytes, max_rows: int, max_bytes: int) -> Table:
                     number,
                     "",
                     shown,
-                    (
-                        f"This row has {len(row)} fields but the header has {len(header)}; it was "
+                    N_(
+                        "This row has {fields} fields but the header has {columns}; it was "
                         "skipped. Check for a missing or extra separator or an unclosed quote."
                     ),
+                    {"fields": len(row), "columns": len(header)},
                 )
             )
             continue
@@ -400,9 +403,12 @@ def _mixed_warnings(text: str, in_utf8: list[int], skipped: int, encoding: str) 
             number,
             "",
             physical[number - 1 - skipped][:80] if number - 1 - skipped < len(physical) else "",
-            f"This line is written in UTF-8 while the rest of the file is in {legacy}; it was "
-            "read as UTF-8. Check its text, and save the file in one encoding (CSV UTF-8) "
-            "next time.",
+            N_(
+                "This line is written in UTF-8 while the rest of the file is in {encoding}; "
+                "it was read as UTF-8. Check its text, and save the file in one encoding "
+                "(CSV UTF-8) next time."
+            ),
+            {"encoding": legacy},
         )
         for number in in_utf8
         if number > skipped
@@ -420,8 +426,11 @@ def _dedupe(header: list[str], notes: list) -> list[str]:
                     1,
                     name,
                     name,
-                    f"The column '{name}' appears more than once; only "
-                    "the first is used. Rename or delete the copy.",
+                    N_(
+                        "The column '{name}' appears more than once; only the first is used. "
+                        "Rename or delete the copy."
+                    ),
+                    {"name": name},
                 )
             )
             name = f"{name}__dup{seen[key]}"
@@ -543,10 +552,18 @@ def cut_off_row(frame: pd.DataFrame, ends_in_newline: bool = True):
     value = str(last[cut])
     sure = not ends_in_newline or _looks_cut(value) or tail * 3 >= len(columns)
     names = f"{', '.join(usually[:3])}{', ...' if len(usually) > 3 else ''}"
-    said = "it was not imported." if sure else "it was imported as it is: check it."
-    message = (
-        f"The file seems to end in the middle of this row (an interrupted download?): "
-        f"after '{cut}' it is empty, while the other rows fill {len(usually)} of those "
-        f"columns ({names}). Download the file again or complete the row; {said}"
-    )
-    return (int(last["__line"]), cut, value, message), sure
+    template = CUT_OFF_SURE if sure else CUT_OFF_KEPT
+    values = {"column": cut, "count": len(usually), "names": names}
+    return (int(last["__line"]), cut, value, template, values), sure
+
+
+CUT_OFF_SURE = N_(
+    "The file seems to end in the middle of this row (an interrupted download?): after "
+    "'{column}' it is empty, while the other rows fill {count} of those columns ({names}). "
+    "Download the file again or complete the row; it was not imported."
+)
+CUT_OFF_KEPT = N_(
+    "The file seems to end in the middle of this row (an interrupted download?): after "
+    "'{column}' it is empty, while the other rows fill {count} of those columns ({names}). "
+    "Download the file again or complete the row; it was imported as it is: check it."
+)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from conflictmap.gazetteer import Gazetteer, Match
-from conflictmap.report import WARNING, Report
+from conflictmap.i18n import N_
+from conflictmap.report import ERROR, WARNING, Report
 
 FILE = "file"
 
@@ -18,33 +19,46 @@ def _describe(match: Match) -> str:
     return "; ".join(names)
 
 
-def _word(match: Match) -> tuple[str, str] | None:
-    """The issue a match deserves, if any: (message, severity)."""
+def _word(match: Match) -> tuple[str, str, dict] | None:
+    """The issue a match deserves, if any: (template, severity, values)."""
+    place = {"place": match.query}
     if match.place is None:
         return (
-            f"'{match.query}' is not in the gazetteer. Check the spelling, give the "
-            "row latitude and longitude, or add the place to a CSV in geo/ (name, "
-            "aliases, latitude, longitude, country, admin1, precision, source).",
-            "error",
+            N_(
+                "'{place}' is not in the gazetteer. Check the spelling, give the row latitude "
+                "and longitude, or add the place to a CSV in geo/ (name, aliases, latitude, "
+                "longitude, country, admin1, precision, source)."
+            ),
+            ERROR,
+            place,
         )
     if match.ambiguous:
         return (
-            f"'{match.query}' names several places: {_describe(match)}. The first was "
-            "used (it is in the area you work on or the larger place). Give the "
-            "governorate (admin1) or coordinates to choose another.",
+            N_(
+                "'{place}' names several places: {places}. The first was used (it is in the "
+                "area you work on or the larger place). Give the governorate (admin1) or "
+                "coordinates to choose another."
+            ),
             WARNING,
+            place | {"places": _describe(match)},
         )
     if match.method == "fuzzy":
         return (
-            f"'{match.query}' was read as '{match.place.name}' (a close spelling, "
-            f"score {match.score:.0f}); check it is the place you meant.",
+            N_(
+                "'{place}' was read as '{name}' (a close spelling, score {score}); check it is "
+                "the place you meant."
+            ),
             WARNING,
+            place | {"name": match.place.name, "score": f"{match.score:.0f}"},
         )
     if match.method == "city-part":
         return (
-            f"'{match.query}' was placed at {match.place.name} (the city), not the "
-            "named part of it; precision set to 2.",
+            N_(
+                "'{place}' was placed at {name} (the city), not the named part of it; "
+                "precision set to 2."
+            ),
             WARNING,
+            place | {"name": match.place.name},
         )
     return None
 
@@ -71,7 +85,8 @@ def geocode(typed: pd.DataFrame, gaz: Gazetteer, report: Report) -> pd.Series:
             bad[row] = True
             continue
         if worded := _word(match):
-            report.add(line, "location", key[0], *worded)
+            template, severity, values = worded
+            report.add(line, "location", key[0], template, severity, **values)
         if match.place is None:
             bad[row] = True
             continue

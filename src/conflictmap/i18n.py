@@ -224,6 +224,17 @@ class Wording:
     def message(self, text: str) -> str:
         return message(text, self.lang)
 
+    def issue(self, code: str, params: dict, english: str) -> str:
+        """A report issue from its template and values: the catalogue's translation of
+        the template with the values put in; a template it lacks stays English."""
+        translated = catalogue(self.lang).get(code)
+        if translated is None:
+            return message(english, self.lang)  # a sentence from an older writer
+        try:
+            return translated.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return english
+
     def day(self, value, hijri: bool = True) -> str:
         return day(value, self.lang, hijri)
 

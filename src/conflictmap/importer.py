@@ -26,9 +26,10 @@ from conflictmap.formats import (
 )
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.geocode import geocode
+from conflictmap.i18n import N_
 from conflictmap.layouts import to_incident_columns
 from conflictmap.link import linker
-from conflictmap.report import REJECTED_LINE, REJECTED_PROBLEM, WARNING, Report
+from conflictmap.report import ERROR, REJECTED_LINE, REJECTED_PROBLEM, WARNING, Report
 from conflictmap.settings import Settings
 from conflictmap.store import BatchInfo
 from conflictmap.validate import keep, validate
@@ -64,10 +65,11 @@ def check_bytes(
             table.frame = table.frame.iloc[:-1]
         else:
             table.warnings.append(cut)
-    for line, column, value, message in table.notes:
-        report.add(line, column, value, message, WARNING if line == 1 else "error")
-    for line, column, value, message in table.warnings:  # rows still read and checked
-        report.add(line, column, value, message, WARNING)
+    for line, column, value, message, *values in table.notes:
+        severity = WARNING if line == 1 else ERROR
+        report.add(line, column, value, message, severity, **(values[0] if values else {}))
+    for line, column, value, message, *values in table.warnings:  # rows still read
+        report.add(line, column, value, message, WARNING, **(values[0] if values else {}))
     header = [c for c in table.frame.columns if c != "__line"]
     report.format = detect_format(header)
     if report.format == SHEET:
@@ -76,8 +78,9 @@ def check_bytes(
                 1,
                 column,
                 column,
-                f"Column '{column}' is not one conflictmap knows; it was ignored.",
+                N_("Column '{name}' is not one conflictmap knows; it was ignored."),
                 WARNING,
+                name=column,
             )
     raw = to_incident_columns(table.frame, report.format)
     report.rows_read = len(raw) + sum(1 for n in table.notes if n[0] > 1)

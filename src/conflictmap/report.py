@@ -32,13 +32,25 @@ FORMAT_NAMES = {  # formats.detect_format's codes in plain words
 
 @dataclass(frozen=True)
 class Issue:
-    """One problem. ``line`` counts records as a spreadsheet shows them (header = 1)."""
+    """One problem. ``line`` counts records as a spreadsheet shows them (header = 1).
+
+    An issue is data: ``code`` is its sentence as a template (the catalogue's key, with
+    ``{placeholders}``) and ``params`` the values put in it; ``message`` is that sentence
+    in English. Other languages render ``code`` with ``params`` (``render``), so no
+    translation depends on reading the English back."""
 
     line: int
     column: str
     value: str
     message: str
     severity: str = ERROR
+    code: str = ""
+    params: tuple = ()
+
+    def render(self, w: Wording = ENGLISH) -> str:
+        if w.lang == "en":
+            return self.message
+        return w.issue(self.code or self.message, dict(self.params), self.message)
 
 
 @dataclass
@@ -62,8 +74,22 @@ class Report:
     vanished: list[str] = field(default_factory=list)
     rejected_rows: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
-    def add(self, line: int, column: str, value: object, message: str, severity: str = ERROR):
-        self.issues.append(Issue(int(line), column, _shown(value), message, severity))
+    def add(
+        self,
+        line: int,
+        column: str,
+        value: object,
+        message: str,
+        /,
+        severity: str = ERROR,
+        **params,
+    ):
+        """An issue; with ``params``, ``message`` is a template (see ``Issue``)."""
+        text = message.format(**params) if params else message
+        shown = tuple(sorted((k, str(v)) for k, v in params.items()))
+        self.issues.append(
+            Issue(int(line), column, _shown(value), text, severity, message, shown)
+        )
 
     @property
     def errors(self) -> list[Issue]:
@@ -74,7 +100,9 @@ class Report:
 
     def to_dict(self) -> dict:
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "rejected_rows"}
-        data["issues"] = [asdict(i) for i in sorted(self.issues, key=_order)]
+        data["issues"] = [
+            asdict(i) | {"params": dict(i.params)} for i in sorted(self.issues, key=issue_order)
+        ]
         return data
 
     def rejected_csv(self) -> bytes:
@@ -86,11 +114,11 @@ class Report:
     def to_frame(self, w: Wording = ENGLISH) -> pd.DataFrame:
         """One row per issue, sorted by line; in Arabic (``w``) the messages, the
         severities and the headings are Arabic, the values as the file has them."""
-        rows = [asdict(i) for i in sorted(self.issues, key=_order)]
+        ordered = sorted(self.issues, key=issue_order)
+        rows = [asdict(i) | {"message": i.render(w)} for i in ordered]
         frame = pd.DataFrame(rows, columns=list(COLUMNS))
         if w.lang == "en":
             return frame
-        frame["message"] = frame["message"].map(w.message)
         frame["severity"] = frame["severity"].map(w)
         return frame.rename(columns={c: w(c) for c in COLUMNS})
 
@@ -102,8 +130,9 @@ class Report:
         heads = [w(c) for c in GROUP_COLUMNS]
         if not chosen:
             return pd.DataFrame(columns=heads)
-        frame = pd.DataFrame([asdict(i) for i in chosen])
+        frame = pd.DataFrame([asdict(i) | {"said": i.render(w)} for i in chosen])
         grouped = frame.groupby(["severity", "message"], sort=False).agg(
+            said=("said", "first"),
             rows=("line", "size"),
             lines=("line", lambda s: _first_lines(sorted(set(s)))),
             column=("column", lambda s: ", ".join(sorted({c for c in s if c})[:3])),
@@ -112,7 +141,7 @@ class Report:
         grouped = grouped.reset_index()
         grouped["order"] = grouped["severity"] != ERROR
         grouped = grouped.sort_values(["order", "rows"], ascending=[True, False], kind="stable")
-        grouped["message"] = grouped["message"].map(w.message)
+        grouped["message"] = grouped["said"]
         grouped["severity"] = grouped["severity"].map(w)
         grouped["rows"] = grouped["rows"].map("{:,}".format)
         out = grouped[list(GROUP_COLUMNS)].reset_index(drop=True)
@@ -178,7 +207,8 @@ def _first_lines(lines: list[int], most: int = 5) -> str:
     return shown + (f", … (+{len(lines) - most:,})" if len(lines) > most else "")
 
 
-def _order(issue: Issue) -> tuple:
+def issue_order(issue: Issue) -> tuple:
+    """Issues as reports list them: by line, errors first within a line."""
     return (issue.line, issue.severity != ERROR, issue.column)
 
 

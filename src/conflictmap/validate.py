@@ -16,8 +16,9 @@ from pyarrow import ArrowInvalid
 
 from conflictmap import countries
 from conflictmap.dates import contradicts, decide_order, read_date
+from conflictmap.i18n import N_
 from conflictmap.names import ascii_digits
-from conflictmap.report import WARNING, Report
+from conflictmap.report import ERROR, WARNING, Report
 from conflictmap.schema import BY_NAME, FLOAT, INT, NAMES
 from conflictmap.settings import Region
 
@@ -65,26 +66,38 @@ def check_numbers(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.
         if column.choices:
             wrong |= values.notna() & ~values.isin(column.choices)
         for line, value in _rows(raw, wrong)[["__line", name]].itertuples(index=False):
-            report.add(line, name, value, _number_message(column))
+            report.add(line, name, value, *_number_message(column), **_number_values(column))
         bad |= wrong
         typed[name] = values.where(~wrong).astype("Int64" if column.kind == INT else "float64")
     return bad
 
 
-def _number_message(column) -> str:
+def _number_message(column) -> tuple[str, str]:
+    """(template, severity) with the column's values in ``_number_values``."""
+    return _number_template(column), ERROR
+
+
+def _number_template(column) -> str:
     if column.choices:
-        allowed = ", ".join(map(str, column.choices))
-        return f"{column.name} must be one of {allowed}. Correct the value or leave it empty."
+        return N_("{column} must be one of {allowed}. Correct the value or leave it empty.")
     if column.kind == INT and column.minimum == 0:
-        return (
-            f"{column.name} must be a whole number of 0 or more (leave it empty when "
-            "unknown). Correct the value and import again."
+        return N_(
+            "{column} must be a whole number of 0 or more (leave it empty when unknown). "
+            "Correct the value and import again."
         )
-    return (
-        f"{column.name} must be a number between {column.minimum:g} and "
-        f"{column.maximum:g} (decimal degrees, WGS 84). Correct it or leave it empty "
-        "to geocode the place name."
+    return N_(
+        "{column} must be a number between {minimum} and {maximum} (decimal degrees, "
+        "WGS 84). Correct it or leave it empty to geocode the place name."
     )
+
+
+def _number_values(column) -> dict:
+    values = {"column": column.name}
+    if column.choices:
+        values["allowed"] = ", ".join(map(str, column.choices))
+    elif column.minimum is not None and column.maximum is not None:
+        values |= {"minimum": f"{column.minimum:g}", "maximum": f"{column.maximum:g}"}
+    return values
 
 
 def check_dates(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.Series:
@@ -105,7 +118,8 @@ def check_dates(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.Se
         }
         wrong = cells_of.map(problems).notna()
         for line, cell in _rows(raw, wrong)[["__line", name]].itertuples(index=False):
-            report.add(line, name, cell, problems[cell])
+            template, values = problems[cell]
+            report.add(line, name, cell, template, **values)
         bad |= wrong
         values = cells_of.map({c: p.value for c, p in parsed.items()})
         typed[name] = pd.to_datetime(values.where(~bad), errors="coerce")
@@ -114,30 +128,38 @@ def check_dates(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.Se
     for line, a, b in _rows(raw, reversed_)[["__line", "event_date", "end_date"]].itertuples(
         index=False
     ):
-        report.add(line, "end_date", b, f"end_date {b} is before event_date {a}; swap them.")
+        report.add(
+            line,
+            "end_date",
+            b,
+            N_("end_date {end} is before event_date {start}; swap them."),
+            end=b,
+            start=a,
+        )
     return bad | reversed_
 
 
 DATE_COLUMNS = ("event_date", "end_date")
 
 
-def _date_problem(name, cell, value, parsed, order, today) -> str | None:
+def _date_problem(name, cell, value, parsed, order, today) -> tuple[str, dict] | None:
+    """(template, values) of what is wrong with a date cell, or None."""
     if not cell:
-        return "event_date is empty; every incident needs the day it happened (YYYY-MM-DD)."
+        return N_("event_date is empty; every incident needs the day it happened (YYYY-MM-DD)."), {}
     if value is None:
-        return (
-            f"'{cell}' is not a date conflictmap can read; write it as YYYY-MM-DD "
+        return N_(
+            "'{cell}' is not a date conflictmap can read; write it as YYYY-MM-DD "
             "(2020-05-09), 09 May 2020 or 09/05/2020 (day first)."
-        )
+        ), {"cell": cell}
     if contradicts(parsed, order):
-        return (
-            f"'{cell}' can only be month/day but the rest of the file is {order}; write "
+        return N_(
+            "'{cell}' can only be month/day but the rest of the file is {order}; write "
             "the file's dates in one order (best: YYYY-MM-DD)."
-        )
+        ), {"cell": cell, "order": order}
     if value > today:
-        return f"{value.isoformat()} is in the future; check the year."
+        return N_("{date} is in the future; check the year."), {"date": value.isoformat()}
     if value < EARLIEST:
-        return f"{value.isoformat()} is before 1900; check the year."
+        return N_("{date} is before 1900; check the year."), {"date": value.isoformat()}
     return None
 
 
@@ -200,8 +222,12 @@ def check_coordinates(
             line,
             "latitude",
             f"{a}, {b}",
-            f"Latitude and longitude look swapped: "
-            f"({b}, {a}) falls in the area you work on. Swap the two columns' values.",
+            N_(
+                "Latitude and longitude look swapped: ({lat}, {lon}) falls in the area you "
+                "work on. Swap the two columns' values."
+            ),
+            lat=b,
+            lon=a,
         )
     for line, a, b in _rows(raw, elsewhere)[["__line", "latitude", "longitude"]].itertuples(
         index=False
@@ -244,8 +270,9 @@ def assign_ids(typed: pd.DataFrame, report: Report) -> pd.Series:
             typed.at[row, "__line"],
             "source_event_id",
             ids[row],
-            f"The same incident (id {ids[row]}) is already at line "
-            f"{first_line[ids[row]]}; this copy was skipped.",
+            N_("The same incident (id {id}) is already at line {line}; this copy was skipped."),
+            id=ids[row],
+            line=first_line[ids[row]],
         )
     return dup
 
