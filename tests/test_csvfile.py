@@ -58,6 +58,6 @@ def test_every_csv_the_app_and_the_library_write_goes_through_the_one_writer():
     """No other to_csv for downloads: what changed and counts per area once skipped it."""
     from conftest import ROOT
 
-    sources = [ROOT / "app.py", *(ROOT / "src" / "conflictmap").glob("*.py")]
+    sources = [ROOT / "app.py", *(ROOT / "src" / "conflictmap").rglob("*.py")]
     writers = [p.name for p in sources if re.search(r"\.to_csv\((index|tmp|path)", p.read_text())]
     assert sorted(writers) == ["csvfile.py", "factions.py"]  # factions.py: the settings file

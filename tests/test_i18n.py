@@ -26,7 +26,7 @@ def extracted() -> dict[str, str]:
     from babel.messages.extract import extract_from_file
 
     found = {}
-    for path in [ROOT / "app.py", *sorted((ROOT / "src" / "conflictmap").glob("*.py"))]:
+    for path in [ROOT / "app.py", *sorted((ROOT / "src" / "conflictmap").rglob("*.py"))]:
         for line, message, _, _ in extract_from_file("python", str(path), keywords=KEYWORDS):
             message = message[0] if isinstance(message, tuple) else message
             found.setdefault(message, f"{path.name}:{line}")

@@ -1,0 +1,47 @@
+"""The ``conflictmap`` command: a thin shell over the library.
+
+Exit codes: 0 done, 1 the input could not be used, 2 usage.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from conflictmap.cli.commands import COMMANDS
+from conflictmap.cli.parser import parser
+from conflictmap.errors import ConflictmapError
+from conflictmap.settings import Settings
+
+__all__ = ["COMMANDS", "main", "parser"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    said = f"conflictmap {args.command}:"
+    try:
+        return COMMANDS[args.command](args, Settings())
+    except ConflictmapError as exc:
+        print(f"{said} {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"{said} interrupted; nothing half-written was kept.", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a path, a permission, a full disk: the user can act on it
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(
+            f"{said} {exc.strerror or exc}{where}. Check the path, its rights and the "
+            "free space, then run the command again.",
+            file=sys.stderr,
+        )
+        return 1
+    except Exception as exc:  # a bug: one sentence, the details only when asked for
+        if os.environ.get("CONFLICTMAP_DEBUG"):
+            raise
+        print(
+            f"{said} failed unexpectedly ({type(exc).__name__}: {exc}). This is a bug in "
+            "conflictmap: please report it with the command you ran; CONFLICTMAP_DEBUG=1 "
+            "shows the details.",
+            file=sys.stderr,
+        )
+        return 1
