@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -22,6 +20,7 @@ import pandas as pd
 from conflictmap.errors import InputError
 from conflictmap.i18n import N_
 from conflictmap.names import ascii_digits, normalise_arabic
+from conflictmap.workbook import is_xlsx, too_many, xlsx_to_csv
 
 ACLED, ACLED_LEGACY, UCDP, UCDP_CANDIDATE, SHEET, OWN = (
     "acled",
@@ -140,82 +139,6 @@ def _strip_comment_lines(text: str) -> tuple[str, int]:
     return text, skipped
 
 
-def is_xlsx(data: bytes) -> bool:
-    """An Excel 2007+ workbook (a ZIP holding xl/workbook.xml)."""
-    if not data.startswith(b"PK\x03\x04"):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "xl/workbook.xml" in archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-XLSX_MAX_UNPACKED = 128 * 2**20  # openpyxl holds a workbook's shared strings in memory
-XLSX_MAX_RATIO = 200  # a real workbook packs text 5-20 times; a bomb, thousands
-
-
-def _check_unpacked(data: bytes, limit: int) -> None:
-    """Refuse a workbook before unpacking it when its parts, as the archive declares them
-    (zipfile never reads past a declared size), would hold more than ``limit`` bytes or
-    pack far tighter than any spreadsheet does (a decompression bomb)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        parts = archive.infolist()
-    unpacked = sum(p.file_size for p in parts)
-    packed = max(sum(p.compress_size for p in parts), 1)
-    if unpacked > limit or (unpacked > 2**20 and unpacked / packed > XLSX_MAX_RATIO):
-        raise InputError(
-            f"This workbook unpacks to {unpacked / 2**20:,.0f} MB ({unpacked / packed:,.0f} "
-            f"times its size); conflictmap opens workbooks up to {limit / 2**20:,.0f} MB "
-            "unpacked. Save the sheet as CSV UTF-8 and import that."
-        )
-
-
-def xlsx_to_csv(data: bytes, max_rows: int, max_bytes: int) -> str:
-    """The first sheet of a workbook as CSV text (rows as Excel numbers them)."""
-    import openpyxl
-
-    try:
-        _check_unpacked(data, min(max_bytes, XLSX_MAX_UNPACKED))
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except InputError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        raise InputError(
-            f"This Excel workbook cannot be read ({type(exc).__name__}); open it in Excel or "
-            "LibreOffice and save the sheet as CSV UTF-8."
-        ) from None
-    out = io.StringIO()
-    writer = csv.writer(out)
-    sheet = book.worksheets[0]
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if number > max_rows + 1:
-            book.close()
-            raise InputError(_too_many(max_rows))
-        writer.writerow([_cell(v) for v in row])
-    book.close()
-    return out.getvalue()
-
-
-def _too_many(max_rows: int) -> str:
-    return (
-        f"The file has more than {max_rows:,} rows, the limit (setting "
-        "CONFLICTMAP_MAX_ROWS). Split it into smaller files or raise the limit."
-    )
-
-
 csv.field_size_limit(2**31 - 1)  # an unclosed quote makes one huge field: report it, not crash
 
 
@@ -299,7 +222,7 @@ def _fast_table(data: bytes, max_rows: int) -> Table | None:
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
     if arrow.num_rows > max_rows:
-        raise InputError(_too_many(max_rows))
+        raise InputError(too_many(max_rows))
     # one line per record, else a value holds a line break (or a quote never closes):
     # the careful reader checks those quotes. Counting bytes is a C loop over the file.
     lines, returns = data.count(b"\n"), data.count(b"\r")
@@ -347,7 +270,7 @@ def _careful_table(data: bytes, max_rows: int, max_bytes: int) -> Table:
     body = text.split("\n")[rows.line_num :]
     for number, row, unclosed in _records("\n".join(body), delimiter, len(header)):
         if number > max_rows + 1:
-            raise InputError(_too_many(max_rows))
+            raise InputError(too_many(max_rows))
         if unclosed:
             notes.append(
                 (
@@ -513,57 +436,3 @@ def unknown_sheet_columns(header: list[str]) -> list[str]:
         for h in header
         if h not in known and not h.startswith(("__", "conflictmap_")) and h.strip()
     ]
-
-
-CUT_OFF_MIN_ROWS = 20  # below this, "every other row fills it" says too little
-
-
-def _looks_cut(value: str) -> bool:
-    """A cell that stops in the middle: a bracket or a quote opened and never closed."""
-    return any(value.count(a) > value.count(b) for a, b in ("()", "[]", "{}")) or (
-        value.count('"') % 2 == 1
-    )
-
-
-def cut_off_row(frame: pd.DataFrame, ends_in_newline: bool = True):
-    """The file's last record when the file seems to end in the middle of it (an
-    interrupted download): its trailing columns are empty where (nearly) every other row
-    fills them. Returns ((line, column, value, message), sure): ``sure`` when the file
-    lacks its last line break, the last cell stops mid-way or a third of the row is
-    missing (the row is then not imported); else the row is kept with a warning. None
-    when the last row looks whole."""
-    columns = [c for c in frame.columns if c != "__line"]
-    if len(frame) < CUT_OFF_MIN_ROWS or len(columns) < 3:
-        return None
-    last = frame.iloc[-1]
-    tail = 0
-    for column in reversed(columns):
-        if str(last[column]).strip():
-            break
-        tail += 1
-    if tail == 0 or tail == len(columns):
-        return None
-    others = frame.iloc[:-1]
-    empty_tail = columns[len(columns) - tail :]
-    usually = [c for c in empty_tail if (others[c].astype(str).str.strip() != "").mean() >= 0.99]
-    if len(usually) < 2:
-        return None
-    cut = columns[len(columns) - tail - 1]
-    value = str(last[cut])
-    sure = not ends_in_newline or _looks_cut(value) or tail * 3 >= len(columns)
-    names = f"{', '.join(usually[:3])}{', ...' if len(usually) > 3 else ''}"
-    template = CUT_OFF_SURE if sure else CUT_OFF_KEPT
-    values = {"column": cut, "count": len(usually), "names": names}
-    return (int(last["__line"]), cut, value, template, values), sure
-
-
-CUT_OFF_SURE = N_(
-    "The file seems to end in the middle of this row (an interrupted download?): after "
-    "'{column}' it is empty, while the other rows fill {count} of those columns ({names}). "
-    "Download the file again or complete the row; it was not imported."
-)
-CUT_OFF_KEPT = N_(
-    "The file seems to end in the middle of this row (an interrupted download?): after "
-    "'{column}' it is empty, while the other rows fill {count} of those columns ({names}). "
-    "Download the file again or complete the row; it was imported as it is: check it."
-)

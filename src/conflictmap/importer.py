@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from conflictmap.cutoff import cut_off_row
 from conflictmap.errors import InputError
 from conflictmap.factions import load_factions
 from conflictmap.formats import (
     ACLED,
     ACLED_LEGACY,
     SHEET,
-    cut_off_row,
     detect_format,
     read_table,
     unknown_sheet_columns,
