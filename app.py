@@ -26,7 +26,6 @@ from conflictmap import (
     extract,
     hexbins,
     i18n,
-    importer,
     mapindex,
     playback,
     snapshot,
@@ -40,6 +39,8 @@ from conflictmap.errors import ConflictmapError
 from conflictmap.factions import load_factions, save_factions
 from conflictmap.filters import Filters
 from conflictmap.gazetteer import load_gazetteer
+from conflictmap.ingest import pipeline
+from conflictmap.ingest.issues import ERROR, FORMAT_NAMES, WARNING, issue_order
 from conflictmap.layers import context_layers, find_layers, save_upload
 from conflictmap.mapview import (
     MAX_MARKERS,
@@ -52,7 +53,6 @@ from conflictmap.mapview import (
     legend_html,
     set_view,
 )
-from conflictmap.report import ERROR, FORMAT_NAMES, WARNING, issue_order
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
 from conflictmap.text import plain
@@ -887,7 +887,7 @@ def import_form(store) -> None:
     data = upload.getvalue()
     bar = st.progress(0.0, _("Checking…"))
     try:
-        report, _rows = importer.check_bytes(
+        report, _rows = pipeline.check_bytes(
             data, upload.name, settings, lambda f, m: bar.progress(f, plain(_.message(m)))
         )
     except ConflictmapError as exc:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from conflictmap.errors import ConflictmapError  # noqa: E402
-from conflictmap.importer import check_bytes  # noqa: E402
+from conflictmap.ingest.pipeline import check_bytes  # noqa: E402
 from conflictmap.settings import Settings  # noqa: E402
 
 PIECES = [

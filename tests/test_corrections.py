@@ -7,7 +7,7 @@ import pytest
 from conflictmap import corrections
 from conflictmap.errors import InputError, StoreError
 from conflictmap.gazetteer import load_gazetteer
-from conflictmap.importer import import_bytes
+from conflictmap.ingest.pipeline import import_bytes
 from conftest import fixture_bytes
 
 ACLED = fixture_bytes("acled-current.csv")

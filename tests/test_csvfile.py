@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from conflictmap.csvfile import csv_bytes, defuse, restore
 from conflictmap.filters import Filters
-from conflictmap.importer import check_bytes, import_bytes
+from conflictmap.ingest.pipeline import check_bytes, import_bytes
 
 
 @given(st.text())

@@ -14,7 +14,7 @@ from conflictmap.dashboard import with_factions
 from conflictmap.export import export
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
-from conflictmap.importer import check_bytes, import_bytes
+from conflictmap.ingest.pipeline import check_bytes, import_bytes
 from conflictmap.schema import NAMES
 from conftest import ROOT, fixture_bytes
 

@@ -21,7 +21,7 @@ from conflictmap.extract import (
 from conflictmap.extract_eval import score_folder, table
 from conflictmap.factions import load_factions
 from conflictmap.gazetteer import load_gazetteer
-from conflictmap.importer import import_bytes
+from conflictmap.ingest.pipeline import import_bytes
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
 from conftest import DATA, ROOT, SHARED_ROOT

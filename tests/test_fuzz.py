@@ -12,7 +12,7 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from conflictmap.errors import ConflictmapError
-from conflictmap.importer import import_bytes
+from conflictmap.ingest.pipeline import import_bytes
 from conflictmap.store import open_store
 from conftest import ROOT
 
@@ -78,7 +78,7 @@ def test_what_the_report_says_is_what_the_store_holds(rows, settings):
 @hyp_settings(max_examples=60, deadline=None)
 @given(data=st.binary(max_size=600))
 def test_random_bytes_raise_only_our_errors(data):
-    from conflictmap.importer import check_bytes
+    from conflictmap.ingest.pipeline import check_bytes
 
     with contextlib.suppress(ConflictmapError):
         check_bytes(data, "random.csv")

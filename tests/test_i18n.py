@@ -14,7 +14,7 @@ from conflictmap import i18n
 from conflictmap.cli import main as cli
 from conflictmap.errors import ConflictmapError
 from conflictmap.filters import Filters
-from conflictmap.importer import check_bytes
+from conflictmap.ingest.pipeline import check_bytes
 from conftest import DATA, ROOT
 
 ARABIC = re.compile("[\u0600-\u06ff]")

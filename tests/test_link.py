@@ -7,7 +7,7 @@ import pytest
 
 from conflictmap.dashboard import collapse_linked
 from conflictmap.errors import StoreError
-from conflictmap.importer import import_bytes
+from conflictmap.ingest.pipeline import import_bytes
 from conftest import fixture_bytes
 
 ACLED_HEADER = fixture_bytes("acled-current.csv").decode().splitlines()[0]

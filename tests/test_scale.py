@@ -14,8 +14,8 @@ from h3.api import basic_int as h3
 
 from conflictmap import dashboard, hexbins, mapindex, sync
 from conflictmap.factions import load_factions
-from conflictmap.formats import _careful_table, _fast_table, read_table
-from conflictmap.importer import import_bytes
+from conflictmap.ingest.formats import _careful_table, _fast_table, read_table
+from conflictmap.ingest.pipeline import import_bytes
 from conflictmap.mapview import MAX_MARKERS, MapSpec, full_map, incident_layers
 from conflictmap.schema import NAMES
 from conflictmap.settings import Settings
@@ -102,7 +102,7 @@ def reference_hashes(frame: pd.DataFrame) -> np.ndarray:
 
 
 def checked_rows(settings, data: bytes) -> pd.DataFrame:
-    from conflictmap.importer import check_bytes
+    from conflictmap.ingest.pipeline import check_bytes
 
     return check_bytes(data, "x.csv", settings)[1]
 

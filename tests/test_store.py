@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from conflictmap.errors import StoreError
-from conflictmap.importer import check_bytes
+from conflictmap.ingest.pipeline import check_bytes
 from conflictmap.store import BatchInfo, open_store
 from conftest import fixture_bytes
 
@@ -132,7 +132,7 @@ def test_a_damaged_sqlite_store_is_refused_with_what_to_do(settings, env_data, t
     import subprocess
     import sys
 
-    from conflictmap.importer import import_bytes
+    from conflictmap.ingest.pipeline import import_bytes
     from conftest import DATA
 
     path = env_data / "conflictmap.sqlite"

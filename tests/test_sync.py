@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from conflictmap.errors import StoreError
-from conflictmap.importer import import_bytes
+from conflictmap.ingest.pipeline import import_bytes
 from conflictmap.store import MIGRATIONS, SCHEMA_VERSION, open_store
 from conflictmap.sync import ADDED, UNCHANGED, UPDATED, plan
 from conftest import ROOT, fixture_bytes

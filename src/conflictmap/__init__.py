@@ -6,7 +6,7 @@ The public API is a handful of verbs; the dashboard (``app.py``) and the CLI
 
 from conflictmap.errors import ConflictmapError, InputError, StoreError, UsageError
 from conflictmap.filters import Filters
-from conflictmap.importer import check_bytes, import_bytes, import_files, validate_file
+from conflictmap.ingest.pipeline import check_bytes, import_bytes, import_files, validate_file
 from conflictmap.store import open_store
 
 __all__ = [

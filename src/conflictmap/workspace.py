@@ -12,11 +12,12 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from conflictmap import importer, mapindex
+from conflictmap import mapindex
 from conflictmap.dashboard import apply, store_query, with_factions
 from conflictmap.factions import Factions, load_factions
 from conflictmap.filters import Filters
-from conflictmap.report import Report
+from conflictmap.ingest import pipeline
+from conflictmap.ingest.issues import Report
 from conflictmap.settings import Settings
 from conflictmap.store import SqlStore, open_store
 from conflictmap.sync import Outcome
@@ -48,8 +49,8 @@ class Workspace:
     def import_bytes(
         self, data: bytes, name: str, user: str = "", progress: Progress = _quiet
     ) -> Report:
-        """One file as one batch (see ``importer.import_bytes``)."""
-        return importer.import_bytes(
+        """One file as one batch (see ``ingest.pipeline.import_bytes``)."""
+        return pipeline.import_bytes(
             data, name, self.store, self.settings, user, progress, stored=self._follower(progress)
         )
 
@@ -57,7 +58,7 @@ class Workspace:
         """Each file as its own batch; a file that cannot be used stops nothing else."""
         return [
             self.import_bytes(
-                importer.read_limited(Path(p), self.settings), Path(p).name, user, progress
+                pipeline.read_limited(Path(p), self.settings), Path(p).name, user, progress
             )
             for p in paths
         ]

@@ -18,9 +18,9 @@ from conflictmap.export import export
 from conflictmap.extract import accepted_csv, draft
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
-from conflictmap.formats import decode
 from conflictmap.gazetteer import load_gazetteer
-from conflictmap.importer import import_files, read_limited, validate_file
+from conflictmap.ingest.formats import decode
+from conflictmap.ingest.pipeline import import_files, read_limited, validate_file
 from conflictmap.layers import context_layers
 from conflictmap.mapview import MapSpec
 from conflictmap.playback import Playback

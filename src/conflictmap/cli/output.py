@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from conflictmap.i18n import ENGLISH, Wording, wording
-from conflictmap.report import issue_order
+from conflictmap.ingest.issues import issue_order
 from conflictmap.settings import Settings
 
 

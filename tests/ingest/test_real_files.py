@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conflictmap.importer import check_bytes, import_bytes
-from conflictmap.report import ERROR
+from conflictmap.ingest.issues import ERROR
+from conflictmap.ingest.pipeline import check_bytes, import_bytes
 
 WORLD = "acled/acled_world_2020-04-27_to_2020-05-09_without_syria_iraq.csv"
 

@@ -17,8 +17,8 @@ from pyarrow import ArrowInvalid
 from conflictmap import countries
 from conflictmap.dates import contradicts, decide_order, read_date
 from conflictmap.i18n import N_
+from conflictmap.ingest.issues import ERROR, WARNING, Report
 from conflictmap.names import ascii_digits
-from conflictmap.report import ERROR, WARNING, Report
 from conflictmap.schema import BY_NAME, FLOAT, INT, NAMES
 from conflictmap.settings import Region
 

@@ -13,10 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from conflictmap.cutoff import cut_off_row
 from conflictmap.errors import InputError
 from conflictmap.factions import load_factions
-from conflictmap.formats import (
+from conflictmap.gazetteer import load_gazetteer
+from conflictmap.i18n import N_
+from conflictmap.ingest.columns import to_incident_columns
+from conflictmap.ingest.cutoff import cut_off_row
+from conflictmap.ingest.formats import (
     ACLED,
     ACLED_LEGACY,
     SHEET,
@@ -24,15 +27,12 @@ from conflictmap.formats import (
     read_table,
     unknown_sheet_columns,
 )
-from conflictmap.gazetteer import load_gazetteer
-from conflictmap.geocode import geocode
-from conflictmap.i18n import N_
-from conflictmap.layouts import to_incident_columns
+from conflictmap.ingest.geocode import geocode
+from conflictmap.ingest.issues import ERROR, REJECTED_LINE, REJECTED_PROBLEM, WARNING, Report
+from conflictmap.ingest.validate import keep, validate
 from conflictmap.link import linker
-from conflictmap.report import ERROR, REJECTED_LINE, REJECTED_PROBLEM, WARNING, Report
 from conflictmap.settings import Settings
 from conflictmap.store import BatchInfo
-from conflictmap.validate import keep, validate
 
 Progress = Callable[[float, str], None]
 

@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 
-from conflictmap.formats import (
+from conflictmap.ingest.formats import (
     ACLED,
     ACLED_LEGACY,
     OWN,

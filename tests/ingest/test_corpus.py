@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from conflictmap.errors import ConflictmapError, InputError
-from conflictmap.importer import check_bytes, import_bytes, read_limited
+from conflictmap.ingest.pipeline import check_bytes, import_bytes, read_limited
 from conflictmap.settings import Settings
 from conftest import DATA
 

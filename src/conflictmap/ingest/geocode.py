@@ -6,7 +6,7 @@ import pandas as pd
 
 from conflictmap.gazetteer import Gazetteer, Match
 from conflictmap.i18n import N_
-from conflictmap.report import ERROR, WARNING, Report
+from conflictmap.ingest.issues import ERROR, WARNING, Report
 
 FILE = "file"
 

@@ -19,8 +19,8 @@ import pandas as pd
 
 from conflictmap.errors import InputError
 from conflictmap.i18n import N_
+from conflictmap.ingest.workbook import is_xlsx, too_many, xlsx_to_csv
 from conflictmap.names import ascii_digits, normalise_arabic
-from conflictmap.workbook import is_xlsx, too_many, xlsx_to_csv
 
 ACLED, ACLED_LEGACY, UCDP, UCDP_CANDIDATE, SHEET, OWN = (
     "acled",

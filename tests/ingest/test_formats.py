@@ -3,7 +3,7 @@ import codecs
 import pytest
 
 from conflictmap.errors import InputError
-from conflictmap.formats import (
+from conflictmap.ingest.formats import (
     ACLED,
     ACLED_LEGACY,
     OWN,
@@ -99,7 +99,7 @@ def test_comment_lines_of_our_exports_are_skipped_and_lines_still_count():
 def test_a_utf8_row_inside_a_windows_1256_file_is_read_as_utf8_and_named(settings):
     """Read as Windows-1256 with the rest, "حماة" became "ط­ظ…ط§ط©" with no word."""
     from conflictmap.i18n import message
-    from conflictmap.importer import check_bytes
+    from conflictmap.ingest.pipeline import check_bytes
 
     data = (
         "التاريخ,المكان,القتلى\n2020-01-01,دير الزور,2\n".encode("cp1256")
@@ -154,7 +154,7 @@ def test_an_xlsx_bomb_is_refused_before_it_is_unpacked(tmp_path):
     probe = (
         "import sys\n"
         "from conflictmap.errors import InputError\n"
-        "from conflictmap.importer import check_bytes\n"
+        "from conflictmap.ingest.pipeline import check_bytes\n"
         "try:\n"
         f"    check_bytes(open({str(bomb)!r}, 'rb').read(), 'bomb.xlsx')\n"
         "except InputError as exc:\n"
@@ -172,7 +172,7 @@ def test_an_xlsx_bomb_is_refused_before_it_is_unpacked(tmp_path):
 
 
 def test_a_header_never_echoes_more_than_a_line():
-    from conflictmap.formats import detect_format
+    from conflictmap.ingest.formats import detect_format
 
     with pytest.raises(InputError) as refused:
         detect_format(["x" * 5000, "y" * 5000])
@@ -188,7 +188,7 @@ def test_a_header_never_echoes_more_than_a_line():
     ],
 )
 def test_a_last_row_that_may_be_cut_off(ending, last, kept, settings):
-    from conflictmap.importer import check_bytes
+    from conflictmap.ingest.pipeline import check_bytes
 
     rows = "".join(f"2020-01-{d:02d},Hajin,1,IS,SDF,Battles,SOHR,note {d}\n" for d in range(1, 25))
     header = "date,location,fatalities,actor 1,actor 2,event type,source,notes\n"

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from conflictmap.errors import InputError
-from conflictmap.importer import check_bytes, import_bytes
+from conflictmap.ingest.pipeline import check_bytes, import_bytes
 from conftest import fixture_bytes
 
 
