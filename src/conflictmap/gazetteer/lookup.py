@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from conflictmap.gazetteer import SAME_PLACE_KM, Gazetteer, Match, Place, distance_km
+from conflictmap.gazetteer.model import SAME_PLACE_KM, Match, Place, distance_km
 from conflictmap.names import name_key, phonetic_key, skeleton_key
+
+if TYPE_CHECKING:
+    from conflictmap.gazetteer.index import Gazetteer
 
 FUZZY_CUTOFF = 85.0
 _NEAR = re.compile(
@@ -29,14 +33,14 @@ def _candidates(gaz: Gazetteer, text: str):
     key = name_key(text)
     if not key:
         return
-    yield "exact", gaz._exact.get(key, []), 100.0
+    yield "exact", gaz.exact(key), 100.0
     pkey = phonetic_key(text)
-    yield "spelling", gaz._phonetic.get(pkey, []), 95.0
+    yield "spelling", gaz.same_spelling(pkey), 95.0
     skel = skeleton_key(text)
     if len(skel) >= 3:
         near = [
             i
-            for i in gaz._skeleton.get(skel, [])
+            for i in gaz.same_skeleton(skel)
             if fuzz.ratio(pkey, phonetic_key(gaz.places[i].name)) >= 60
         ]
         yield "spelling", near, 90.0
@@ -44,7 +48,7 @@ def _candidates(gaz: Gazetteer, text: str):
         for found, score, _ in process.extract(
             pkey, gaz.phonetic_keys(), scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_CUTOFF
         ):
-            yield "fuzzy", gaz._phonetic[found], score
+            yield "fuzzy", gaz.same_spelling(found), score
 
 
 def _rank(gaz: Gazetteer, place: Place, admin_code: str | None) -> tuple:

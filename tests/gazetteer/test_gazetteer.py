@@ -6,7 +6,7 @@ import pytest
 
 from conflictmap.errors import GazetteerError
 from conflictmap.gazetteer import load_gazetteer
-from conflictmap.lookup import lookup
+from conflictmap.gazetteer.lookup import lookup
 from conflictmap.settings import Settings
 from conftest import DATA, ROOT
 

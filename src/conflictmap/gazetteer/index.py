@@ -1,0 +1,86 @@
+"""The gazetteer's indexes: every name of every place under three keys (exact, sounding
+the same, consonant skeleton), and the lookup over them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from conflictmap.gazetteer.lookup import lookup
+from conflictmap.gazetteer.model import Match, Place
+from conflictmap.names import is_arabic, name_key, phonetic_key, skeleton_key
+from conflictmap.settings import Region
+
+
+@dataclass
+class Gazetteer:
+    places: list[Place] = field(default_factory=list)
+    region: Region = field(default_factory=Region)
+    admin1: dict[tuple[str, str], str] = field(default_factory=dict)  # (country, key)->code
+    countries: dict[str, str] = field(default_factory=dict)  # key -> ISO2
+    _exact: dict[str, list[int]] = field(default_factory=dict)
+    _phonetic: dict[str, list[int]] = field(default_factory=dict)
+    _skeleton: dict[str, list[int]] = field(default_factory=dict)
+    _keys: list[str] | None = None
+    arabic: dict[int, str] = field(default_factory=dict)  # place -> its first Arabic name
+
+    def phonetic_keys(self) -> list[str]:
+        if self._keys is None or len(self._keys) != len(self._phonetic):
+            self._keys = list(self._phonetic)
+        return self._keys
+
+    def add(self, place: Place, names: list[str]) -> None:
+        index = len(self.places)
+        self.places.append(place)
+        self.add_names(index, names, place.team)
+
+    def add_names(self, index: int, names, team: bool = False) -> None:
+        """Index the names of place ``index``; its Arabic name is the team files' first
+        (they override GeoNames), else GeoNames' first well-formed one."""
+        if team or index not in self.arabic:
+            found = next((n.strip() for n in names if n and _good_arabic(n)), None)
+            if found:
+                self.arabic[index] = found
+        for text in {name_key(n) for n in names if n and n.strip()}:
+            if text:
+                self._exact.setdefault(text, []).append(index)
+                self._phonetic.setdefault(phonetic_key(text), []).append(index)
+                self._skeleton.setdefault(skeleton_key(text), []).append(index)
+
+    def index_of(self, name: str, country: str) -> int | None:
+        for i in self._exact.get(name_key(name), []):
+            if self.places[i].country == country:
+                return i
+        return None
+
+    def arabic_name(self, name: str) -> str | None:
+        """The Arabic name of the place called ``name`` (any spelling the gazetteer
+        knows exactly), if the gazetteer has one."""
+        for i in self._exact.get(name_key(name), []):
+            if i in self.arabic:
+                return self.arabic[i]
+        return None
+
+    # the public accessors ``lookup`` and the report drafter read the indexes through
+
+    def exact(self, key: str) -> list[int]:
+        """The places one of whose names has exactly this key (``names.name_key``)."""
+        return self._exact.get(key, [])
+
+    def knows(self, key: str) -> bool:
+        return key in self._exact
+
+    def same_spelling(self, key: str) -> list[int]:
+        """The places one of whose names sounds the same (``names.phonetic_key``)."""
+        return self._phonetic.get(key, [])
+
+    def same_skeleton(self, key: str) -> list[int]:
+        """The places one of whose names has the same consonants (``names.skeleton_key``)."""
+        return self._skeleton.get(key, [])
+
+    def lookup(self, name: str, country: str = "", admin1: str = "") -> Match:
+        return lookup(self, name, country, admin1)
+
+
+def _good_arabic(name: str) -> bool:
+    """An Arabic name with no stray one-letter word (GeoNames has "د مشق")."""
+    return is_arabic(name) and all(len(w) > 1 for w in name.split())
