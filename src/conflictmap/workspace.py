@@ -5,7 +5,6 @@ write, then update the index"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,15 +17,10 @@ from conflictmap.factions import Factions, load_factions
 from conflictmap.filters import Filters
 from conflictmap.ingest import pipeline
 from conflictmap.ingest.issues import Report
+from conflictmap.ingest.pipeline import Progress, quiet
 from conflictmap.settings import Settings
 from conflictmap.store import SqlStore, open_store
 from conflictmap.sync import Outcome
-
-Progress = Callable[[float, str], None]
-
-
-def _quiet(_fraction: float, _message: str) -> None:
-    pass
 
 
 @dataclass
@@ -47,14 +41,14 @@ class Workspace:
     # -- changes (each keeps the map index in step) ---------------------------------------
 
     def import_bytes(
-        self, data: bytes, name: str, user: str = "", progress: Progress = _quiet
+        self, data: bytes, name: str, user: str = "", progress: Progress = quiet
     ) -> Report:
         """One file as one batch (see ``ingest.pipeline.import_bytes``)."""
         return pipeline.import_bytes(
             data, name, self.store, self.settings, user, progress, stored=self._follower(progress)
         )
 
-    def import_files(self, paths, user: str = "", progress: Progress = _quiet) -> list[Report]:
+    def import_files(self, paths, user: str = "", progress: Progress = quiet) -> list[Report]:
         """Each file as its own batch; a file that cannot be used stops nothing else."""
         return [
             self.import_bytes(
@@ -79,10 +73,6 @@ class Workspace:
 
     # -- reading --------------------------------------------------------------------------
 
-    def index(self, progress: Progress | None = None) -> pd.DataFrame:
-        """The map index of the store as it is now (cached per store version)."""
-        return mapindex.load(self.store, self.settings.cache_dir, progress)
-
     def matching_rows(self, filters: Filters, factions: Factions | None = None):
         """Every stored row the filters keep, whole (for exports): the store runs what it
         can as SQL, the exact faction rule runs here."""
@@ -95,12 +85,11 @@ class Workspace:
 
     def _follower(self, progress: Progress):
         """The ``stored`` callback of an import: the index follows each landed batch."""
-        before = [self.store.version()]
+        before = self.store.version()  # one follower per import: one batch
 
         def follow(rows: pd.DataFrame) -> None:
             progress(0.99, "Updating the map index")
-            self._index_after(before[0], rows)
-            before[0] = self.store.version()
+            self._index_after(before, rows)
 
         return follow
 

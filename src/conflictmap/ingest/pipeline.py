@@ -37,12 +37,12 @@ from conflictmap.store import BatchInfo
 Progress = Callable[[float, str], None]
 
 
-def _quiet(_fraction: float, _message: str) -> None:
+def quiet(_fraction: float, _message: str) -> None:
     pass
 
 
 def check_bytes(
-    data: bytes, name: str, settings: Settings | None = None, progress: Progress = _quiet
+    data: bytes, name: str, settings: Settings | None = None, progress: Progress = quiet
 ) -> tuple[Report, pd.DataFrame]:
     """Validate and geocode without storing: the report and the rows that would land."""
     settings = settings or Settings()
@@ -131,7 +131,7 @@ def import_bytes(
     store,
     settings: Settings | None = None,
     user: str = "",
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     link: bool = True,
     stored=None,
 ) -> Report:
@@ -207,7 +207,7 @@ def import_files(
     store,
     settings: Settings | None = None,
     user: str = "",
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
     link: bool = True,
     stored=None,
 ) -> list[Report]:

@@ -99,7 +99,8 @@ class SqlStore:
         raise NotImplementedError
 
     def _write(self, rows: pd.DataFrame, action: pd.Series, batch_id: int, progress=None):
-        """Record what the batch replaces and write its new and changed rows."""
+        """Record what the batch replaces and write its new and changed rows, without the
+        links they had (``link.link_batch`` works their links out again)."""
         raise NotImplementedError
 
     def _restore_updated(self, batch_id: int) -> int:

@@ -100,9 +100,9 @@ class PostgisStore(SqlStore):
                 done += len(chunk)
                 if progress:
                     progress(done, len(changed))
-        self.db.execute(
+        self.db.execute(  # an updated row loses its old link (linked_to is not staged)
             f"INSERT INTO incidents ({names}) SELECT {names} FROM stage "
-            f"ON CONFLICT (incident_id) DO UPDATE SET {_assign(_STORED)}"
+            f"ON CONFLICT (incident_id) DO UPDATE SET {_assign(_STORED)}, linked_to = NULL"
         )
 
     def _restore_updated(self, batch_id: int) -> int:

@@ -76,13 +76,6 @@ class SqliteStore(SqlStore):
         west, south, east, north = bbox
         return "longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?", [west, east, south, north]
 
-    def clear_links(self, ids: list[str]) -> None:
-        if ids and self._in_batch:
-            return  # ``_write`` replaced these rows whole, without their old link
-        super().clear_links(ids)
-
-    _in_batch = False
-
     def _existing(self, ids: list[str]) -> pd.DataFrame:
         if self.db.execute("SELECT 1 FROM incidents LIMIT 1").fetchone() is None:
             return pd.DataFrame(columns=["incident_id", "row_hash", "timestamp"])
@@ -93,8 +86,8 @@ class SqliteStore(SqlStore):
         )
 
     def _write(self, rows: pd.DataFrame, action: pd.Series, batch_id: int, progress=None):
-        """``progress(done, total)`` is told after each chunk of rows."""
-        self._in_batch = True
+        """``progress(done, total)`` is told after each chunk of rows; INSERT OR REPLACE
+        writes each row whole, so its old link is gone."""
         updated = rows.loc[action == UPDATED, "incident_id"].tolist()
         self.db.execute(
             "INSERT INTO changes SELECT ?, incident_id, 'updated', json_object("
@@ -143,14 +136,7 @@ class SqliteStore(SqlStore):
         return restored
 
     def _committed(self) -> None:
-        self._in_batch = False
         self._remember_checked()
-
-    def add_batch(self, frame, info, link=None, progress=None):
-        try:
-            return super().add_batch(frame, info, link, progress)
-        finally:
-            self._in_batch = False
 
     # -- the file ------------------------------------------------------------------------
 
