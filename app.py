@@ -284,7 +284,7 @@ def _dates_typed() -> None:
 
 
 def read_dates(side, first, last):
-    """The date range: a slider for a glance, and two date boxes beside it for an exact
+    """The date range: a slider for a glance, and two date boxes under it for an exact
     day (a slider over years moves about two weeks a pixel)."""
     state = st.session_state
     state["date_span"] = (first, last)
@@ -1218,14 +1218,13 @@ RTL_CSS = """<style>
 LOG = logging.getLogger("conflictmap.app")
 
 
-def guarded(part: str, render, *args) -> bool:
+def guarded(part: str, render, *args) -> None:
     """Runs one part of the page; if it fails, says so in that part alone (a sentence, no
     traceback: that goes to the server's log) and the rest of the page still runs."""
     try:
         render(*args)
     except ConflictmapError as exc:
         st.error(plain(_.message(str(exc))))
-        return False
     except Exception as exc:  # a bug: keep the other parts (Import, Undo) usable
         LOG.exception("the %s part of the page failed", part)
         st.error(
@@ -1239,8 +1238,6 @@ def guarded(part: str, render, *args) -> bool:
                 )
             )
         )
-        return False
-    return True
 
 
 def tab_map_of(url: str, store, factions, user) -> None:
