@@ -34,25 +34,21 @@ from conflictmap import (
 )
 from conflictmap.assets import check_installed, localise
 from conflictmap.csvfile import csv_bytes
-from conflictmap.drawing import add_draw_tools
 from conflictmap.errors import ConflictmapError
 from conflictmap.factions import load_factions, save_factions
 from conflictmap.filters import Filters
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.ingest import pipeline
 from conflictmap.ingest.issues import ERROR, FORMAT_NAMES, WARNING, issue_order
-from conflictmap.layers import context_layers, find_layers, save_upload
-from conflictmap.mapview import (
-    MAX_MARKERS,
-    Legend,
-    MapSpec,
-    area_layer,
-    base_map,
-    highlight_layer,
-    incident_layers,
-    legend_html,
-    set_view,
-)
+from conflictmap.layers import find_layers, save_upload
+from conflictmap.maps import changes as changes_map
+from conflictmap.maps import playback as playback_map
+from conflictmap.maps.base import MAX_MARKERS, MapSpec, base_map, set_view
+from conflictmap.maps.compose import incident_layers
+from conflictmap.maps.context import context_layers
+from conflictmap.maps.drawing import add_draw_tools
+from conflictmap.maps.incidents import area_layer, highlight_layer
+from conflictmap.maps.legend import Legend, legend_html
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
 from conflictmap.text import plain
@@ -357,7 +353,7 @@ def show_map(shown, frame, factions, spec: MapSpec, store, timing, units, overla
     fmap.add_child(Legend(legend_html(factions, factions.names, [note], words=_)))
     add_draw_tools(fmap, _)
     if timing is not None:
-        playback.add_to(fmap, *timing, words=_)
+        playback_map.add_playback(fmap, *timing, words=_)
     localise(fmap)
     state = st.session_state.get("map")  # the view the analyst has just moved to
     follow_drawing(state)
@@ -730,7 +726,7 @@ def tab_map(frame, factions, store, user) -> None:
     compared = read_changes(filters, first, last)
 
     def overlays() -> list:  # fresh layers for each map they go on (screen, snapshot)
-        return [changes.change_layer(places, fresh, compared[0], _)] if compared else []
+        return [changes_map.change_layer(places, fresh, compared[0], _)] if compared else []
 
     if compared:  # every date, the other filters
         undated = dashboard.collapse_linked(dashboard.apply(frame, dashboard.undated(filters)))
@@ -1199,8 +1195,10 @@ def read_language() -> i18n.Wording:
     if lang in i18n.RTL:
         st.html(RTL_CSS)
     # the page's own language (screen readers, fonts, hyphenation): Streamlit writes "en"
-    st.html(f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
-            unsafe_allow_javascript=True)
+    st.html(
+        f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
+        unsafe_allow_javascript=True,
+    )
     return i18n.wording(lang, settings)
 
 

@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 from run import table  # noqa: E402
 
+from conflictmap.maps import choropleth  # noqa: E402
+
 OCHA = ROOT.parent / "shared" / "data" / "boundaries" / "syr_admin1_ocha_codab_v02_20201217.geojson"
 
 
@@ -75,7 +77,9 @@ def measure(frame: pd.DataFrame, units) -> dict:
 
     row = {"incidents": len(frame)}
     row["per area ms"], counted = timed(lambda: areas.count(units, frame))
-    row["choropleth ms"], _ = timed(lambda: areas.choropleth_layer(units, counted, "incidents"))
+    row["choropleth ms"], _ = timed(
+        lambda: choropleth.choropleth_layer(units, counted, "incidents")
+    )
     end = frame["event_date"].max().date()
     windows = changes.Windows(end, 7)
     row["what changed ms"], _ = timed(lambda: changes.compare(frame, windows, "admin1"))
@@ -96,7 +100,7 @@ def gif_seconds(frames: int) -> tuple[float, float]:
     from conflictmap import playback, snapshot
     from conflictmap.factions import load_factions
     from conflictmap.filters import Filters
-    from conflictmap.mapview import MapSpec
+    from conflictmap.maps.base import MapSpec
 
     frame = incidents(1000)
     frame["incident_id"] = [f"acled:{n}" for n in range(len(frame))]

@@ -99,7 +99,8 @@ def pages(index, factions, store, max_plain: int) -> dict[str, tuple[float, str 
 
     from conflictmap import dashboard
     from conflictmap.assets import localise
-    from conflictmap.mapview import MapSpec, full_map
+    from conflictmap.maps.base import MapSpec
+    from conflictmap.maps.compose import full_map
 
     out = {}
     started = time.perf_counter()

@@ -16,7 +16,9 @@ from conflictmap import areas
 from conflictmap.cli import main as cli
 from conflictmap.factions import load_factions
 from conflictmap.layers import RefLayer
-from conflictmap.mapview import MapSpec, full_map
+from conflictmap.maps import choropleth
+from conflictmap.maps.base import MapSpec
+from conflictmap.maps.compose import full_map
 from conftest import ROOT
 
 
@@ -144,7 +146,7 @@ def test_counts_and_fatalities_per_unit(tmp_path):
 )
 def test_class_breaks(values, bounds):
     assert areas.breaks(np.array(values)) == bounds
-    assert areas.colour(0, bounds) is None
+    assert choropleth.colour(0, bounds) is None
 
 
 def test_the_choropleth_escapes_names_and_keys_its_classes(tmp_path):

@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from conflictmap.changes import Windows, by_place, change_layer, compare, new_names
+from conflictmap.changes import Windows, by_place, compare, new_names
+from conflictmap.maps.changes import change_layer
 
 
 def incidents(rows) -> pd.DataFrame:
@@ -132,7 +133,7 @@ def test_a_snapshot_carries_the_change_layer():
 
     from conflictmap.factions import load_factions
     from conflictmap.filters import Filters
-    from conflictmap.mapview import MapSpec
+    from conflictmap.maps.base import MapSpec
     from conflictmap.snapshot import SnapshotSpec, snapshot_html
     from conftest import ROOT
 

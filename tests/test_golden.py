@@ -15,7 +15,7 @@ from conflictmap.cli import main as cli
 from conflictmap.export import export
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
-from conflictmap.mapview import MapSpec
+from conflictmap.maps.base import MapSpec
 from conflictmap.settings import Settings
 from conflictmap.workspace import Workspace
 from conftest import ROOT

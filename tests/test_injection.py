@@ -17,7 +17,7 @@ from test_browser import browser, free_port, open_page, settled_total, start_app
 from conflictmap.dashboard import with_factions
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
-from conflictmap.mapview import MapSpec
+from conflictmap.maps.base import MapSpec
 from conflictmap.settings import Settings
 from conflictmap.snapshot import SnapshotSpec, snapshot_html
 from conflictmap.store import open_store

@@ -6,15 +6,9 @@ import pytest
 
 from conflictmap.assets import LOCAL, MODULES, URL_PREFIX, inline, localise
 from conflictmap.factions import load_factions
-from conflictmap.mapview import (
-    AREA_FILL,
-    UNCERTAIN_LAYER,
-    MapSpec,
-    full_map,
-    popup_html,
-    radius,
-    tooltip_text,
-)
+from conflictmap.maps.base import MapSpec
+from conflictmap.maps.compose import full_map
+from conflictmap.maps.incidents import AREA_FILL, UNCERTAIN_LAYER, popup_html, radius, tooltip_text
 from conftest import ROOT, incident_records
 
 PAYLOAD = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
@@ -163,7 +157,7 @@ def test_braces_from_files_cannot_reach_a_template_engine():
 def test_when_every_incident_fits_a_pan_leaves_the_layer_unchanged(factions):
     """A popup near the edge auto-pans the map; the layer must stay the same then, or
     streamlit-folium redraws it and the popup closes."""
-    from conflictmap.mapview import incident_layers
+    from conflictmap.maps.compose import incident_layers
 
     frame = pd.concat(
         [incidents(incident_id=f"i{n}", longitude=40.0 + n * 0.1) for n in range(10)],

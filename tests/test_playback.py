@@ -16,7 +16,8 @@ from conflictmap import playback, snapshot
 from conflictmap.errors import UsageError
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
-from conflictmap.mapview import MapSpec
+from conflictmap.maps import playback as playback_map
+from conflictmap.maps.base import MapSpec
 from conftest import ROOT
 
 D = dt.date
@@ -100,7 +101,7 @@ def test_the_control_carries_frames_and_escapes_labels():
 
     fmap = folium.Map(tiles=None)
     frames = [playback.Frame(D(2018, 6, 1), D(2018, 6, 7), "</script><b>x</b>")]
-    fmap.add_child(playback.PlaybackControl(frames, playback.Playback(at=9)))
+    fmap.add_child(playback_map.PlaybackControl(frames, playback.Playback(at=9)))
     html = fmap.get_root().render()
     assert "</script><b>" not in html
     found = json.loads(re.search(r"frames = (\[.*?\]);", html)[1])

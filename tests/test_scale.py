@@ -16,7 +16,8 @@ from conflictmap import dashboard, hexbins, mapindex, sync
 from conflictmap.factions import load_factions
 from conflictmap.ingest.formats import _careful_table, _fast_table, read_table
 from conflictmap.ingest.pipeline import import_bytes
-from conflictmap.mapview import MAX_MARKERS, MapSpec, full_map, incident_layers
+from conflictmap.maps.base import MAX_MARKERS, MapSpec
+from conflictmap.maps.compose import full_map, incident_layers
 from conflictmap.schema import NAMES
 from conflictmap.settings import Settings
 from conflictmap.store import open_store

@@ -15,8 +15,9 @@ from PIL import Image
 from conflictmap.errors import InputError, UsageError
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
-from conflictmap.layers import context_layers, find_layers, save_upload
-from conflictmap.mapview import MapSpec
+from conflictmap.layers import find_layers, save_upload
+from conflictmap.maps.base import MapSpec
+from conflictmap.maps.context import context_layers
 from conflictmap.snapshot import SnapshotSpec, render, snapshot_html
 from conftest import ROOT
 

@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from conflictmap.cli import main as cli
 from conflictmap.dashboard import incident_table, selected_ids
-from conflictmap.mapview import highlight_layer
+from conflictmap.maps.incidents import highlight_layer
 from conftest import ROOT
 
 

@@ -1,32 +1,29 @@
 """Incidents counted per administrative unit — governorate, district or sub-district —
 when a boundary file is among the reference layers (``geo/layers/``, ``data/layers/``):
-a choropleth on the map and a table of counts and fatalities per unit.
+counts and a table of counts and fatalities per unit.
 
 A boundary file is any polygon layer with a name field; the common conventions are
 recognised (OCHA COD-AB ``ADM2_EN``/``ADM2_AR``/``ADM2_PCODE``, geoBoundaries
 ``shapeName``, GADM ``NAME_2``/``NL_NAME_2``, plain ``name``/``name_ar``).
+
+The map layer drawn from the counts is ``maps.choropleth``.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import folium
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import MacroElement
-from jinja2 import Template
 
 from conflictmap.errors import InputError
-from conflictmap.i18n import ENGLISH, N_, Wording
-from conflictmap.layers import RefLayer, _source, find_layers
+from conflictmap.i18n import N_
+from conflictmap.layers import RefLayer, find_layers, source_path
 from conflictmap.settings import Settings
-from conflictmap.text import html_text
 
 LEVELS = {
     0: N_("country"),
@@ -35,8 +32,11 @@ LEVELS = {
     3: N_("sub-district"),
     4: N_("community"),
 }
-CLASS_COLOURS = ("#fff3b0", "#fdc35c", "#f88d3c", "#e4502b", "#b3001e")  # light to dark
+
+
 MEASURES = (N_("incidents"), N_("fatalities"))  # Incidents, Fatalities in keys: see i18n
+
+CLASSES = 5  # a choropleth's classes: few enough to tell apart on a map
 
 
 @dataclass(frozen=True, eq=False)  # one object per file read: hashed by identity
@@ -107,7 +107,7 @@ def _text(values) -> tuple[str, ...]:
 def _read(path: Path, _mtime: int, name: str) -> Units | None:
     import geopandas as gpd
 
-    frame = gpd.read_file(_source(path), engine="pyogrio")
+    frame = gpd.read_file(source_path(path), engine="pyogrio")
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
@@ -172,7 +172,7 @@ def count(units: Units, frame: pd.DataFrame, assigned: np.ndarray | None = None)
     return table
 
 
-def breaks(values: np.ndarray, classes: int = len(CLASS_COLOURS)) -> list[int]:
+def breaks(values: np.ndarray, classes: int = CLASSES) -> list[int]:
     """Upper bounds of up to five classes of the non-zero values (quantiles, rounded to
     whole numbers, distinct), so one busy unit does not wash out the rest."""
     positive = np.asarray(values, float)
@@ -182,125 +182,3 @@ def breaks(values: np.ndarray, classes: int = len(CLASS_COLOURS)) -> list[int]:
     ranked, n = np.sort(positive), len(positive)
     cuts = [ranked[(k * n + classes - 1) // classes - 1] for k in range(1, classes + 1)]
     return sorted({int(np.ceil(c)) for c in cuts})  # each k-th fifth's largest value
-
-
-def colour(value: float, bounds: list[int]) -> str | None:
-    if value <= 0 or not bounds:
-        return None
-    for i, bound in enumerate(bounds):
-        if value <= bound:
-            return CLASS_COLOURS[len(CLASS_COLOURS) - len(bounds) + i]
-    return CLASS_COLOURS[-1]
-
-
-def _popup(row, w: Wording = ENGLISH) -> str:
-    e = html_text
-    first, second = (row.unit_ar, row.unit) if w.rtl and row.unit_ar else (row.unit, row.unit_ar)
-    names = e(first) + (f" · <span dir='auto'>{e(second)}</span>" if second else "")
-    code = f" ({e(row.code)})" if row.code else ""
-    lead = ""
-    if row.leading_faction:
-        lead = "<br>" + e(w("Most incidents: {faction}", faction=w.name(row.leading_faction)))
-    figures = w(
-        "{count} incidents, {killed} reported fatalities",
-        count=f"{int(row.incidents):,}",
-        killed=f"{int(row.fatalities):,}",
-    )
-    return f"<div dir='{w.dir}'><b>{names}</b>{code}<br>{e(figures)}{lead}</div>"
-
-
-def choropleth_layer(
-    units: Units, table: pd.DataFrame, measure: str = "incidents", w: Wording = ENGLISH
-):
-    """The units filled by class of ``measure``; units with none are outlined only."""
-    bounds = breaks(table[measure].to_numpy())
-    shapes = units.shapes
-    if sum(len(shapely.to_wkb(g)) for g in shapes) > 2_000_000:  # keep pages light
-        shapes = shapely.simplify(shapes, 0.005, preserve_topology=True)
-    features = []
-    for row, shape in zip(table.itertuples(), shapes, strict=True):
-        fill = colour(getattr(row, measure), bounds)
-        shown = row.unit_ar if w.rtl and row.unit_ar else row.unit
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": json.loads(shapely.to_geojson(shape)),
-                "properties": {
-                    "fill": fill or "#ffffff",
-                    "opacity": 0.7 if fill else 0.0,
-                    "tip": html_text(f"{shown}: {int(getattr(row, measure)):,} {w(measure)}"),
-                    "popup": _popup(row, w),
-                },
-            }
-        )
-    title = w(
-        "{layer}: {measure} per {level}",
-        layer=units.layer,
-        measure=w(measure),
-        level=w(units.level),
-    )
-    group = folium.FeatureGroup(name=html_text(title))
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        style_function=_style,
-        highlight_function=lambda _f: {"weight": 2.5, "color": "#000"},
-        tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-        popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=380),
-    ).add_to(group)
-    group.add_child(AreaKey(key_html(bounds, measure, units, w)))
-    return group
-
-
-class AreaKey(MacroElement):
-    """The choropleth's classes in a box on the map, shown while its layer is: a layer
-    redrawn by the dashboard (filters, pan) brings its own key and takes it away."""
-
-    _template = Template("""
-{% macro script(this, kwargs) %}
-(function () {
-  var group = {{ this._parent.get_name() }}, key = L.control({position: "bottomright"});
-  key.onAdd = function () {
-    var box = L.DomUtil.create("div", "cm-area-key");
-    box.style.cssText = "background:rgba(255,255,255,.93);padding:6px 9px;" +
-      "border:1px solid #999;border-radius:4px;font:12px/1.35 sans-serif";
-    box.innerHTML = {{ this.body }};
-    return box;
-  };
-  function show() { if (group._map && !key._map) { key.addTo(group._map); } }
-  group.on("add", show);
-  group.on("remove", function () { key.remove(); });
-  setTimeout(show);
-})();
-{% endmacro %}""")
-
-    def __init__(self, body: str):
-        super().__init__()
-        self._name = "AreaKey"
-        self.body = json.dumps(body, ensure_ascii=False).replace("</", "<\\/")
-
-
-def _style(feature) -> dict:
-    return {
-        "fillColor": feature["properties"]["fill"],
-        "fillOpacity": feature["properties"]["opacity"],
-        "color": "#444444",
-        "weight": 1,
-    }
-
-
-def key_html(bounds: list[int], measure: str, units: Units, w: Wording = ENGLISH) -> str:
-    """The legend lines of a choropleth: each class's range and colour."""
-    e = html_text
-    colours = CLASS_COLOURS[len(CLASS_COLOURS) - len(bounds) :]
-    rows, low = [], 1
-    for bound, fill in zip(bounds, colours, strict=True):
-        span = f"{low:,}" if low == bound else f"{low:,}–{bound:,}"
-        rows.append(
-            f"<div><span style='display:inline-block;width:14px;height:11px;background:{fill};"
-            f"border:1px solid #444;margin-right:5px'></span>{span}</div>"
-        )
-        low = bound + 1
-    rows.append(f"<div>{e(w('outline only: none'))}</div>")
-    head = e(w("{measure} per {level}", measure=w(measure.capitalize()), level=w(units.level)))
-    head = f"<b>{head}</b> ({e(units.layer)})"
-    return f"<div dir='{w.dir}'><div style='margin-top:4px'>{head}</div>{''.join(rows)}</div>"

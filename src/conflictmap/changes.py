@@ -1,5 +1,5 @@
 """What changed: the last N days against the N days before, per area, place or faction,
-with the actors and places never reported before, as tables and a map layer.
+with the actors and places never reported before, as tables (the map layer is ``maps.changes``).
 
 The comparison runs on the incidents the other filters keep (factions, event types,
 fatalities, drawn area) over the whole store, not only the dates on the slider: "new"
@@ -9,18 +9,16 @@ means not seen at any earlier date.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
-import folium
 import numpy as np
 import pandas as pd
 
 from conflictmap.i18n import ENGLISH, N_, Wording
-from conflictmap.text import html_text
 
 GROUPS = {"admin1": N_("governorate"), "location": N_("place"), "faction": N_("faction")}
-UP, DOWN, SAME = "#c0392b", "#2471a3", "#7f8c8d"
+
+
 MAX_PLACES = 500
 
 
@@ -127,36 +125,3 @@ def by_place(frame: pd.DataFrame, windows: Windows) -> pd.DataFrame:
         .mean()
     )
     return table.join(where, on="place")
-
-
-def change_layer(
-    places: pd.DataFrame, new_places: set[str], windows: Windows, w: Wording = ENGLISH
-):
-    """One circle per place: red where incidents rose, blue where they fell, grey where
-    level; area grows with the size of the change; a new place has a thick outline."""
-    title = w("What changed: {periods}", periods=windows.describe(w))
-    group = folium.FeatureGroup(name=html_text(title), control=True)
-    for row in places.head(MAX_PLACES).itertuples(index=False):  # biggest changes first
-        if pd.isna(row.latitude):
-            continue
-        colour = UP if row.change > 0 else DOWN if row.change < 0 else SAME
-        fresh = row.place in new_places
-        tip = w(
-            "{place}: {before} → {now} incidents ({change})",
-            place=w.name(row.place),
-            before=row.previous,
-            now=row.recent,
-            change=f"{'+' if row.change > 0 else ''}{row.change}",
-        ) + (w(" · new place") if fresh else "")
-        folium.CircleMarker(
-            (float(row.latitude), float(row.longitude)),
-            radius=round(6 + 4 * math.sqrt(abs(row.change)), 1),
-            color="#000000" if fresh else colour,
-            weight=3 if fresh else 1,
-            fill=True,
-            fill_color=colour,
-            fill_opacity=0.55,
-            tooltip=html_text(tip),
-            popup=folium.Popup(html_text(tip), max_width=320),
-        ).add_to(group)
-    return group

@@ -13,7 +13,7 @@ from conflictmap.errors import InputError
 from conflictmap.factions import UNASSIGNED, Factions
 from conflictmap.filters import Filters
 from conflictmap.i18n import ENGLISH, N_, Wording
-from conflictmap.mapview import ID_MARK
+from conflictmap.maps.incidents import ID_MARK
 from conflictmap.store import Query
 
 

@@ -21,7 +21,8 @@ from conflictmap.csvfile import csv_bytes
 from conflictmap.factions import Factions
 from conflictmap.filters import Filters
 from conflictmap.i18n import ENGLISH, Wording
-from conflictmap.mapview import MapSpec, full_map
+from conflictmap.maps.base import MapSpec
+from conflictmap.maps.compose import full_map
 from conflictmap.schema import NAMES
 
 FORMATS = ("csv", "geojson", "gpkg", "html")

@@ -1,7 +1,6 @@
-"""Context under the incidents: place labels from the gazetteer and the analyst's own
-reference layers (GeoJSON, GeoPackage, shapefile) found in ``geo/layers/`` and
-``data/layers/`` (dashboard uploads). With no basemap tiles, this is what tells a reader
-where things are.
+"""The analyst's reference layers (GeoJSON, GeoPackage, shapefile) found in ``geo/layers/``
+and ``data/layers/`` (dashboard uploads): finding, reading and saving them. They are
+drawn by ``maps.context``.
 """
 
 from __future__ import annotations
@@ -13,22 +12,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-import folium
 import geopandas as gpd
-from folium.template import Template
 
 from conflictmap.errors import InputError
-from conflictmap.gazetteer import Gazetteer
-from conflictmap.i18n import ENGLISH, Wording
 from conflictmap.settings import Settings
-from conflictmap.text import html_text
 
 SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip")
-LABEL_POPULATION = 20_000
-LABEL_CSS = (
-    "<style>.cm-label{font:600 11px/1.1 sans-serif;color:#333;white-space:nowrap;"
-    "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;unicode-bidi:plaintext}</style>"
-)
 
 
 @dataclass(frozen=True)
@@ -60,7 +49,7 @@ def find_layers(settings: Settings) -> list[RefLayer]:
 _SHAPEFILE_PARTS = {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml"}
 
 
-def _source(path: Path) -> str:
+def source_path(path: Path) -> str:
     """What GDAL may open, checked first: a file that only claims to be a layer (a VRT or
     a link to other files in disguise) could make GDAL read outside the data folder."""
     with path.open("rb") as handle:
@@ -91,7 +80,7 @@ def _source(path: Path) -> str:
 
 @lru_cache(maxsize=16)
 def _read(path: Path, _mtime: int) -> str:
-    source = _source(path)
+    source = source_path(path)
     try:
         frame = gpd.read_file(source, engine="pyogrio")
     except Exception as exc:  # pyogrio raises many kinds for unreadable files
@@ -113,60 +102,6 @@ def read_layer(path: Path) -> dict:
     return json.loads(_read(path, path.stat().st_mtime_ns))
 
 
-def _style(data: dict) -> dict:
-    kinds = {f["geometry"]["type"] for f in data.get("features", []) if f.get("geometry")}
-    if kinds and kinds <= {"LineString", "MultiLineString"}:
-        return {"color": "#2b7bba", "weight": 2.5, "opacity": 0.8}
-    return {"color": "#555555", "weight": 1.3, "opacity": 0.9, "fillOpacity": 0.0}
-
-
-def reference_layer(layer: RefLayer) -> folium.GeoJson:
-    data = read_layer(layer.path)
-    style = _style(data)
-    return folium.GeoJson(
-        data,
-        name=html_text(layer.name),
-        style_function=lambda _: style,
-        interactive=False,
-        control=True,
-    )
-
-
-class PlaceLabels(folium.FeatureGroup):
-    """One layer of text labels built in the browser from a JSON list: hundreds of
-    names cost one element on the server, not three each."""
-
-    _template = Template("""
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.featureGroup({{ this.options|tojavascript }});
-{{ this.labels }}.forEach(function (p) {
-  L.marker([p[0], p[1]], {interactive: false, icon: L.divIcon({className: "empty",
-    html: '<div class="cm-label">' + p[2] + "</div>", iconSize: [0, 0],
-    iconAnchor: [-4, 6]})}).addTo({{ this.get_name() }});
-});
-{% endmacro %}""")
-
-    def __init__(self, labels: list[tuple[float, float, str]], name: str = "Place names"):
-        super().__init__(name=name, control=True)
-        # names are escaped as HTML; json.dumps makes them JS string literals
-        self.labels = json.dumps([[lat, lon, html_text(name)] for lat, lon, name in labels])
-
-
-def place_labels(gaz: Gazetteer, w: Wording = ENGLISH) -> folium.FeatureGroup:
-    """Names of the region's towns, drawn as text (offline context for the map); in
-    Arabic, each town's Arabic name where the gazetteer has one."""
-    labels, shown = [], set()
-    for index, place in enumerate(gaz.places):
-        major = place.population >= LABEL_POPULATION or place.kind in ("town", "village")
-        inside = bool(gaz.region.contains(place.latitude, place.longitude))
-        if not (major and inside) or place.name in shown:
-            continue
-        shown.add(place.name)
-        name = gaz.arabic.get(index, place.name) if w.rtl else place.name
-        labels.append((place.latitude, place.longitude, name))
-    return PlaceLabels(labels, html_text(w("Place names")))
-
-
 def save_upload(data: bytes, name: str, settings: Settings) -> RefLayer:
     """Store an uploaded layer under a name we choose (never the uploader's)."""
     suffix = Path(name).suffix.lower()
@@ -184,13 +119,3 @@ def save_upload(data: bytes, name: str, settings: Settings) -> RefLayer:
     display = Path(name).stem[:80]
     path.with_suffix(suffix + ".name").write_text(display, encoding="utf-8")
     return RefLayer(display, path)
-
-
-def context_layers(settings: Settings, w: Wording = ENGLISH) -> list:
-    """Fresh context layers for one map: place names, then every reference layer."""
-    from conflictmap.gazetteer import load_gazetteer
-
-    return [
-        place_labels(load_gazetteer(settings), w),
-        *(reference_layer(layer) for layer in find_layers(settings)),
-    ]

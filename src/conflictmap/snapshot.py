@@ -28,7 +28,9 @@ from conflictmap.errors import ConflictmapError, UsageError
 from conflictmap.factions import Factions
 from conflictmap.filters import Filters
 from conflictmap.i18n import ENGLISH, Wording
-from conflictmap.mapview import MapSpec, full_map
+from conflictmap.maps import playback as playback_map
+from conflictmap.maps.base import MapSpec
+from conflictmap.maps.compose import full_map
 from conflictmap.text import html_text
 
 SIZES = {
@@ -209,7 +211,7 @@ def snapshot_html(
         layer.add_to(fmap)
     window = None
     if playback is not None:  # the title follows the frame (see PlaybackControl)
-        _, shown = timed.add_to(
+        _, shown = playback_map.add_playback(
             fmap, filters.date_from, filters.date_to, playback, data=frame, words=words
         )
         window = (playback.describe(shown, words).removesuffix(shown.label), shown.label)

@@ -21,8 +21,8 @@ from conflictmap.filters import Filters
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.ingest.formats import decode
 from conflictmap.ingest.pipeline import import_files, read_limited, validate_file
-from conflictmap.layers import context_layers
-from conflictmap.mapview import MapSpec
+from conflictmap.maps.base import MapSpec
+from conflictmap.maps.context import context_layers
 from conflictmap.playback import Playback
 from conflictmap.settings import ROOT, Settings
 from conflictmap.snapshot import SnapshotSpec, animate, render, snapshot_html

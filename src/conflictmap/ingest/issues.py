@@ -87,9 +87,7 @@ class Report:
         """An issue; with ``params``, ``message`` is a template (see ``Issue``)."""
         text = message.format(**params) if params else message
         shown = tuple(sorted((k, str(v)) for k, v in params.items()))
-        self.issues.append(
-            Issue(int(line), column, _shown(value), text, severity, message, shown)
-        )
+        self.issues.append(Issue(int(line), column, _shown(value), text, severity, message, shown))
 
     @property
     def errors(self) -> list[Issue]:

@@ -33,9 +33,7 @@ WORDS = {
     ("draw", "toolbar", "buttons", "rectangle"): N_("Draw a rectangle"),
     ("draw", "handlers", "polygon", "tooltip", "start"): N_("Click to start drawing shape."),
     ("draw", "handlers", "polygon", "tooltip", "cont"): N_("Click to continue drawing shape."),
-    ("draw", "handlers", "polygon", "tooltip", "end"): N_(
-        "Click first point to close this shape."
-    ),
+    ("draw", "handlers", "polygon", "tooltip", "end"): N_("Click first point to close this shape."),
     ("draw", "handlers", "rectangle", "tooltip", "start"): N_("Click and drag to draw rectangle."),
     ("draw", "handlers", "simpleshape", "tooltip", "end"): N_("Release mouse to finish drawing."),
     ("edit", "toolbar", "actions", "save", "title"): N_("Save changes"),

@@ -1,0 +1,7 @@
+"""Everything drawn on a map, in folium: the base and its view (``base``), incidents one
+by one (``incidents``), hexagons (``hexagons``), counts per area (``choropleth``), what
+changed (``changes``), context layers (``context``), the legend (``legend``), the
+drawing and playback controls (``drawing``, ``playback``), and what a view draws
+(``compose``). The numbers behind them come from the pure modules one level up
+(``hexbins``, ``areas``, ``changes``, ``playback``).
+"""

@@ -1,0 +1,98 @@
+"""The map itself: what it shows besides the incidents (``MapSpec``), its tiles, and
+its view. Every map of conflictmap (dashboard, export, snapshot) starts here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import folium
+import pandas as pd
+from branca.element import Element
+
+from conflictmap.assets import PluginAssets, localise
+from conflictmap.i18n import ENGLISH, Wording
+from conflictmap.maps.context import LABEL_CSS
+
+MAX_MARKERS = 1000  # more incidents in view than this are counted in hexagons instead
+
+
+# The page's own CSS: grey clusters (the stock green/yellow would read as faction
+# colours) and popups whose values keep their own direction.
+CLUSTER_CSS = """<style>.cm-cluster{background:rgba(60,60,60,.25);border-radius:50%;}
+.cm-cluster div{margin:3px;border-radius:50%;background:rgba(60,60,60,.75);color:#fff;
+ font:bold 12px sans-serif;text-align:center;height:calc(100% - 6px);display:flex;
+ align-items:center;justify-content:center}
+.cm-popup th{text-align:left;vertical-align:top;padding-right:6px;color:#555}
+.cm-popup td{unicode-bidi:plaintext}</style>"""
+OSM = (
+    "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """What the map shows besides the incidents."""
+
+    tiles: str = "osm"  # "osm", "none", or a tile URL template of a local tile server
+    center: tuple[float, float] = (35.0, 40.5)
+    zoom: int = 8
+    height: int = 620
+    bounds: tuple[float, float, float, float] | None = None  # south, west, north, east
+    fit: bool = True  # with no bounds: fit the incidents (else center/zoom)
+    cluster: bool = True  # group dense incidents into counted circles
+    uncertain: bool = True  # draw precision-2/3 incidents as areas (False: hide them)
+    words: Wording = field(default=ENGLISH, compare=False)  # the language of every label
+    aggregate: str = "auto"  # auto (one by one up to MAX_MARKERS), hexagons, areas
+    measure: str = "incidents"  # what an area's colour counts: incidents or fatalities
+    pad_top: int = 0  # px kept clear at the top when fitting (a snapshot's title box)
+    heat: bool = False  # show the heat layer (it is always in the layer control)
+
+
+def base_map(spec: MapSpec, context=()) -> folium.Map:
+    """Tiles (if any), the context layers (labels, reference layers) and plugin assets."""
+    fmap = folium.Map(
+        location=spec.center,
+        zoom_start=spec.zoom,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        minZoom=3,
+        maxZoom=18,
+    )
+    if spec.tiles == "osm":
+        folium.TileLayer(OSM[0], attr=OSM[1], name="OpenStreetMap", max_zoom=19).add_to(fmap)
+    elif spec.tiles and spec.tiles != "none":
+        folium.TileLayer(spec.tiles, attr="Local tile server", name="Basemap").add_to(fmap)
+    for layer in context:
+        layer.add_to(fmap)
+    fmap.add_child(PluginAssets())
+    fmap.get_root().header.add_child(Element(CLUSTER_CSS + LABEL_CSS), name="cm_css")
+    return localise(fmap)
+
+
+def set_view(fmap: folium.Map, frame: pd.DataFrame, spec: MapSpec) -> None:
+    if spec.bounds:
+        south, west, north, east = spec.bounds
+        fmap.fit_bounds([[south, west], [north, east]], padding_top_left=(0, spec.pad_top))
+    elif spec.fit and len(frame):
+        corners = [
+            [frame.latitude.min(), frame.longitude.min()],
+            [frame.latitude.max(), frame.longitude.max()],
+        ]
+        fmap.fit_bounds(
+            corners,
+            max_zoom=11,
+            padding_top_left=(20, 20 + spec.pad_top),
+            padding_bottom_right=(20, 20),
+        )
+
+
+def extent(frame: pd.DataFrame) -> tuple[float, float, float, float]:
+    return (
+        float(frame["latitude"].min()),
+        float(frame["longitude"].min()),
+        float(frame["latitude"].max()),
+        float(frame["longitude"].max()),
+    )

@@ -1,0 +1,89 @@
+"""Context under the incidents: place labels from the gazetteer and the analyst's own
+reference layers drawn on the map.
+With no basemap tiles, this is what tells a reader where things are.
+"""
+
+from __future__ import annotations
+
+import json
+
+import folium
+from folium.template import Template
+
+from conflictmap.gazetteer import Gazetteer
+from conflictmap.i18n import ENGLISH, Wording
+from conflictmap.layers import RefLayer, find_layers, read_layer
+from conflictmap.settings import Settings
+from conflictmap.text import html_text
+
+LABEL_POPULATION = 20_000
+
+
+LABEL_CSS = (
+    "<style>.cm-label{font:600 11px/1.1 sans-serif;color:#333;white-space:nowrap;"
+    "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;unicode-bidi:plaintext}</style>"
+)
+
+
+def _style(data: dict) -> dict:
+    kinds = {f["geometry"]["type"] for f in data.get("features", []) if f.get("geometry")}
+    if kinds and kinds <= {"LineString", "MultiLineString"}:
+        return {"color": "#2b7bba", "weight": 2.5, "opacity": 0.8}
+    return {"color": "#555555", "weight": 1.3, "opacity": 0.9, "fillOpacity": 0.0}
+
+
+def reference_layer(layer: RefLayer) -> folium.GeoJson:
+    data = read_layer(layer.path)
+    style = _style(data)
+    return folium.GeoJson(
+        data,
+        name=html_text(layer.name),
+        style_function=lambda _: style,
+        interactive=False,
+        control=True,
+    )
+
+
+class PlaceLabels(folium.FeatureGroup):
+    """One layer of text labels built in the browser from a JSON list: hundreds of
+    names cost one element on the server, not three each."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.featureGroup({{ this.options|tojavascript }});
+{{ this.labels }}.forEach(function (p) {
+  L.marker([p[0], p[1]], {interactive: false, icon: L.divIcon({className: "empty",
+    html: '<div class="cm-label">' + p[2] + "</div>", iconSize: [0, 0],
+    iconAnchor: [-4, 6]})}).addTo({{ this.get_name() }});
+});
+{% endmacro %}""")
+
+    def __init__(self, labels: list[tuple[float, float, str]], name: str = "Place names"):
+        super().__init__(name=name, control=True)
+        # names are escaped as HTML; json.dumps makes them JS string literals
+        self.labels = json.dumps([[lat, lon, html_text(name)] for lat, lon, name in labels])
+
+
+def place_labels(gaz: Gazetteer, w: Wording = ENGLISH) -> folium.FeatureGroup:
+    """Names of the region's towns, drawn as text (offline context for the map); in
+    Arabic, each town's Arabic name where the gazetteer has one."""
+    labels, shown = [], set()
+    for index, place in enumerate(gaz.places):
+        major = place.population >= LABEL_POPULATION or place.kind in ("town", "village")
+        inside = bool(gaz.region.contains(place.latitude, place.longitude))
+        if not (major and inside) or place.name in shown:
+            continue
+        shown.add(place.name)
+        name = gaz.arabic.get(index, place.name) if w.rtl else place.name
+        labels.append((place.latitude, place.longitude, name))
+    return PlaceLabels(labels, html_text(w("Place names")))
+
+
+def context_layers(settings: Settings, w: Wording = ENGLISH) -> list:
+    """Fresh context layers for one map: place names, then every reference layer."""
+    from conflictmap.gazetteer import load_gazetteer
+
+    return [
+        place_labels(load_gazetteer(settings), w),
+        *(reference_layer(layer) for layer in find_layers(settings)),
+    ]
