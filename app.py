@@ -21,16 +21,16 @@ from conflictmap import (
     areas,
     auth,
     changes,
-    dashboard,
     export,
     extract,
     hexbins,
     i18n,
     mapindex,
     playback,
+    share,
     snapshot,
     timeline,
-    viewurl,
+    views,
 )
 from conflictmap.assets import check_installed, localise
 from conflictmap.csvfile import csv_bytes
@@ -92,7 +92,7 @@ def basemaps() -> dict[str, str]:
     return {settings.tiles: "Local tile server", **BASEMAPS}
 
 
-def read_look(boundaries: dict) -> viewurl.Look:
+def read_look(boundaries: dict) -> share.Look:
     """The map's basemap, layers and playback (sidebar), as a link would carry them."""
     side = st.sidebar
     side.header(_("Map"))
@@ -144,7 +144,7 @@ def read_look(boundaries: dict) -> viewurl.Look:
             horizontal=True,
             format_func=lambda m: _(playback.MODE_NAMES[m]),
         )
-    return viewurl.Look(
+    return share.Look(
         basemap, heat, cluster, uncertain, step, mode, aggregate=aggregate, measure=measure
     )
 
@@ -202,7 +202,7 @@ def show_changes(frame, windows: changes.Windows, by: str) -> None:
         )
 
 
-def playback_start(look: viewurl.Look, filters: Filters) -> playback.Playback | None:
+def playback_start(look: share.Look, filters: Filters) -> playback.Playback | None:
     """The playback the map starts with: a new step, mode or date range starts again at
     the first frame (a shared link's frame is used once, when it opens)."""
     if not look.play:
@@ -235,7 +235,7 @@ def open_link(first, last, factions, types) -> None:
     state = st.session_state
     if "link_read" not in state:
         params = {key: st.query_params.get_all(key) for key in st.query_params}
-        shared = viewurl.from_params(params, first, last, factions.names, types)
+        shared = share.from_params(params, first, last, factions.names, types)
         state.update(
             filter_dates=shared.dates,
             filter_factions=shared.factions,
@@ -303,8 +303,8 @@ def read_dates(side, first, last):
 def read_filters(frame, factions) -> Filters:
     side = st.sidebar
     side.header(_("Filters"))
-    first, last = dashboard.date_bounds(frame)
-    types = dashboard.event_types(frame)
+    first, last = views.date_bounds(frame)
+    types = views.event_types(frame)
     open_link(first, last, factions, types)
     if ignored := st.session_state.get("link_ignored"):
         side.warning(
@@ -358,8 +358,8 @@ def show_map(shown, frame, factions, spec: MapSpec, store, timing, units, overla
     state = st.session_state.get("map")  # the view the analyst has just moved to
     follow_drawing(state)
     follow_playback(state)
-    view = dashboard.view_bounds(state) or spec.bounds
-    clicked = dashboard.clicked_incident(state)
+    view = views.view_bounds(state) or spec.bounds
+    clicked = views.clicked_incident(state)
     if clicked and clicked != st.session_state.get("clicked"):
         st.session_state["clicked"] = st.session_state["incident"] = clicked
         st.rerun(scope="app")  # the incident panel under the map follows the click
@@ -368,8 +368,8 @@ def show_map(shown, frame, factions, spec: MapSpec, store, timing, units, overla
         factions,
         spec,
         view,
-        dashboard.view_width(state),
-        lambda chosen: dashboard.full_rows(store, factions, chosen),
+        views.view_width(state),
+        lambda chosen: views.full_rows(store, factions, chosen),
         units,
     )
     st_folium(
@@ -433,7 +433,7 @@ def show_area_table(table, units) -> None:
 
 def table_selection() -> list[str]:
     """Ids of the incidents selected in the table under the map."""
-    return dashboard.selected_ids(
+    return views.selected_ids(
         st.session_state.get("incident_table"), st.session_state.get("table_ids", [])
     )
 
@@ -461,8 +461,8 @@ def show_table(shown, factions, filters: Filters, store) -> None:
         st.session_state["table_ids"] = []
         return
     search = st.text_input(_("Search notes, places, actors, sources"), key="table_search")
-    rows = dashboard.full_rows(store, factions, inside)
-    table = dashboard.incident_table(rows, search, st.session_state.get("clicked"), _)
+    rows = views.full_rows(store, factions, inside)
+    table = views.incident_table(rows, search, st.session_state.get("clicked"), _)
     st.session_state["table_ids"] = table["incident_id"].tolist()
     st.dataframe(
         _.headed(table),
@@ -491,7 +491,7 @@ def follow_drawing(state) -> None:
     st.session_state["drawings_seen"] = drawings
     if drawings == seen:
         return
-    area = dashboard.drawn_area(drawings)
+    area = views.drawn_area(drawings)
     if area != st.session_state.get("filter_area"):
         st.session_state["filter_area"] = area
         st.rerun(scope="app")  # every count, chart and export follows the area
@@ -511,9 +511,9 @@ def show_incident(store, factions, user) -> None:
         if rows.empty:
             st.warning(plain(_("There is no incident {id}.", id=incident_id)))
             return
-        row = dashboard.with_factions(rows, factions).iloc[0]
-        st.dataframe(dashboard.incident_facts(row, _), hide_index=True, width="stretch")
-        reports = dashboard.reports_of(store, row)
+        row = views.with_factions(rows, factions).iloc[0]
+        st.dataframe(views.incident_facts(row, _), hide_index=True, width="stretch")
+        reports = views.reports_of(store, row)
         if len(reports):
             st.write(_("Also reported by"))
             st.dataframe(_.headed(reports), hide_index=True, width="stretch")
@@ -540,7 +540,7 @@ def correct_form(store, row, user) -> None:
         if not st.form_submit_button(_("Save corrections"), type="primary"):
             return
     try:
-        changes = dashboard.correction_changes(
+        changes = views.correction_changes(
             row, load_gazetteer(settings), place, point, actor1, actor2, fatalities
         )
         space = workspace(store)
@@ -580,7 +580,7 @@ def show_snapshot(
             map_spec,
             shot,
             context_layers(settings, _),
-            lambda chosen: dashboard.full_rows(store, factions, chosen),
+            lambda chosen: views.full_rows(store, factions, chosen),
             paused,
             units=units,
             words=_,
@@ -683,9 +683,9 @@ def show_downloads(store, factions, filters: Filters, spec: MapSpec, units) -> N
 
 def tab_map(frame, factions, store, user) -> None:
     filters = read_filters(frame, factions)
-    matched = dashboard.apply(frame, filters)  # every report: exports carry them all
-    shown = dashboard.collapse_linked(matched)  # one dot per event on the map
-    summary = dashboard.summarise(shown)
+    matched = views.apply(frame, filters)  # every report: exports carry them all
+    shown = views.collapse_linked(matched)  # one dot per event on the map
+    summary = views.summarise(shown)
     a, b, c = st.columns(3)
     a.metric(
         _("Incidents"),
@@ -709,17 +709,17 @@ def tab_map(frame, factions, store, user) -> None:
     )
     started = playback_start(look, filters)
     look = replace(look, at=st.session_state.get("playback_at", 0), lang=_.lang)
-    first, last = dashboard.date_bounds(frame)
+    first, last = views.date_bounds(frame)
     st.query_params.from_dict(
         {
-            **viewurl.to_params(
+            **share.to_params(
                 filters,
                 first,
                 last,
                 st.session_state.get("view") or spec.bounds,
                 st.session_state.get("incident", ""),
             ),
-            **viewurl.look_params(look, settings.tiles),
+            **share.look_params(look, settings.tiles),
         }
     )
     timing = (filters.date_from, filters.date_to, started) if started else None
@@ -729,7 +729,7 @@ def tab_map(frame, factions, store, user) -> None:
         return [changes_map.change_layer(places, fresh, compared[0], _)] if compared else []
 
     if compared:  # every date, the other filters
-        undated = dashboard.collapse_linked(dashboard.apply(frame, dashboard.undated(filters)))
+        undated = views.collapse_linked(views.apply(frame, views.undated(filters)))
         fresh = set(changes.new_names(undated, compared[0]).query("kind == 'place'")["name"])
         places = changes.by_place(undated, compared[0])
     show_map(shown, frame, factions, spec, store, timing, units, overlays())

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from conflictmap.extract import extract, load_lexicon  # noqa: E402
-from conflictmap.extract_eval import score_folder, table  # noqa: E402
+from conflictmap.extract.evaluate import score_folder, table  # noqa: E402
 from conflictmap.factions import load_factions  # noqa: E402
 from conflictmap.gazetteer import load_gazetteer  # noqa: E402
 from conflictmap.settings import Settings  # noqa: E402

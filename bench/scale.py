@@ -10,7 +10,7 @@ ends by writing the map index), then:
   after a faction filter change, the process's peak memory;
 - the filter computation alone (mask + linked-report folding + counts), best of 5;
 - the map page of the whole store in view, built three ways from the same incidents:
-  ours (``mapview.full_map``: hexagons above 2,000 incidents in view), folium's
+  ours (``maps.compose.full_map``: hexagons above 2,000 incidents in view), folium's
   MarkerCluster of one circle marker with popup per incident (the plain folium way) and
   folium's FastMarkerCluster. For each: build time, page bytes (the HTML the browser
   receives; Leaflet's own files are the same for all and not counted), and the time
@@ -79,15 +79,15 @@ def dashboard(store_url: str, cache: Path) -> dict:
 
 def filter_seconds(index, factions) -> float:
     """Best of five: the work one filter change costs before anything is drawn."""
-    from conflictmap import dashboard
+    from conflictmap import views
     from conflictmap.filters import Filters
 
     chosen = Filters(factions=tuple(factions.names[1:]), event_types=("Battles",))
     best = float("inf")
     for _ in range(5):
         started = time.perf_counter()
-        shown = dashboard.collapse_linked(dashboard.apply(index, chosen))
-        dashboard.summarise(shown)
+        shown = views.collapse_linked(views.apply(index, chosen))
+        views.summarise(shown)
         best = min(best, time.perf_counter() - started)
     return best
 
@@ -97,7 +97,7 @@ def pages(index, factions, store, max_plain: int) -> dict[str, tuple[float, str 
     import folium
     from folium.plugins import FastMarkerCluster, MarkerCluster
 
-    from conflictmap import dashboard
+    from conflictmap import views
     from conflictmap.assets import localise
     from conflictmap.maps.base import MapSpec
     from conflictmap.maps.compose import full_map
@@ -109,14 +109,14 @@ def pages(index, factions, store, max_plain: int) -> dict[str, tuple[float, str 
         factions,
         MapSpec(tiles="none"),
         width_px=1200,
-        fetch=lambda chosen: dashboard.full_rows(store, factions, chosen),
+        fetch=lambda chosen: views.full_rows(store, factions, chosen),
     )
     out["conflictmap"] = (time.perf_counter() - started, ours.get_root().render())
 
     centre = (float(index["latitude"].mean()), float(index["longitude"].mean()))
     if len(index) <= max_plain:
         started = time.perf_counter()
-        rows = dashboard.full_rows(store, factions, index)
+        rows = views.full_rows(store, factions, index)
         plain = folium.Map(location=centre, zoom_start=8, tiles=None)
         cluster = MarkerCluster().add_to(plain)
         for row in rows.itertuples(index=False):

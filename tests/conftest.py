@@ -108,7 +108,7 @@ def fixture_bytes(name: str) -> bytes:
 
 
 def incident_records(script: str) -> list[list]:
-    """The incidents a map script draws one by one (every mapview.IncidentMarkers'
+    """The incidents a map script draws one by one (every maps.incidents.IncidentMarkers'
     array: lat, lon, radius, outline, weight, dash, fill, fill opacity, popup, tooltip,
     first day, last day (days since 1970), area radius in metres or 0)."""
     import json

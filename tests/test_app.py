@@ -8,11 +8,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conflictmap.cli import main as cli
-from conflictmap.dashboard import apply, with_factions
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
+from conflictmap.views import apply, with_factions
 from conftest import ROOT, incident_records
 
 IRAN = "Iran-backed militias"
@@ -87,7 +87,7 @@ def test_seed_article_incidents_are_on_the_map(app):
 def linked_store(env_data) -> None:
     """The default store holding an ACLED event and a news report's incident linked to it
     (the case that once broke every page)."""
-    from test_link import acled_row, report_rows
+    from test_linkage import acled_row, report_rows
 
     folder = env_data.parent / "files"
     folder.mkdir()
@@ -110,14 +110,14 @@ def test_a_report_linked_to_acled_keeps_every_tab_working(env_data):
 def test_a_failing_part_of_the_page_leaves_import_and_undo_usable(env_data, monkeypatch):
     """A bug in the map's code shows a sentence in the map tab alone (no traceback); the
     Import tab still lists the batches and undoes one."""
-    from conflictmap import dashboard
+    from conflictmap import views
 
     linked_store(env_data)
 
     def broken(frame):
         raise TypeError("unsupported operand type(s) for +: 'Categorical' and 'str'")
 
-    monkeypatch.setattr(dashboard, "collapse_linked", broken)
+    monkeypatch.setattr(views, "collapse_linked", broken)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     assert not at.exception
     [shown] = [e.value.replace("\\", "") for e in at.error]

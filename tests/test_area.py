@@ -6,12 +6,12 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from conflictmap.cli import main as cli
-from conflictmap.dashboard import apply, drawn_area, store_query, with_factions
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
 from conflictmap.settings import Settings
+from conflictmap.share import from_params, to_params
 from conflictmap.store import Query, open_store
-from conflictmap.viewurl import from_params, to_params
+from conflictmap.views import apply, drawn_area, store_query, with_factions
 from conftest import ROOT
 
 # around Al-Bukamal and the river crossing to Al-Qaim (lon, lat)

@@ -135,7 +135,7 @@ def test_cli_correct_and_history(env_data, capsys):
     ],
 )
 def test_the_clicked_incident_is_read_from_its_popup(text, found):
-    from conflictmap.dashboard import clicked_incident
+    from conflictmap.views import clicked_incident
 
     assert clicked_incident({"last_object_clicked_popup": text}) == found
     assert clicked_incident({"last_object_clicked_popup": None}) is None

@@ -10,12 +10,12 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
 from conflictmap.csvfile import defuse, restore
-from conflictmap.dashboard import with_factions
 from conflictmap.export import export
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
 from conflictmap.ingest.pipeline import check_bytes, import_bytes
 from conflictmap.schema import NAMES
+from conflictmap.views import with_factions
 from conftest import ROOT, fixture_bytes
 
 FILTERS = Filters(dt.date(2018, 1, 1), dt.date(2020, 12, 31))

@@ -18,7 +18,7 @@ from conflictmap.extract import (
     load_lexicon,
     marked_html,
 )
-from conflictmap.extract_eval import score_folder, table
+from conflictmap.extract.evaluate import score_folder, table
 from conflictmap.factions import load_factions
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.ingest.pipeline import import_bytes

@@ -14,13 +14,13 @@ import sys
 import pytest
 from test_browser import browser, free_port, open_page, settled_total, start_app  # noqa: F401
 
-from conflictmap.dashboard import with_factions
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
 from conflictmap.maps.base import MapSpec
 from conflictmap.settings import Settings
 from conflictmap.snapshot import SnapshotSpec, snapshot_html
 from conflictmap.store import open_store
+from conflictmap.views import with_factions
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from h3.api import basic_int as h3
 
-from conflictmap import dashboard, hexbins, mapindex, sync
+from conflictmap import hexbins, mapindex, views
 from conflictmap.factions import load_factions
 from conflictmap.ingest.formats import _careful_table, _fast_table, read_table
 from conflictmap.ingest.pipeline import import_bytes
@@ -20,7 +20,7 @@ from conflictmap.maps.base import MAX_MARKERS, MapSpec
 from conflictmap.maps.compose import full_map, incident_layers
 from conflictmap.schema import NAMES
 from conflictmap.settings import Settings
-from conflictmap.store import open_store
+from conflictmap.store import open_store, plan
 from conflictmap.workspace import Workspace
 from conftest import DATA, ROOT
 
@@ -111,12 +111,12 @@ def checked_rows(settings, data: bytes) -> pd.DataFrame:
 def test_row_fingerprints_keep_their_definition(settings):
     for data in (synthetic(300), (DATA / "acled-current.csv").read_bytes()):
         rows = checked_rows(settings, data)
-        assert (sync.row_hashes(rows).to_numpy() == reference_hashes(rows)).all()
+        assert (plan.row_hashes(rows).to_numpy() == reference_hashes(rows)).all()
 
 
 def test_stored_rows_are_plain_python_values(settings):
     rows = checked_rows(settings, (DATA / "ucdp-ged.csv").read_bytes())
-    chunks = list(sync.stored_rows(rows[list(NAMES)], size=2))
+    chunks = list(plan.stored_rows(rows[list(NAMES)], size=2))
     assert sum(len(c) for c in chunks) == len(rows)
     for record in (r for c in chunks for r in c):
         assert all(v is None or type(v) in (str, int, float) for v in record)
@@ -150,7 +150,7 @@ def test_the_map_index_is_cached_per_store_version(settings, store, tmp_path, mo
     cache = tmp_path / "cache"
     first = mapindex.load(store, cache)
     assert len(first) == store.count() and len(list(cache.glob("*.parquet"))) == 1
-    full = dashboard.with_factions(store.read(), factions).set_index("incident_id")
+    full = views.with_factions(store.read(), factions).set_index("incident_id")
     indexed = mapindex.with_factions(first, factions).set_index("incident_id")
     for column in ("faction1", "faction2", "faction"):
         assert (indexed[column].astype(str) == full.loc[indexed.index, column]).all(), column
@@ -223,7 +223,7 @@ def test_a_full_view_is_counted_in_hexagons_and_a_close_view_drawn_one_by_one(bi
     store, factions, index = big_index
 
     def fetch(chosen):
-        return dashboard.full_rows(store, factions, chosen)
+        return views.full_rows(store, factions, chosen)
 
     wide = incident_layers(index, factions, MapSpec(), None, 1200, fetch)
     assert wide.in_view == len(index) > MAX_MARKERS
@@ -267,7 +267,7 @@ def test_filter_changes_answer_from_the_index(big_index, settings):
 
     store, factions, index = big_index
     chosen = Filters(factions=(factions.names[0],), event_types=("Battles",))
-    fast = dashboard.apply(index, chosen)
+    fast = views.apply(index, chosen)
     slow = Workspace(store, settings).matching_rows(chosen, factions)
     assert set(fast["incident_id"]) == set(slow["incident_id"])
 

@@ -79,9 +79,9 @@ def test_unreachable_postgis_is_a_clear_error(settings):
 
 
 def test_faction_filter_runs_in_the_store_and_matches_the_exact_rule(settings, store):
-    from conflictmap.dashboard import apply, store_query, with_factions
     from conflictmap.factions import load_factions
     from conflictmap.filters import Filters
+    from conflictmap.views import apply, store_query, with_factions
     from conftest import ROOT
 
     factions = load_factions(ROOT / "data" / "factions.csv")

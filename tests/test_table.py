@@ -6,8 +6,8 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from conflictmap.cli import main as cli
-from conflictmap.dashboard import incident_table, selected_ids
 from conflictmap.maps.incidents import highlight_layer
+from conflictmap.views import incident_table, selected_ids
 from conftest import ROOT
 
 

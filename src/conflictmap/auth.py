@@ -30,6 +30,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from conflictmap.errors import InputError, SignInRefused, UsageError
 from conflictmap.i18n import N_
+from conflictmap.i18n.catalogue import msg
 
 VIEWER, EDITOR = N_("viewer"), N_("editor")
 ROLES = (VIEWER, EDITOR)
@@ -73,13 +74,24 @@ def load_users(path: Path) -> dict[str, User]:
         }
     except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(
-            f"{path}: the users file cannot be read ({exc}). Recreate it with "
-            "`conflictmap user add`."
+            msg(
+                (
+                    "{path}: the users file cannot be read ({exc}). Recreate it with "
+                    "`conflictmap user add`."
+                ),
+                path=path,
+                exc=exc,
+            )
         ) from None
     for user in users.values():
         if user.role not in ROLES:
             raise InputError(
-                f"{path}: user {user.name!r} has role {user.role!r}; use viewer or editor."
+                msg(
+                    "{path}: user {name} has role {role}; use viewer or editor.",
+                    path=path,
+                    name=f"{user.name!r}",
+                    role=f"{user.role!r}",
+                )
             )
     return users
 
@@ -101,12 +113,19 @@ def add_user(path: Path, name: str, password: str, role: str) -> User:
     """Add or replace a user (a new password, or a new role)."""
     if not _NAME.match(name):
         raise UsageError(
-            f"{name!r} cannot be a user name: use 1-64 letters, digits and . _ - @ only."
+            msg(
+                ("{name} cannot be a user name: use 1-64 letters, digits and . _ - @ only."),
+                name=f"{name!r}",
+            )
         )
     if role not in ROLES:
-        raise UsageError(f"Role {role!r} is not one of: {', '.join(ROLES)}.")
+        raise UsageError(
+            msg("Role {role} is not one of: {roles}.", role=f"{role!r}", roles=", ".join(ROLES))
+        )
     if len(password) < MIN_PASSWORD:
-        raise UsageError(f"The password is too short: use at least {MIN_PASSWORD} characters.")
+        raise UsageError(
+            msg("The password is too short: use at least {least} characters.", least=MIN_PASSWORD)
+        )
     users = load_users(path)
     users[name] = User(name, role, _HASHER.hash(password))
     _save(path, users)
@@ -116,7 +135,9 @@ def add_user(path: Path, name: str, password: str, role: str) -> User:
 def remove_user(path: Path, name: str) -> None:
     users = load_users(path)
     if name not in users:
-        raise UsageError(f"There is no user {name!r}; `conflictmap user list` shows them.")
+        raise UsageError(
+            msg("There is no user {name}; `conflictmap user list` shows them.", name=f"{name!r}")
+        )
     del users[name]
     _save(path, users)
 
@@ -208,8 +229,13 @@ def sign_in(
     if (wait := throttle.wait(keys)) > 0:
         LOG.warning("sign-in refused for %.0f s more: %s", wait, ", ".join(keys))
         raise SignInRefused(
-            f"Too many failed sign-ins for this name or from this computer: try again in "
-            f"{max(1, round(wait))} s."
+            msg(
+                (
+                    "Too many failed sign-ins for this name or from this computer: try "
+                    "again in {seconds} s."
+                ),
+                seconds=max(1, round(wait)),
+            )
         )
     if not _SLOTS.acquire(timeout=SLOT_WAIT_S):
         raise SignInRefused("The server is checking other sign-ins: try again in a moment.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from conflictmap.errors import InputError
+from conflictmap.i18n.catalogue import msg
 from conflictmap.schema import BY_NAME, FLOAT, INT
 
 FIELDS = (
@@ -36,7 +37,11 @@ def checked(changes: dict) -> dict[str, str | None]:
     for field, value in changes.items():
         if field not in FIELDS:
             raise InputError(
-                f"'{field}' cannot be corrected here; correctable fields: {', '.join(FIELDS)}."
+                msg(
+                    "'{field}' cannot be corrected here; correctable fields: {fields}.",
+                    field=field,
+                    fields=", ".join(FIELDS),
+                )
             )
         text = "" if value is None else str(value).strip()
         column = BY_NAME[field]
@@ -45,7 +50,7 @@ def checked(changes: dict) -> dict[str, str | None]:
             continue
         if text == "":
             if field in ("latitude", "longitude"):
-                raise InputError(f"{field} cannot be emptied; give a number.")
+                raise InputError(msg("{field} cannot be emptied; give a number.", field=field))
             out[field] = None
             continue
         try:
@@ -57,7 +62,14 @@ def checked(changes: dict) -> dict[str, str | None]:
         high = column.maximum if column.maximum is not None else math.inf
         allowed = not column.choices or number in column.choices
         if math.isnan(number) or not whole or not low <= number <= high or not allowed:
-            raise InputError(f"{field} = {value!r} is not valid: {_rule(column)}")
+            raise InputError(
+                msg(
+                    "{field} = {value} is not valid: {column}",
+                    field=field,
+                    value=f"{value!r}",
+                    column=_rule(column),
+                )
+            )
         out[field] = str(int(number)) if column.kind == INT else repr(number)
     if ("latitude" in out) != ("longitude" in out):
         raise InputError("Correct latitude and longitude together (the place is a point).")
@@ -78,8 +90,13 @@ def place(gazetteer, name: str, country: str = "", admin1: str = "") -> dict[str
     match = gazetteer.lookup(name, country, admin1)
     if match.place is None:
         raise InputError(
-            f"'{name}' is not in the gazetteer; give latitude and longitude instead, or add "
-            "the place to a CSV in geo/."
+            msg(
+                (
+                    "'{name}' is not in the gazetteer; give latitude and longitude "
+                    "instead, or add the place to a CSV in geo/."
+                ),
+                name=name,
+            )
         )
     return {
         "location": name.strip(),

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from conflictmap.errors import FactionError
+from conflictmap.i18n.catalogue import msg
 from conflictmap.names import ascii_digits, is_arabic, normalise_arabic
 from conflictmap.settings import ROOT
 
@@ -103,8 +104,13 @@ def check_table(table: pd.DataFrame) -> pd.DataFrame:
     missing = {"faction", "colour", "actor"} - set(table.columns)
     if missing:
         raise FactionError(
-            f"The faction table lacks column(s) {sorted(missing)}; it needs "
-            "faction, colour and actor."
+            msg(
+                (
+                    "The faction table lacks column(s) {missing}; it needs faction, "
+                    "colour and actor."
+                ),
+                missing=sorted(missing),
+            )
         )
     table = table[["faction", "colour", "actor"]].fillna("").astype(str)
     table = table.apply(lambda s: s.str.strip())
@@ -112,13 +118,27 @@ def check_table(table: pd.DataFrame) -> pd.DataFrame:
     for number, row in enumerate(table.itertuples(index=False), start=2):
         if not row.faction or not row.actor:
             raise FactionError(
-                f"Faction table line {number}: both a faction and an actor "
-                f"are needed (got '{row.faction}', '{row.actor}')."
+                msg(
+                    (
+                        "Faction table line {number}: both a faction and an actor are needed "
+                        "(got '{faction}', '{actor}')."
+                    ),
+                    number=number,
+                    faction=row.faction,
+                    actor=row.actor,
+                )
             )
         if not _COLOUR.match(row.colour):
             raise FactionError(
-                f"Faction table line {number}: colour '{row.colour}' for "
-                f"'{row.faction}' is not #RRGGBB (for example #c0392b)."
+                msg(
+                    (
+                        "Faction table line {number}: colour '{colour}' for '{faction}' is "
+                        "not #RRGGBB (for example #c0392b)."
+                    ),
+                    number=number,
+                    colour=row.colour,
+                    faction=row.faction,
+                )
             )
     first = table.groupby("faction", sort=False)["colour"].transform("first")
     return table.assign(colour=first).reset_index(drop=True)

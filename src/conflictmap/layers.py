@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 import geopandas as gpd
 
 from conflictmap.errors import InputError
+from conflictmap.i18n.catalogue import msg
 from conflictmap.settings import Settings
 
 SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip")
@@ -60,21 +61,28 @@ def source_path(path: Path) -> str:
             with zipfile.ZipFile(path) as archive:
                 names = archive.namelist()
         except zipfile.BadZipFile:
-            raise InputError(f"{path.name} is not a readable ZIP archive.") from None
+            raise InputError(
+                msg(("{name} is not a readable ZIP archive."), name=path.name)
+            ) from None
         parts = [PurePosixPath(n) for n in names if not n.endswith("/")]
         shapes = [p for p in parts if p.suffix.lower() == ".shp"]
         unsafe = [p for p in parts if p.is_absolute() or ".." in p.parts]
         others = [p for p in parts if p.suffix.lower() not in _SHAPEFILE_PARTS]
         if len(shapes) != 1 or unsafe or others:
             raise InputError(
-                f"{path.name}: a zipped layer must hold one shapefile and its parts "
-                "(.shp, .shx, .dbf, .prj, .cpg) and nothing else."
+                msg(
+                    (
+                        "{name}: a zipped layer must hold one shapefile and its parts (.shp, "
+                        ".shx, .dbf, .prj, .cpg) and nothing else."
+                    ),
+                    name=path.name,
+                )
             )
         return f"zip://{path}!{shapes[0]}"
     if suffix == ".gpkg" and not head.startswith(b"SQLite format 3\x00"):
-        raise InputError(f"{path.name} is not a GeoPackage (an SQLite file).")
+        raise InputError(msg("{name} is not a GeoPackage (an SQLite file).", name=path.name))
     if suffix in (".geojson", ".json") and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        raise InputError(f"{path.name} is not GeoJSON (a JSON object).")
+        raise InputError(msg("{name} is not GeoJSON (a JSON object).", name=path.name))
     return str(path)
 
 
@@ -85,8 +93,14 @@ def _read(path: Path, _mtime: int) -> str:
         frame = gpd.read_file(source, engine="pyogrio")
     except Exception as exc:  # pyogrio raises many kinds for unreadable files
         raise InputError(
-            f"{path.name} cannot be read as a map layer ({exc}). Give a "
-            "GeoJSON, GeoPackage or zipped shapefile."
+            msg(
+                (
+                    "{name} cannot be read as a map layer ({exc}). Give a GeoJSON, "
+                    "GeoPackage or zipped shapefile."
+                ),
+                name=path.name,
+                exc=exc,
+            )
         ) from None
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
@@ -106,7 +120,9 @@ def save_upload(data: bytes, name: str, settings: Settings) -> RefLayer:
     """Store an uploaded layer under a name we choose (never the uploader's)."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES or suffix == ".shp":
-        raise InputError(f"'{name}': give a .geojson, .gpkg or a .zip holding a shapefile.")
+        raise InputError(
+            msg("'{name}': give a .geojson, .gpkg or a .zip holding a shapefile.", name=name)
+        )
     folder = settings.data_dir / "layers"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"layer-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"

@@ -21,6 +21,7 @@ import pandas as pd
 from h3.api import basic_int as h3
 
 from conflictmap.factions import Factions
+from conflictmap.i18n.catalogue import msg
 
 LOG = logging.getLogger(__name__)
 CELL_RESOLUTION = 9  # about 0.2 km edge: finer than any map cell we draw
@@ -208,7 +209,8 @@ def _write(index: pd.DataFrame, folder: Path, path: Path) -> None:
         temporary.unlink(missing_ok=True)
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         LOG.warning("could not write the map index cache %s: %s", path, reason)
-        index.attrs["cache_failed"] = (
-            f"The map index could not be saved ({reason}); the incidents are stored, and the "
-            "map index will be rebuilt from the store when the map next opens."
+        index.attrs["cache_failed"] = msg(
+            "The map index could not be saved ({reason}); the incidents are stored, and the "
+            "map index will be rebuilt from the store when the map next opens.",
+            reason=reason,
         )

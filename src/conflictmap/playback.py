@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from conflictmap.errors import UsageError
 from conflictmap.i18n import ENGLISH, N_, Wording
+from conflictmap.i18n.catalogue import msg
 
 STEPS = (N_("day"), N_("week"), N_("month"))
 
@@ -56,9 +57,21 @@ class Playback:
 
     def __post_init__(self):
         if self.step not in STEPS:
-            raise UsageError(f"Playback step {self.step!r}: use one of {', '.join(STEPS)}.")
+            raise UsageError(
+                msg(
+                    "Playback step {step}: use one of {steps}.",
+                    step=f"{self.step!r}",
+                    steps=", ".join(STEPS),
+                )
+            )
         if self.mode not in MODES:
-            raise UsageError(f"Playback mode {self.mode!r}: use one of {', '.join(MODES)}.")
+            raise UsageError(
+                msg(
+                    "Playback mode {mode}: use one of {modes}.",
+                    mode=f"{self.mode!r}",
+                    modes=", ".join(MODES),
+                )
+            )
 
     def describe(self, frame: Frame, w: Wording = ENGLISH) -> str:
         how = w("cumulative") if self.mode == "cumulative" else w(ONE_AT_A_TIME[self.step])

@@ -28,6 +28,7 @@ from conflictmap.errors import ConflictmapError, UsageError
 from conflictmap.factions import Factions
 from conflictmap.filters import Filters
 from conflictmap.i18n import ENGLISH, Wording
+from conflictmap.i18n.catalogue import msg
 from conflictmap.maps import playback as playback_map
 from conflictmap.maps.base import MapSpec
 from conflictmap.maps.compose import full_map
@@ -69,9 +70,15 @@ class SnapshotSpec:
 
     def __post_init__(self):
         if not (200 <= self.width <= 8000 and 200 <= self.height <= 8000):
-            raise UsageError(f"Snapshot size {self.width}×{self.height} is outside 200–8000 px.")
+            raise UsageError(
+                msg(
+                    "Snapshot size {width}×{height} is outside 200–8000 px.",
+                    width=self.width,
+                    height=self.height,
+                )
+            )
         if not 0.5 <= self.scale <= 4:
-            raise UsageError(f"Scale {self.scale} is outside 0.5–4.")
+            raise UsageError(msg("Scale {scale} is outside 0.5–4.", scale=self.scale))
 
 
 @dataclass
@@ -288,7 +295,7 @@ def render(page_html: str, spec: SnapshotSpec, fmt: str = "png", probe=()) -> Re
     """PNG or PDF of the page in headless Chromium (in a worker thread: Playwright's sync
     API must not share a thread with an event loop, such as Streamlit's)."""
     if fmt not in ("png", "pdf"):
-        raise UsageError(f"Snapshot format {fmt!r}: use png or pdf.")
+        raise UsageError(msg("Snapshot format {fmt}: use png or pdf.", fmt=f"{fmt!r}"))
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         return pool.submit(_render, page_html, spec, fmt, list(probe)).result()
 
@@ -306,8 +313,14 @@ def _animate(page_html: str, spec: SnapshotSpec, frame_ms: int, progress) -> Ren
             raise UsageError("This page has no playback to animate: turn playback on.")
         if count > MAX_FRAMES:
             raise UsageError(
-                f"{count} frames is more than the {MAX_FRAMES} an animation holds: choose "
-                "a longer step (week or month) or a shorter date range."
+                msg(
+                    (
+                        "{count} frames is more than the {most} an animation holds: choose a "
+                        "longer step (week or month) or a shorter date range."
+                    ),
+                    count=count,
+                    most=MAX_FRAMES,
+                )
             )
         pictures, labels = [], []
         for i in range(count):
@@ -316,7 +329,10 @@ def _animate(page_html: str, spec: SnapshotSpec, frame_ms: int, progress) -> Ren
             shot = page.screenshot(type="png")
             pictures.append(Image.open(io.BytesIO(shot)).convert("RGB"))
             labels.append(page.evaluate("window.cmPlayback.state().label"))
-            progress((i + 1) / count, f"Frame {i + 1} of {count}: {labels[-1]}")
+            progress(
+                (i + 1) / count,
+                msg("Frame {at} of {of}: {label}", at=i + 1, of=count, label=labels[-1]),
+            )
     out = io.BytesIO()
     pictures[0].save(
         out,

@@ -51,7 +51,7 @@ def month_names(lang: str = "en") -> list[str]:
         return [dt.date(2000, m, 1).strftime("%b") for m in range(1, 13)]
     from babel.dates import format_date
 
-    from conflictmap.i18n import GREGORIAN_LOCALE
+    from conflictmap.i18n.wording import GREGORIAN_LOCALE
 
     return [format_date(dt.date(2000, m, 1), "MMMM", locale=GREGORIAN_LOCALE) for m in range(1, 13)]
 

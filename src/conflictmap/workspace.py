@@ -12,7 +12,6 @@ import geopandas as gpd
 import pandas as pd
 
 from conflictmap import mapindex
-from conflictmap.dashboard import apply, store_query, with_factions
 from conflictmap.factions import Factions, load_factions
 from conflictmap.filters import Filters
 from conflictmap.ingest import pipeline
@@ -20,7 +19,8 @@ from conflictmap.ingest.issues import Report
 from conflictmap.ingest.pipeline import Progress, quiet
 from conflictmap.settings import Settings
 from conflictmap.store import SqlStore, open_store
-from conflictmap.sync import Outcome
+from conflictmap.store.plan import Outcome
+from conflictmap.views import apply, store_query, with_factions
 
 
 @dataclass

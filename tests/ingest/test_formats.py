@@ -98,7 +98,7 @@ def test_comment_lines_of_our_exports_are_skipped_and_lines_still_count():
 
 def test_a_utf8_row_inside_a_windows_1256_file_is_read_as_utf8_and_named(settings):
     """Read as Windows-1256 with the rest, "حماة" became "ط­ظ…ط§ط©" with no word."""
-    from conflictmap.i18n import message
+    from conflictmap.i18n import Wording
     from conflictmap.ingest.pipeline import check_bytes
 
     data = (
@@ -110,7 +110,7 @@ def test_a_utf8_row_inside_a_windows_1256_file_is_read_as_utf8_and_named(setting
     assert good["location"].tolist() == ["دير الزور", "حماة", "الميادين"]
     [warning] = report.issues
     assert warning.line == 3 and "UTF-8" in warning.message and "Windows-1256" in warning.message
-    assert "ترميز" in message(warning.message, "ar")
+    assert "ترميز" in warning.render(Wording("ar"))
 
 
 def xlsx_bomb(tmp_path, unpacked_mb: int) -> bytes:

@@ -12,7 +12,6 @@ from conflictmap import corrections
 from conflictmap.auth import add_user, load_users, remove_user
 from conflictmap.changes import Windows, compare, new_names
 from conflictmap.cli.output import emit, progress, report_text, words_of, write_rejected
-from conflictmap.dashboard import collapse_linked
 from conflictmap.errors import UsageError
 from conflictmap.export import export
 from conflictmap.extract import accepted_csv, draft
@@ -27,6 +26,7 @@ from conflictmap.playback import Playback
 from conflictmap.settings import ROOT, Settings
 from conflictmap.snapshot import SnapshotSpec, animate, render, snapshot_html
 from conflictmap.store import open_store
+from conflictmap.views import collapse_linked
 from conflictmap.workspace import Workspace
 
 SAMPLES = ROOT / "data" / "sample"

@@ -15,6 +15,7 @@ from pathlib import Path
 from conflictmap.errors import GazetteerError
 from conflictmap.gazetteer.index import Gazetteer
 from conflictmap.gazetteer.model import GEONAMES, Place
+from conflictmap.i18n.catalogue import msg
 from conflictmap.names import name_key
 from conflictmap.settings import Region, Settings
 
@@ -49,8 +50,16 @@ def _float(row: dict, key: str, path: Path) -> float:
         return float(row[key])
     except (KeyError, TypeError, ValueError):
         raise GazetteerError(
-            f"{path.name}: '{row.get(key)}' in column {key} of the row for "
-            f"'{row.get('name', '?')}' is not a number; fix the file."
+            msg(
+                (
+                    "{name}: '{value}' in column {column} of the row for '{place}' is not "
+                    "a number; fix the file."
+                ),
+                name=path.name,
+                value=row.get(key),
+                column=key,
+                place=row.get("name", "?"),
+            )
         ) from None
 
 
@@ -58,7 +67,9 @@ def _load_places_file(gaz: Gazetteer, path: Path) -> None:
     for row in _read_csv(path):
         name = (row.get("name") or "").strip()
         if not name:
-            raise GazetteerError(f"{path.name}: a row has no name; every place needs one.")
+            raise GazetteerError(
+                msg("{name}: a row has no name; every place needs one.", name=path.name)
+            )
         place = Place(
             name,
             _float(row, "latitude", path),
@@ -152,8 +163,15 @@ def _load_aliases(gaz: Gazetteer, path: Path) -> None:
         index = gaz.index_of(row["place"], row["country"].strip().upper())
         if index is None:
             raise GazetteerError(
-                f"{path.name}: alias '{row['alias']}' points at "
-                f"'{row['place']}', which is not in the gazetteer for "
-                f"{row['country']}; use the place's exact name."
+                msg(
+                    (
+                        "{name}: alias '{alias}' points at '{place}', which is not in the "
+                        "gazetteer for {country}; use the place's exact name."
+                    ),
+                    name=path.name,
+                    alias=row["alias"],
+                    place=row["place"],
+                    country=row["country"],
+                )
             )
         gaz.add_names(index, [row["alias"]], team=True)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from conflictmap.errors import InputError
 from conflictmap.i18n import N_
+from conflictmap.i18n.catalogue import msg
 from conflictmap.ingest.workbook import is_xlsx, too_many, xlsx_to_csv
 from conflictmap.names import ascii_digits, normalise_arabic
 
@@ -65,7 +66,7 @@ def decode_lines(data: bytes) -> tuple[str, str, list[int]]:
     become "ط­ظ…ط§ط©"), and named so the analyst can check it."""
     for magic, what in _MAGIC.items():
         if data.startswith(magic):
-            raise InputError(f"This file is {what}, not a CSV text file.")
+            raise InputError(msg("This file is {what}, not a CSV text file.", what=what))
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -265,7 +266,9 @@ def _careful_table(data: bytes, max_rows: int, max_bytes: int) -> Table:
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(rows)]
     except csv.Error as exc:
-        raise InputError(f"The header line cannot be read as CSV ({exc}); check it.") from None
+        raise InputError(
+            msg("The header line cannot be read as CSV ({reason}); check it.", reason=exc)
+        ) from None
     notes, good, lines = [], [], []
     body = text.split("\n")[rows.line_num :]
     for number, row, unclosed in _records("\n".join(body), delimiter, len(header)):
@@ -410,9 +413,15 @@ def detect_format(header: list[str]) -> str:
     shown = ", ".join(_short(h, 30) for h in header[:12]) + (" ..." if len(header) > 12 else "")
     shown = _short(shown, 240)
     raise InputError(
-        f"Cannot tell what kind of file this is from its header ({shown}). conflictmap reads "
-        "ACLED exports, UCDP GED files and sheets with at least a date column (date / التاريخ) "
-        "and a place column (location / place / المكان) or lat and lon columns."
+        msg(
+            (
+                "Cannot tell what kind of file this is from its header ({header}). "
+                "conflictmap reads ACLED exports, UCDP GED files and sheets with at "
+                "least a date column (date / التاريخ) and a place column (location / "
+                "place / المكان) or lat and lon columns."
+            ),
+            header=shown,
+        )
     )
 
 

@@ -17,6 +17,7 @@ from conflictmap.errors import InputError
 from conflictmap.factions import load_factions
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.i18n import N_
+from conflictmap.i18n.catalogue import msg
 from conflictmap.ingest.columns import to_incident_columns
 from conflictmap.ingest.cutoff import cut_off_row
 from conflictmap.ingest.formats import (
@@ -30,7 +31,7 @@ from conflictmap.ingest.formats import (
 from conflictmap.ingest.geocode import geocode
 from conflictmap.ingest.issues import ERROR, REJECTED_LINE, REJECTED_PROBLEM, WARNING, Report
 from conflictmap.ingest.validate import keep, validate
-from conflictmap.link import linker
+from conflictmap.linkage import linker
 from conflictmap.settings import Settings
 from conflictmap.store import BatchInfo
 
@@ -50,11 +51,17 @@ def check_bytes(
     limit = settings.max_file_bytes
     if len(data) > limit:
         raise InputError(
-            f"{name} is {len(data) / 2**20:.0f} MB; the limit is "
-            f"{limit / 2**20:.0f} MB (setting CONFLICTMAP_MAX_FILE_MB). Split "
-            "the file or raise the limit."
+            msg(
+                (
+                    "{name} is {size} MB; the limit is {limit} MB (setting "
+                    "CONFLICTMAP_MAX_FILE_MB). Split the file or raise the limit."
+                ),
+                name=name,
+                size=f"{len(data) / 2**20:.0f}",
+                limit=f"{limit / 2**20:.0f}",
+            )
         )
-    progress(0.05, f"Reading {name}")
+    progress(0.05, msg("Reading {name}", name=name))
     table = read_table(data, settings.max_rows, settings.max_file_bytes)
     report.encoding = table.encoding
     original = table.frame  # mostly the same columns as raw: kept for the rejected rows
@@ -89,7 +96,7 @@ def check_bytes(
         report.add(
             1, "", "", "The file has a header but no incident rows: nothing to import.", WARNING
         )
-    progress(0.25, f"Checking {len(raw):,} rows")
+    progress(0.25, msg("Checking {count} rows", count=f"{len(raw):,}"))
     typed = validate(raw, settings.region, report)
     del raw
     progress(0.5, "Geocoding place names")
@@ -141,7 +148,7 @@ def import_bytes(
     settings = settings or Settings()
     report, good = check_bytes(data, name, settings, progress)
     if len(good):
-        progress(0.8, f"Storing {len(good):,} incidents")
+        progress(0.8, msg("Storing {count} incidents", count=f"{len(good):,}"))
         info = BatchInfo(
             name,
             hashlib.sha256(data).hexdigest(),
@@ -153,7 +160,10 @@ def import_bytes(
         joiner = linker(load_factions(settings.factions_file)) if link else None
 
         def written(done: int, total: int) -> None:
-            progress(0.8 + 0.18 * done / total, f"Stored {done:,} of {total:,} incidents")
+            progress(
+                0.8 + 0.18 * done / total,
+                msg("Stored {done} of {total} incidents", done=f"{done:,}", total=f"{total:,}"),
+            )
 
         outcome = store.add_batch(good, info, joiner, written)
         report.batch_id, report.duplicate_of = outcome.batch_id, outcome.duplicate_of
@@ -185,14 +195,26 @@ def read_limited(path: Path, settings: Settings) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise InputError(f"Cannot read {path}: {exc.strerror}. Check the path.") from None
+        raise InputError(
+            msg(
+                ("Cannot read {path}: {strerror}. Check the path."),
+                path=path,
+                strerror=exc.strerror,
+            )
+        ) from None
     if path.is_dir():
-        raise InputError(f"{path} is a folder; give a CSV file.")
+        raise InputError(msg("{path} is a folder; give a CSV file.", path=path))
     if size > settings.max_file_bytes:
         raise InputError(
-            f"{path.name} is {size / 2**20:,.0f} MB; the limit is "
-            f"{settings.max_file_bytes / 2**20:,.0f} MB (setting "
-            "CONFLICTMAP_MAX_FILE_MB). Split the file or raise the limit."
+            msg(
+                (
+                    "{name} is {size} MB; the limit is {limit} MB (setting "
+                    "CONFLICTMAP_MAX_FILE_MB). Split the file or raise the limit."
+                ),
+                name=path.name,
+                size=f"{size / 2**20:,.0f}",
+                limit=f"{settings.max_file_bytes / 2**20:,.0f}",
+            )
         )
     return path.read_bytes()
 

@@ -9,6 +9,7 @@ import io
 import zipfile
 
 from conflictmap.errors import InputError
+from conflictmap.i18n.catalogue import Message, msg
 
 
 def is_xlsx(data: bytes) -> bool:
@@ -48,9 +49,16 @@ def _check_unpacked(data: bytes, limit: int) -> None:
     packed = max(sum(p.compress_size for p in parts), 1)
     if unpacked > limit or (unpacked > 2**20 and unpacked / packed > XLSX_MAX_RATIO):
         raise InputError(
-            f"This workbook unpacks to {unpacked / 2**20:,.0f} MB ({unpacked / packed:,.0f} "
-            f"times its size); conflictmap opens workbooks up to {limit / 2**20:,.0f} MB "
-            "unpacked. Save the sheet as CSV UTF-8 and import that."
+            msg(
+                (
+                    "This workbook unpacks to {size} MB ({ratio} times its size); "
+                    "conflictmap opens workbooks up to {limit} MB unpacked. Save the "
+                    "sheet as CSV UTF-8 and import that."
+                ),
+                size=f"{unpacked / 2**20:,.0f}",
+                ratio=f"{unpacked / packed:,.0f}",
+                limit=f"{limit / 2**20:,.0f}",
+            )
         )
 
 
@@ -65,8 +73,13 @@ def xlsx_to_csv(data: bytes, max_rows: int, max_bytes: int) -> str:
         raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
         raise InputError(
-            f"This Excel workbook cannot be read ({type(exc).__name__}); open it in Excel or "
-            "LibreOffice and save the sheet as CSV UTF-8."
+            msg(
+                (
+                    "This Excel workbook cannot be read ({reason}); open it in Excel or "
+                    "LibreOffice and save the sheet as CSV UTF-8."
+                ),
+                reason=type(exc).__name__,
+            )
         ) from None
     out = io.StringIO()
     writer = csv.writer(out)
@@ -80,8 +93,9 @@ def xlsx_to_csv(data: bytes, max_rows: int, max_bytes: int) -> str:
     return out.getvalue()
 
 
-def too_many(max_rows: int) -> str:
-    return (
-        f"The file has more than {max_rows:,} rows, the limit (setting "
-        "CONFLICTMAP_MAX_ROWS). Split it into smaller files or raise the limit."
+def too_many(max_rows: int) -> Message:
+    return msg(
+        "The file has more than {count} rows, the limit (setting CONFLICTMAP_MAX_ROWS). "
+        "Split it into smaller files or raise the limit.",
+        count=f"{max_rows:,}",
     )

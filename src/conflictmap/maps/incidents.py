@@ -97,7 +97,7 @@ def popup_html(row, w: Wording = ENGLISH) -> str:
         (N_("Also reported by"), e(_text(getattr(row, "also_reported", "")))),
         (N_("Notes"), e(_text(row.notes))),
         # the id between invisible separators: a click reads it back whatever the language
-        # or the id's own letters (dashboard.clicked_incident); they cannot be selected, so
+        # or the id's own letters (views.clicked_incident); they cannot be selected, so
         # an analyst who copies the id gets the id alone
         (N_("Id"), f"{_MARK_HTML}{e(_text(row.incident_id))}{_MARK_HTML}"),
     ]

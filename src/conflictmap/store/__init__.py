@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conflictmap.errors import StoreError
+from conflictmap.i18n.catalogue import msg
 from conflictmap.settings import Settings
 from conflictmap.store.base import (
     ACTOR_COLUMNS,
@@ -49,8 +50,13 @@ def sqlite_path(url: str) -> Path:
     if "://" in url:
         scheme = url.split("://", 1)[0]
         raise StoreError(
-            f"Store URL scheme '{scheme}' is not supported by this version; "
-            "use a SQLite file (sqlite:///path/to/store.sqlite)."
+            msg(
+                (
+                    "Store URL scheme '{scheme}' is not supported by this version; use a "
+                    "SQLite file (sqlite:///path/to/store.sqlite)."
+                ),
+                scheme=scheme,
+            )
         )
     return Path(url).expanduser().resolve()
 

@@ -21,10 +21,11 @@ import pandas as pd
 
 from conflictmap import corrections
 from conflictmap.errors import StoreError
-from conflictmap.link import link_batch
+from conflictmap.i18n.catalogue import msg
+from conflictmap.linkage import link_batch
 from conflictmap.schema import BY_NAME, FLOAT, INT, NAMES
 from conflictmap.store.ddl import SCHEMA_VERSION
-from conflictmap.sync import (
+from conflictmap.store.plan import (
     ADDED,
     UNCHANGED,
     UPDATED,
@@ -128,9 +129,16 @@ class SqlStore:
             version = self.schema_version()
             if version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"{self.name} was written by a newer conflictmap (schema {version}, this "
-                    f"one knows {SCHEMA_VERSION}); upgrade conflictmap to open it. It was not "
-                    "changed."
+                    msg(
+                        (
+                            "{name} was written by a newer conflictmap (schema {version}, this "
+                            "one knows {known}); upgrade conflictmap to open it. It was not "
+                            "changed."
+                        ),
+                        name=self.name,
+                        version=version,
+                        known=SCHEMA_VERSION,
+                    )
                 )
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in self.migrations.get(step, list)():
@@ -203,9 +211,20 @@ class SqlStore:
         """Refuse to undo a batch that does not exist, is undone, or was built upon."""
         row = self.run("SELECT undone_at FROM batches WHERE id = ?", (batch_id,)).fetchone()
         if row is None:
-            raise StoreError(f"There is no batch {batch_id}; `conflictmap batches` lists them.")
+            raise StoreError(
+                msg(
+                    "There is no batch {batch_id}; `conflictmap batches` lists them.",
+                    batch_id=batch_id,
+                )
+            )
         if row[0]:
-            raise StoreError(f"Batch {batch_id} was already undone ({row[0]}).")
+            raise StoreError(
+                msg(
+                    ("Batch {batch_id} was already undone ({when})."),
+                    batch_id=batch_id,
+                    when=row[0],
+                )
+            )
         later = self.run(
             "SELECT min(c.batch_id) FROM changes c JOIN batches b ON b.id = c.batch_id "
             "WHERE b.undone_at IS NULL AND c.batch_id > ? AND c.incident_id IN "
@@ -214,8 +233,14 @@ class SqlStore:
         ).fetchone()[0]
         if later:
             raise StoreError(
-                f"Batch {later} changed incidents of batch {batch_id} later; undo batch "
-                f"{later} first."
+                msg(
+                    (
+                        "Batch {later} changed incidents of batch {batch_id} later; undo "
+                        "batch {later} first."
+                    ),
+                    later=later,
+                    batch_id=batch_id,
+                )
             )
 
     # -- links (``link.link_batch`` asks for candidates, split pairs, and sets links) ---
@@ -272,7 +297,7 @@ class SqlStore:
             "SELECT linked_to FROM incidents WHERE incident_id = ?", (incident_id,)
         ).fetchone()
         if row is None:
-            raise StoreError(f"There is no incident {incident_id}.")
+            raise StoreError(msg("There is no incident {id}.", id=incident_id))
         if row[0]:
             return [(incident_id, row[0])]
         members = self.run(
@@ -280,7 +305,10 @@ class SqlStore:
         ).fetchall()
         if not members:
             raise StoreError(
-                f"Incident {incident_id} is not linked to any other; nothing to split."
+                msg(
+                    "Incident {incident_id} is not linked to any other; nothing to split.",
+                    incident_id=incident_id,
+                )
             )
         return [(m[0], incident_id) for m in members]
 
@@ -311,7 +339,7 @@ class SqlStore:
                 (incident_id,),
             ).fetchone()
             if current is None:
-                raise StoreError(f"There is no incident {incident_id}.")
+                raise StoreError(msg("There is no incident {id}.", id=incident_id))
             done = 0
             for (field, value), before in zip(values.items(), current, strict=False):
                 if _same(before, value):

@@ -14,10 +14,11 @@ import re
 import pandas as pd
 
 from conflictmap.errors import StoreError
+from conflictmap.i18n.catalogue import msg
 from conflictmap.schema import NAMES
 from conflictmap.store.base import SqlStore
 from conflictmap.store.ddl import POSTGIS_MIGRATIONS, POSTGIS_TYPES
-from conflictmap.sync import ADDED, UPDATED, changed_rows, stored_rows
+from conflictmap.store.plan import ADDED, UPDATED, changed_rows, stored_rows
 
 _LOCK = 7_201_511  # advisory lock: one writer at a time
 _STORED = [*NAMES, "row_hash", "batch_id"]
@@ -40,9 +41,14 @@ class PostgisStore(SqlStore):
             self.db = psycopg.connect(url, autocommit=True, connect_timeout=10)
         except psycopg.Error as exc:
             raise StoreError(
-                f"Cannot open the PostGIS store {_redacted(url)}: "
-                f"{str(exc).strip()}. Check that the server runs and the URL "
-                "(user, host, port, database) is right."
+                msg(
+                    (
+                        "Cannot open the PostGIS store {url}: {reason}. Check that the server "
+                        "runs and the URL (user, host, port, database) is right."
+                    ),
+                    url=_redacted(url),
+                    reason=str(exc).strip(),
+                )
             ) from None
         self._migrate()
 

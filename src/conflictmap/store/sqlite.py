@@ -18,10 +18,11 @@ from pathlib import Path
 import pandas as pd
 
 from conflictmap.errors import StoreError
+from conflictmap.i18n.catalogue import msg
 from conflictmap.schema import NAMES
 from conflictmap.store.base import SqlStore
 from conflictmap.store.ddl import BULK_INDEXES, SQLITE_MIGRATIONS, SQLITE_TYPES
-from conflictmap.sync import ADDED, UPDATED, changed_rows, stored_rows
+from conflictmap.store.plan import ADDED, UPDATED, changed_rows, stored_rows
 
 _MAGIC = b"SQLite format 3\x00"
 BULK_ROWS = 100_000  # a batch this large rebuilds the secondary indexes after writing
@@ -50,8 +51,14 @@ class SqliteStore(SqlStore):
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
-                f"{path} cannot be opened as a conflictmap store ({exc}). "
-                "It was not changed; point --store at another file."
+                msg(
+                    (
+                        "{path} cannot be opened as a conflictmap store ({exc}). It was not "
+                        "changed; point --store at another file."
+                    ),
+                    path=path,
+                    exc=exc,
+                )
             ) from None
 
     # -- the dialect ----------------------------------------------------------------------
@@ -142,18 +149,31 @@ class SqliteStore(SqlStore):
 
     def _check_file(self) -> None:
         if self.path.is_dir():
-            raise StoreError(f"{self.path} is a folder; give a file path for the store.")
+            raise StoreError(
+                msg("{path} is a folder; give a file path for the store.", path=self.path)
+            )
         if self.path.exists() and not os.access(self.path, os.W_OK):
             raise StoreError(
-                f"{self.path} is read-only for this user; conflictmap needs to write to its "
-                "store. Give write permission, or copy the file and point --store at the copy."
+                msg(
+                    (
+                        "{path} is read-only for this user; conflictmap needs to write to its "
+                        "store. Give write permission, or copy the file and point --store at "
+                        "the copy."
+                    ),
+                    path=self.path,
+                )
             )
         if self.path.exists() and self.path.stat().st_size:
             with self.path.open("rb") as handle:
                 if handle.read(16) != _MAGIC:
                     raise StoreError(
-                        f"{self.path} is not a SQLite store (it holds something "
-                        "else). It was not touched; choose another path."
+                        msg(
+                            (
+                                "{path} is not a SQLite store (it holds something else). It was "
+                                "not touched; choose another path."
+                            ),
+                            path=self.path,
+                        )
                     )
 
     @property
@@ -178,10 +198,17 @@ class SqliteStore(SqlStore):
             self.db.close()
             first = " ".join(" ".join(problems).replace("*** in database main ***", "").split())
             raise StoreError(
-                f"{self.path} is damaged ({first[:160]}); it was not changed. Restore it "
-                "from a backup, or save what can be read into a new file with `sqlite3 "
-                f"{self.path.name} .recover | sqlite3 recovered.sqlite` and point --store "
-                "(CONFLICTMAP_STORE) at recovered.sqlite."
+                msg(
+                    (
+                        "{path} is damaged ({problem}); it was not changed. Restore it from a "
+                        "backup, or save what can be read into a new file with `sqlite3 "
+                        "{name} .recover | sqlite3 recovered.sqlite` and point --store "
+                        "(CONFLICTMAP_STORE) at recovered.sqlite."
+                    ),
+                    path=self.path,
+                    problem=first[:160],
+                    name=self.path.name,
+                )
             )
         self._remember_checked()
 
@@ -196,8 +223,13 @@ class SqliteStore(SqlStore):
             return 0
         if "meta" not in tables:
             raise StoreError(
-                f"{self.path} is a SQLite database but not a conflictmap store; "
-                "it was not touched. Choose another path."
+                msg(
+                    (
+                        "{path} is a SQLite database but not a conflictmap store; it was not "
+                        "touched. Choose another path."
+                    ),
+                    path=self.path,
+                )
             )
         row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         return int(row[0]) if row else 0

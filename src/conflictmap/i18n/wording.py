@@ -1,11 +1,5 @@
-"""The interface in English or Arabic: words, dates in both calendars, names.
-
-Translations live in ``locale/<lang>.po`` (gettext PO files: translators use the usual
-tools; Babel reads them). A message is its English text with ``{name}`` placeholders:
-``tr("{count} incidents in view", count="1,204")``. Messages already written in English
-elsewhere (the validation report, errors) are translated whole by ``message``, which
-matches them against the catalogue's templates and puts their values into the Arabic
-sentence.
+"""Everything language-dependent the map and the dashboard write (``Wording``): messages,
+dates in both calendars, and names in the chosen language.
 
 Dates in Arabic are written as in the region's press: the Gregorian date with the
 Levantine month names (Babel's ar_SY: "30 أيار 2018") and the Hijri date (Umm al-Qura,
@@ -18,136 +12,10 @@ import csv
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
+from conflictmap.i18n.catalogue import LANGUAGES, RTL, catalogue, message, tr
 from conflictmap.names import is_arabic, name_key
-
-LANGUAGES = {"en": "English", "ar": "العربية"}
-
-
-def N_(text: str) -> str:
-    """Marks a message written here but translated where it is shown (extraction)."""
-    return text
-
-
-# Words the code shows from variables (measures as axis titles, progress messages the
-# importer and the GIF renderer write in English, kinds of names): marked here so the
-# catalogue test knows they must be translated; ``message`` and ``tr`` translate them.
-VOCABULARY = (
-    N_("vs"),
-    N_("events"),
-    N_("Events"),
-    N_("Incidents"),
-    N_("Fatalities"),
-    N_("actor"),
-    N_("Reading {name}"),
-    N_("Checking {count} rows"),
-    N_("Geocoding place names"),
-    N_("Storing {count} incidents"),
-    N_("Stored {done} of {total} incidents"),
-    N_("Frame {at} of {of}: {label}"),
-)
-# Column names of the tables the dashboard shows (``Wording.headed``).
-COLUMNS = (
-    N_("id"),
-    N_("file"),
-    N_("sha256"),
-    N_("format"),
-    N_("rows_read"),
-    N_("imported"),
-    N_("rejected"),
-    N_("added"),
-    N_("updated"),
-    N_("unchanged"),
-    N_("imported_at"),
-    N_("user"),
-    N_("undone_at"),
-    N_("incident_id"),
-    N_("linked_to"),
-    N_("event_date"),
-    N_("location"),
-    N_("linked_location"),
-    N_("batch_id"),
-    N_("action"),
-    N_("made_at"),
-    N_("previous"),
-    N_("on map"),
-    N_("actor1"),
-    N_("actor2"),
-    N_("event_type"),
-    N_("source"),
-    N_("notes"),
-    N_("recent"),
-    N_("change"),
-    N_("change_pct"),
-    N_("fatalities_previous"),
-    N_("fatalities_recent"),
-    N_("kind"),
-    N_("name"),
-    N_("first_reported"),
-    N_("unit"),
-    N_("unit_ar"),
-    N_("code"),
-    N_("leading_faction"),
-)
-
-
-RTL = {"ar"}
-LOCALE = Path(__file__).parent / "locale"
-_PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-@lru_cache(maxsize=4)
-def catalogue(lang: str) -> dict[str, str]:
-    """English message -> translation (empty for English)."""
-    if lang == "en":
-        return {}
-    from babel.messages.pofile import read_po
-
-    with (LOCALE / f"{lang}.po").open("rb") as handle:
-        po = read_po(handle, locale=lang)
-    return {m.id: m.string for m in po if m.id and m.string and not m.fuzzy}
-
-
-@lru_cache(maxsize=4)
-def _templates(lang: str) -> list[tuple[re.Pattern, str]]:
-    """The catalogue's messages with placeholders, as patterns over finished text
-    (longest first, so the most specific template wins)."""
-    out = []
-    for english, translated in catalogue(lang).items():
-        if not _PLACEHOLDER.search(english):
-            continue
-        parts = _PLACEHOLDER.split(english)  # text, name, text, name, ...
-        pattern = "".join(
-            re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)
-        )
-        out.append((re.compile(f"^{pattern}$", re.S), translated))
-    return sorted(out, key=lambda t: -len(t[0].pattern))
-
-
-def tr(text: str, lang: str = "en", **values) -> str:
-    """``text`` (a catalogue message) in ``lang``, with ``values`` put in."""
-    template = catalogue(lang).get(text, text)
-    return template.format(**values) if values else template
-
-
-@lru_cache(maxsize=20_000)
-def message(text: str, lang: str = "en") -> str:
-    """A finished English message (report issue, error, summary) in ``lang``: the
-    whole sentence if the catalogue has it, else the template it was made from with its
-    values put into the translation. Unknown text (and a summary of several sentences,
-    which ``Report.summary(w)`` writes in the language itself) stays English."""
-    if lang == "en" or not text:
-        return text
-    found = catalogue(lang).get(text)
-    if found is not None:
-        return found
-    for pattern, translated in _templates(lang):
-        if match := pattern.match(text):
-            return translated.format(**match.groupdict())
-    return text
-
 
 GREGORIAN_LOCALE = "ar_SY"  # كانون الثاني، شباط، آذار… as written in Syria and Iraq
 
@@ -221,15 +89,17 @@ class Wording:
     def dir(self) -> str:
         return direction(self.lang)
 
-    def message(self, text: str) -> str:
-        return message(text, self.lang)
+    def message(self, said) -> str:
+        """What the library said (a ``Message``, or an error carrying one) in this
+        language."""
+        return message(said, self.lang)
 
     def issue(self, code: str, params: dict, english: str) -> str:
         """A report issue from its template and values: the catalogue's translation of
         the template with the values put in; a template it lacks stays English."""
         translated = catalogue(self.lang).get(code)
         if translated is None:
-            return message(english, self.lang)  # a sentence from an older writer
+            return english
         try:
             return translated.format(**params)
         except (KeyError, IndexError, ValueError):

@@ -16,7 +16,7 @@ import pytest
 from conflictmap.errors import StoreError
 from conflictmap.ingest.pipeline import import_bytes
 from conflictmap.store import MIGRATIONS, SCHEMA_VERSION, open_store
-from conflictmap.sync import ADDED, UNCHANGED, UPDATED, plan
+from conflictmap.store.plan import ADDED, UNCHANGED, UPDATED, plan
 from conftest import ROOT, fixture_bytes
 
 HEADER = fixture_bytes("acled-current.csv").decode().splitlines()[0]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conflictmap.dashboard import collapse_linked
 from conflictmap.errors import StoreError
 from conflictmap.ingest.pipeline import import_bytes
+from conflictmap.views import collapse_linked
 from conftest import fixture_bytes
 
 ACLED_HEADER = fixture_bytes("acled-current.csv").decode().splitlines()[0]

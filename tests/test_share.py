@@ -11,7 +11,7 @@ from test_app import map_component
 
 from conflictmap.cli import main as cli
 from conflictmap.filters import Filters
-from conflictmap.viewurl import Look, from_params, look_params, to_params
+from conflictmap.share import Look, from_params, look_params, to_params
 from conftest import ROOT
 
 FIRST, LAST = dt.date(2018, 1, 1), dt.date(2018, 12, 31)

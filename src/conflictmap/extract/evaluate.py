@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conflictmap.extract import Candidate, extract
+from conflictmap.extract.candidates import Candidate, extract
 from conflictmap.gazetteer import Place, distance_km
 from conflictmap.names import is_arabic
 

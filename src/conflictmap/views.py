@@ -13,6 +13,7 @@ from conflictmap.errors import InputError
 from conflictmap.factions import UNASSIGNED, Factions
 from conflictmap.filters import Filters
 from conflictmap.i18n import ENGLISH, N_, Wording
+from conflictmap.i18n.catalogue import msg
 from conflictmap.maps.incidents import ID_MARK
 from conflictmap.store import Query
 
@@ -135,7 +136,7 @@ def store_query(filters: Filters, factions: Factions, store) -> Query:
 
 def clicked_incident(state: dict | None) -> str | None:
     """The id of the incident whose popup the analyst opened: the popup writes it between
-    two invisible separators (``mapview.ID_MARK``), so neither the label's language nor
+    two invisible separators (``maps.incidents.ID_MARK``), so neither the label's language nor
     an id such as "sheet:Idlib-3" can mislead; a popup without them (an older page) has
     "Id <id>" as its last row."""
     text = ((state or {}).get("last_object_clicked_popup") or "").strip()
@@ -198,7 +199,11 @@ def correction_changes(
     if point.strip():
         parts = [p.strip() for p in point.replace(";", ",").split(",")]
         if len(parts) != 2:
-            raise InputError(f"'{point}': write the point as latitude, longitude (35.02, 40.45).")
+            raise InputError(
+                msg(
+                    "'{point}': write the point as latitude, longitude (35.02, 40.45).", point=point
+                )
+            )
         changes |= {"latitude": parts[0], "longitude": parts[1], "geocoded_by": "analyst"}
     for field, value in (("actor1", actor1), ("actor2", actor2)):
         if value.strip() != (getattr(row, field) or ""):

@@ -1,0 +1,199 @@
+"""Sentences become candidate incidents, in order: a sentence with a cue word, a new time
+expression or a new place starts an incident; one that only adds detail (a count, the
+place of an incident that had none, "those clashes ...") is merged into the one before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from conflictmap.extract.lexicon import EVENT_PRIORITY, Lexicon
+from conflictmap.extract.reading import (
+    GENERIC_WORDS,
+    Found,
+    Reading,
+    ReportText,
+    Span,
+    actor_patterns,
+    actor_word,
+    read_sentence,
+    sentences,
+)
+from conflictmap.factions import Factions, match_form
+from conflictmap.gazetteer import Gazetteer
+
+
+@dataclass
+class Candidate:
+    number: int
+    event_date: dt.date
+    end_date: dt.date
+    time_precision: int
+    time_basis: str
+    place: Found | None = None
+    actors: list[tuple[str, str]] = field(default_factory=list)
+    event_type: str = ""
+    sub_event_type: str = ""
+    fatalities: int | None = None
+    fatalities_note: str = ""
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
+
+    def sides(self) -> tuple[str, str, str, str]:
+        """actor1, assoc_actor_1, actor2, assoc_actor_2: one faction per side, the most
+        specific name first (a named group before "forces"/"militias")."""
+        by_faction: dict[str, list[str]] = {}
+        for actor, faction in self.actors:
+            names = by_faction.setdefault(faction, [])
+            if actor not in names:
+                names.append(actor)
+        sides = []
+        for names in list(by_faction.values())[:2]:
+            ranked = sorted(names, key=lambda n: _is_generic(n))
+            sides.append((ranked[0], "; ".join(ranked[1:])))
+        while len(sides) < 2:
+            sides.append(("", ""))
+        return sides[0][0], sides[0][1], sides[1][0], sides[1][1]
+
+    @property
+    def include(self) -> bool:
+        return self.place is not None and bool(self.actors or self.fatalities)
+
+    def row(self, text: str, source: str) -> dict:
+        actor1, assoc1, actor2, assoc2 = self.sides()
+        quotes = " … ".join(" ".join(text[a:b].split()) for a, b in self.sentences)
+        place = self.place
+        return {
+            "number": self.number,
+            "include": self.include,
+            "event_date": self.event_date.isoformat(),
+            "end_date": self.end_date.isoformat(),
+            "time_precision": self.time_precision,
+            "when_basis": self.time_basis,
+            "location": place.location if place else "",
+            "place": place.label if place else "",
+            "latitude": place.place.latitude if place else None,
+            "longitude": place.place.longitude if place else None,
+            "geo_precision": place.precision if place else None,
+            "actor1": actor1,
+            "assoc_actor_1": assoc1,
+            "actor2": actor2,
+            "assoc_actor_2": assoc2,
+            "factions": "; ".join(dict.fromkeys(f for _, f in self.actors)),
+            "event_type": self.event_type,
+            "sub_event_type": self.sub_event_type,
+            "fatalities": self.fatalities,
+            "fatalities_note": self.fatalities_note,
+            "source": source,
+            "evidence": quotes,
+            "notes": quotes,
+            "spans": [s.to_dict() for s in self.spans],
+        }
+
+
+def _is_generic(actor: str) -> bool:
+    words = match_form(actor).split()
+    return bool(words) and actor_word(words[0]) in GENERIC_WORDS
+
+
+def _absorb(c: Candidate, r: Reading, sentence: tuple[int, int]) -> None:
+    c.sentences.append(sentence)
+    c.spans += r.spans
+    c.actors += [a for a in r.actors if a not in c.actors]
+    if r.event and (not c.event_type or _priority(r.event.event_type) < _priority(c.event_type)):
+        c.event_type, c.sub_event_type = r.event.event_type, r.event.sub_event_type
+    if r.killed is not None and (c.fatalities is None or r.killed > c.fatalities):
+        c.fatalities, c.fatalities_note = r.killed, r.killed_note
+    elif r.killed_note and c.fatalities is None:
+        c.fatalities_note = r.killed_note
+    deaths = bool(c.fatalities or c.fatalities_note)
+    if deaths and c.event_type == "Strategic developments" and len({f for _, f in c.actors}) > 1:
+        # Armed groups and deaths: ACLED codes that as a battle, not a development.
+        c.event_type, c.sub_event_type = "Battles", "Armed clash"
+    if c.place is None and r.places:
+        c.place = _best(r.places)
+    if c.time_precision == 3 and r.time:
+        c.event_date, c.end_date, c.time_precision, c.time_basis = r.time
+
+
+def _priority(event_type: str) -> int:
+    known = event_type in EVENT_PRIORITY
+    return EVENT_PRIORITY.index(event_type) if known else len(EVENT_PRIORITY)
+
+
+def _best(places: list[Found]) -> Found:
+    return min(places, key=lambda f: f.rank)
+
+
+def _same(a: Found | None, b: Found | None) -> bool:
+    return a is not None and b is not None and a.place == b.place and a.direction == b.direction
+
+
+_SKIP, _MERGE, _NEW = "skip", "merge", "new"
+
+
+def _decide(current: Candidate | None, r: Reading, place: Found | None) -> str:
+    """Whether a sentence starts an incident, adds to the one before, or says nothing."""
+    news = r.event is not None or r.killed is not None or bool(r.killed_note)
+    if not news and not r.time:
+        # no cue word: it can only tell where the incident before happened
+        placed = current is not None and place is not None and current.place is None
+        return _MERGE if placed else _SKIP
+    said = r.time or r.actors or r.places or r.same_place or r.killed_note
+    if not said and r.killed is None:
+        return _SKIP  # a bare "the clashes ..." adds nothing to any incident
+    if current is not None and not r.time:
+        moved = place is not None and current.place is not None and not _same(place, current.place)
+        other_kind = (
+            r.event is not None
+            and current.event_type
+            and r.event.event_type != current.event_type
+            and r.actors
+            and not (r.killed or r.killed_note)
+        )
+        if not moved and not other_kind:
+            return _MERGE
+    return _NEW if news or r.actors else _SKIP
+
+
+def extract(
+    text: str,
+    published: dt.date,
+    gaz: Gazetteer,
+    factions: Factions,
+    lex: Lexicon,
+) -> list[Candidate]:
+    folded = ReportText(text)
+    out: list[Candidate] = []
+    current: Candidate | None = None
+    anchor = published
+    patterns = actor_patterns(factions)
+    for a, b in sentences(folded, lex):
+        r = read_sentence(folded, a, b, lex, gaz, patterns, published, anchor)
+        sentence = (r.start, r.end)
+        place = _best(r.places) if r.places else None
+        step = _decide(current, r, place)
+        if step == _MERGE:
+            _absorb(current, r, sentence)
+        if step != _NEW:
+            continue
+        if r.time:
+            first, last, precision, basis = r.time
+        elif current is not None:
+            first, last = current.event_date, current.end_date
+            precision = max(current.time_precision, 2)
+            basis = f"not stated; after the incident before ({current.time_basis})"
+        else:
+            first = last = published
+            precision, basis = 2, "not stated; the publication date"
+        current = Candidate(len(out) + 1, first, last, precision, basis)
+        if place is None and r.same_place and out:
+            current.place = out[-1].place  # "in the area": where the incident before was
+        _absorb(current, r, sentence)
+        out.append(current)
+        anchor = first
+    kept = [c for c in out if c.place is not None or c.actors]
+    for i, c in enumerate(kept, 1):
+        c.number = i
+    return kept

@@ -1,0 +1,215 @@
+"""The words the drafting knows, read from ``data/extract.toml``: time expressions,
+cue words of each event type, number words, place words; cached per file version.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from conflictmap.dates import MONTH_NAMES
+from conflictmap.errors import InputError
+from conflictmap.names import name_key, normalise_arabic
+
+DAY, WEEK, MONTH = "day", "week", "month"
+
+
+UNIT_DAYS = {DAY: 1, WEEK: 7, MONTH: 30}
+
+
+GENERIC_HEADS = {
+    "قوات",
+    "ميليشيا",
+    "ميليشيات",
+    "مليشيا",
+    "مليشيات",
+    "نظام",
+    "force",
+    "militia",
+    "regime",
+    "government",
+}
+
+
+EVENT_PRIORITY = (
+    "Battles",
+    "Explosions/Remote violence",
+    "Violence against civilians",
+    "Strategic developments",
+    "Protests",
+)
+
+
+def _fold(pattern: str) -> str:
+    return normalise_arabic(pattern)
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(_fold(w).lower()) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class TimeRule:
+    regex: re.Pattern
+    kind: str  # ago | run | span
+    unit: str
+    count: int | None
+    precision: int
+    anchor: str  # published | previous
+
+
+@dataclass(frozen=True)
+class EventRule:
+    regex: re.Pattern
+    event_type: str
+    sub_event_type: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    skip_lines: re.Pattern
+    dateline: re.Pattern
+    sentence_end: re.Pattern
+    numbers: dict[str, int]
+    vague: dict[str, int]
+    ordinals: dict[str, int]
+    number_re: str
+    ordinal_re: str
+    times: tuple[TimeRule, ...]
+    weekdays: dict[str, int]
+    weekday_re: re.Pattern
+    date_re: re.Pattern
+    events: tuple[EventRule, ...]
+    killed: re.Pattern
+    killed_two: re.Pattern
+    killed_unknown: re.Pattern
+    killed_none: re.Pattern
+    near_before: re.Pattern
+    place_before: re.Pattern
+    origin_before: re.Pattern
+    same_place: re.Pattern
+    directions: tuple[tuple[str, re.Pattern, re.Pattern], ...]
+    not_places: frozenset[str]
+    min_population: int
+
+    def value(self, text: str) -> int | None:
+        """The number a digit string or number words (`خمسة وعشرين`, `twenty-five`) say."""
+        text = text.strip()
+        if text.isdigit():
+            return int(text)
+        if text in self.numbers:
+            return self.numbers[text]
+        parts = [p for p in re.split(r"\s*-\s*|\s+و?", text) if p]
+        if parts and all(p in self.numbers for p in parts):
+            return sum(self.numbers[p] for p in parts)
+        return None
+
+
+def _words_re(words, arabic_prefix: bool = True) -> str:
+    """Whole words; Arabic ones may carry a conjunction/preposition/article prefix."""
+    prefix = r"(?:[وف]?(?:بال|لل|ال|ب|ل|ك)?)" if arabic_prefix else ""
+    return rf"(?<!\w){prefix}(?:{_alternation(words)})(?!\w)"
+
+
+def _load(path: Path) -> Lexicon:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    numbers = {_fold(k).lower(): v for lang in data["numbers"].values() for k, v in lang.items()}
+    vague = {_fold(k).lower(): v for lang in data["vague"].values() for k, v in lang.items()}
+    ordinals = {_fold(k).lower(): v for lang in data["ordinals"].values() for k, v in lang.items()}
+    word = f"(?:{_alternation(numbers)})"
+    number_re = rf"(?:\d+|{word}(?:\s*(?:و\s*|-|\s)\s*{word})?)"
+    ordinal_re = f"(?:{_alternation(ordinals)})"
+
+    def timed(pattern: str) -> re.Pattern:
+        pattern = _fold(pattern)
+        counter = iter(range(100))
+        pattern = re.sub(r"\{n\}", lambda _: rf"(?P<n{next(counter)}>{number_re})", pattern)
+        pattern = re.sub(r"\{ord\}", lambda _: rf"(?P<o{next(counter)}>{ordinal_re})", pattern)
+        return re.compile(rf"(?<!\w)[وف]?(?:{pattern})(?!\w)")
+
+    times = tuple(
+        TimeRule(
+            timed(rule["pattern"]),
+            rule["kind"],
+            rule["unit"],
+            rule.get("count"),
+            int(rule["precision"]),
+            rule.get("anchor", "published"),
+        )
+        for rule in data["time"]
+    )
+    weekdays = {
+        _fold(name).lower(): i
+        for names in data["weekdays"].values()
+        for i, name in enumerate(names)
+    }
+    months = "|".join(re.escape(m) for m in sorted(MONTH_NAMES, key=len, reverse=True))
+    killed = data["killed"]
+    places = data["places"]
+    directions = tuple(
+        (
+            d["name"],
+            re.compile(rf"(?:{_alternation(d['before'])})\s*$"),
+            re.compile("|".join(_fold(a).lower() for a in d.get("after", [])) or r"(?!x)x"),
+        )
+        for d in data["direction"]
+    )
+    between = r"(?:\s+(?:at least|about|nearly|some|نحو|حوالي|اكثر من|ما لا يقل عن))?"
+    return Lexicon(
+        dateline=re.compile(data.get("dateline", r"(?!x)x")),
+        skip_lines=re.compile("|".join(_fold(s).lower() for s in data["skip_lines"])),
+        sentence_end=re.compile(data["sentence_end"]),
+        numbers=numbers,
+        vague=vague,
+        ordinals=ordinals,
+        number_re=number_re,
+        ordinal_re=ordinal_re,
+        times=times,
+        weekdays=weekdays,
+        weekday_re=re.compile(rf"(?<!\w)(?:يوم |on |last )(?P<day>{_alternation(weekdays)})(?!\w)"),
+        date_re=re.compile(
+            rf"(?<!\w)(?:(?P<d1>\d{{1,2}}) (?:من )?(?P<m1>{months})"
+            rf"|(?P<m2>{months}) (?P<d2>\d{{1,2}}))(?:,? (?P<y>\d{{4}}))?(?!\w)"
+        ),
+        events=tuple(
+            EventRule(re.compile(_words_re(rule["words"])), rule["type"], rule["sub_event_type"])
+            for rule in data["event"]
+        ),
+        killed=re.compile(
+            rf"(?<!\w)[وف]?(?:(?P<a>{number_re}|{_alternation(vague)})(?:[\s\-]+\w+){{0,4}}?\s+"
+            rf"[وف]?(?:{_alternation(killed['after'])})"
+            rf"|[وف]?[بل]?(?:{_alternation(killed['before'])}){between}\s+(?:[^\W\d]+\s+)??(?P<b>{number_re}|{_alternation(vague)}))"
+            r"(?!\w)"
+        ),
+        killed_two=re.compile(_words_re(killed["two"])),
+        killed_unknown=re.compile(_words_re(killed["unknown"])),
+        killed_none=re.compile(_words_re(killed.get("none", []))),
+        near_before=re.compile(
+            rf"(?:{_alternation(places.get('near_before', []))})(?:\s+the)?\s*$"
+        ),
+        place_before=re.compile(rf"(?:{_alternation(places['place_before'])})\s*$"),
+        origin_before=re.compile(rf"(?:{_alternation(places['origin_before'])})\s*$"),
+        same_place=re.compile(_words_re(places["same_place"], arabic_prefix=False)),
+        directions=directions,
+        not_places=frozenset(name_key(w) for w in places["not_places"]),
+        min_population=int(places.get("min_population", 0)),
+    )
+
+
+@lru_cache(maxsize=4)
+def _cached(path: Path, _stamp: int) -> Lexicon:
+    try:
+        return _load(path)
+    except (tomllib.TOMLDecodeError, re.error, KeyError, TypeError, ValueError) as exc:
+        raise InputError(
+            f"{path}: the extraction rules cannot be read ({type(exc).__name__}: {exc}). "
+            "Fix the file (it is TOML; patterns are regular expressions)."
+        ) from None
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """The rules in ``path``, re-read when the file changes."""
+    return _cached(path, path.stat().st_mtime_ns)

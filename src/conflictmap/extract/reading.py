@@ -1,0 +1,353 @@
+"""What one sentence of a report says: its time, places, actors, event cue and death
+toll, each kept with the span of text it was read from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from conflictmap.dates import MONTH_NAMES
+from conflictmap.extract.lexicon import GENERIC_HEADS, UNIT_DAYS, EventRule, Lexicon, TimeRule
+from conflictmap.factions import Factions, match_form
+from conflictmap.gazetteer import Gazetteer, Place
+from conflictmap.names import fold_with_offsets, is_arabic, name_key
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the report (offsets into the original text) and what it was read as."""
+
+    kind: str  # time, place, origin, actor, event, killed
+    start: int
+    end: int
+    text: str
+    meaning: str
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "meaning": self.meaning,
+        }
+
+
+@dataclass
+class Found:
+    place: Place
+    precision: int
+    label: str  # how the text named it
+    direction: str = ""
+    near: bool = False
+    written: str = ""  # the words of the report, for the location column
+
+    @property
+    def location(self) -> str:
+        """A name the gazetteer reads back as this place (the import geocodes it)."""
+        if self.direction and self.place.precision == 3:
+            return self.place.name  # a region of its own ("Eastern Deir ez-Zor countryside")
+        written = self.written or self.place.name
+        return f"near {written}" if self.near else written
+
+    @property
+    def rank(self) -> int:
+        """How specific the place itself is ("near X" is as specific as X)."""
+        return self.precision - self.near
+
+
+@dataclass
+class Reading:
+    start: int
+    end: int
+    spans: list[Span] = field(default_factory=list)
+    time: tuple[dt.date, dt.date, int, str] | None = None
+    places: list[Found] = field(default_factory=list)
+    same_place: bool = False
+    actors: list[tuple[str, str]] = field(default_factory=list)  # (table form, faction)
+    event: EventRule | None = None
+    killed: int | None = None
+    killed_note: str = ""
+
+
+class ReportText:
+    """The report, folded for matching, with a map back to the original offsets."""
+
+    def __init__(self, text: str):
+        self.original = text
+        self.folded, self.where = fold_with_offsets(text)
+
+    def span(self, kind: str, start: int, end: int, meaning: str) -> Span:
+        a, b = self.where[start], self.where[end - 1] + 1 if end > start else self.where[start]
+        return Span(kind, a, b, self.original[a:b], meaning)
+
+
+def sentences(text: ReportText, lex: Lexicon) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in the folded text. Headline lines at the top (no
+    sentence punctuation) and a dateline before the first sentence are left out."""
+    out = []
+    body = False
+    for line in re.finditer(r"[^\n]+", text.folded):
+        if lex.skip_lines.search(line.group().strip()):
+            continue
+        start = line.start()
+        if not body:
+            if not lex.sentence_end.search(line.group()):
+                continue
+            body = True
+            if dateline := lex.dateline.match(line.group()):
+                start += dateline.end()
+        for end in lex.sentence_end.finditer(line.group()):
+            out.append((start, line.start() + end.end()))
+            start = line.start() + end.end()
+        if start < line.end() and line.start() + len(line.group().rstrip()) > start:
+            out.append((start, line.end()))
+    return [(a, b) for a, b in out if re.search(r"\w", text.folded[a:b])]
+
+
+def _shift(published: dt.date, rule: TimeRule, n: int, anchor: dt.date) -> tuple:
+    base = anchor if rule.anchor == "previous" else published
+    step = dt.timedelta(days=UNIT_DAYS[rule.unit])
+    if rule.kind == "ago":
+        day = base - n * step
+        return day, day
+    if rule.kind == "run":
+        return base - (n - 1) * step, base
+    return base - n * step, base  # span
+
+
+def _read_time(text: ReportText, a: int, b: int, lex: Lexicon, published, anchor, reading) -> None:
+    chunk = text.folded[a:b]
+    for rule in lex.times:
+        found = rule.regex.search(chunk)
+        if not found:
+            continue
+        groups = {k: v for k, v in found.groupdict().items() if v}
+        n = rule.count
+        for name, value in groups.items():
+            n = lex.ordinals.get(value) if name.startswith("o") else lex.value(value)
+        if n is None:
+            continue
+        first, last = _shift(published, rule, n, anchor)
+        label = f"{first:%Y-%m-%d}" + (f" to {last:%Y-%m-%d}" if last != first else "")
+        reading.time = (first, last, rule.precision, found.group())
+        reading.spans.append(text.span("time", a + found.start(), a + found.end(), label))
+        return
+    found = lex.weekday_re.search(chunk)
+    if found:
+        back = (published.weekday() - lex.weekdays[found["day"]]) % 7
+        when = published - dt.timedelta(days=back)
+        reading.time = (when, when, 1, found.group())
+        reading.spans.append(text.span("time", a + found.start(), a + found.end(), f"{when}"))
+        return
+    found = lex.date_re.search(chunk)
+    if found:
+        month = MONTH_NAMES[found["m1"] or found["m2"]]
+        day, year = int(found["d1"] or found["d2"]), int(found["y"] or published.year)
+        try:
+            when = dt.date(year, month, day)
+        except ValueError:
+            return
+        if not found["y"] and when > published:
+            when = when.replace(year=year - 1)
+        reading.time = (when, when, 1, found.group())
+        reading.spans.append(text.span("time", a + found.start(), a + found.end(), f"{when}"))
+        return
+
+
+def _event(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) -> None:
+    chunk = text.folded[a:b]
+    for rule in lex.events:
+        found = rule.regex.search(chunk)
+        if found:
+            reading.event = rule
+            reading.spans.append(
+                text.span("event", a + found.start(), a + found.end(), rule.event_type)
+            )
+            return
+
+
+def _killed(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) -> None:
+    chunk = text.folded[a:b]
+    best = None
+    for found in lex.killed.finditer(chunk):
+        said = found["a"] or found["b"]
+        if said in lex.vague:
+            value, note = lex.vague[said], f"'{said}' counted as {lex.vague[said]} (ACLED)"
+        else:
+            value, note = lex.value(said), ""
+        if value is not None and (best is None or value > best[0]):
+            best = (value, note, found)
+    if best is None:
+        found = lex.killed_two.search(chunk)
+        if found:
+            best = (2, "", found)
+    if best is not None:
+        value, note, found = best
+        reading.killed, reading.killed_note = value, note
+        reading.spans.append(text.span("killed", a + found.start(), a + found.end(), str(value)))
+    elif found := lex.killed_none.search(chunk):
+        reading.killed = 0
+        reading.spans.append(text.span("killed", a + found.start(), a + found.end(), "0"))
+    elif found := lex.killed_unknown.search(chunk):
+        reading.killed_note = "killed, number not given"
+        reading.spans.append(
+            text.span("killed", a + found.start(), a + found.end(), "number not given")
+        )
+
+
+def _tokens(chunk: str) -> list[tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in re.finditer(r"\w+", chunk)]
+
+
+def _variants(word: str) -> list[tuple[int, str]]:
+    """(letters dropped, form) for an Arabic word that may carry proclitics."""
+    out = [(0, word)]
+    if not is_arabic(word):
+        return out
+    if word[0] in "وف" and len(word) > 3:
+        out.append((1, word[1:]))
+    for dropped, form in list(out):
+        if form.startswith("لل") and len(form) > 4:
+            out.append((dropped + 2, "ال" + form[2:]))
+        elif form[0] in "بلك" and len(form) > 3:
+            out.append((dropped + 1, form[1:]))
+    return out
+
+
+def _actors(text: ReportText, a: int, b: int, patterns, reading: Reading) -> None:
+    """Actor names from the faction table, longest first, each word used once."""
+    tokens = [t for t in _tokens(text.folded[a:b]) if t[0] not in ("al", "el")]
+    forms = [{actor_word(f) for _, f in _variants(w)} for w, _, _ in tokens]
+    used = [False] * len(tokens)
+    for pattern, faction, actor in patterns:
+        size = len(pattern)
+        for i in range(len(tokens) - size + 1):
+            if any(used[i : i + size]):
+                continue
+            if all(pattern[k] in forms[i + k] for k in range(size)):
+                used[i : i + size] = [True] * size
+                reading.actors.append((i, actor, faction))
+                reading.spans.append(
+                    text.span("actor", a + tokens[i][1], a + tokens[i + size - 1][2], faction)
+                )
+    reading.actors = [(actor, faction) for _, actor, faction in sorted(reading.actors)]
+
+
+def actor_word(word: str) -> str:
+    word = match_form(word).strip()
+    if not is_arabic(word) and len(word) > 4 and word.endswith("s"):
+        word = word[:-1]
+    return word
+
+
+GENERIC_WORDS = frozenset(actor_word(w) for w in GENERIC_HEADS)
+
+
+@lru_cache(maxsize=8)
+def _patterns_for(rows: tuple[tuple[str, str], ...]) -> list[tuple[tuple[str, ...], str, str]]:
+    out = {}
+    for actor, faction in rows:
+        words = tuple(actor_word(w) for w in match_form(actor).split())
+        if words:
+            out.setdefault(words, (faction, actor))
+    return sorted(((w, f, a) for w, (f, a) in out.items()), key=lambda p: -len(p[0]))
+
+
+def actor_patterns(factions: Factions):
+    rows = tuple(zip(factions.table["actor"], factions.table["faction"], strict=True))
+    return _patterns_for(rows)
+
+
+def _places(
+    text: ReportText, a: int, b: int, gaz: Gazetteer, lex: Lexicon, reading: Reading
+) -> None:
+    chunk = text.folded[a:b]
+    tokens = _tokens(chunk)
+    i, origin_run = 0, False
+    while i < len(tokens):
+        hit = _place_at(text, a, tokens, i, gaz, lex)
+        if hit is None:
+            i += 1
+            continue
+        size, dropped, place = hit
+        start, end = tokens[i][1] + dropped, tokens[i + size - 1][2]
+        before = chunk[max(0, start - 40) : start]
+        joined = tokens[i][0].startswith("و")
+        found = _with_direction(place, chunk, start, end, before, gaz, lex)
+        found.written = text.span("place", a + start, a + end, "").text
+        if not found.direction and (lex.origin_before.search(before) or (origin_run and joined)):
+            origin_run = True
+            reading.spans.append(text.span("origin", a + start, a + end, f"from {place.name}"))
+            i += size
+            continue
+        origin_run = False
+        reading.places.append(found)
+        reading.spans.append(text.span("place", a + start, a + end, found.label))
+        i += size
+    if lex.same_place.search(chunk):
+        reading.same_place = True
+
+
+def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lexicon):
+    """The longest gazetteer name starting at token i: (tokens, letters dropped, place)."""
+    for size in (4, 3, 2, 1):
+        if i + size > len(tokens):
+            continue
+        rest = [w for w, _, _ in tokens[i + 1 : i + size]]
+        for dropped, form in _variants(tokens[i][0]):
+            key = name_key(" ".join([form, *rest]))
+            if not key or key in lex.not_places or key in gaz.countries:
+                continue
+            if not gaz.knows(key):
+                continue
+            start = a + tokens[i][1] + dropped
+            original = text.original[
+                text.where[start] : text.where[a + tokens[i + size - 1][2] - 1] + 1
+            ]
+            if not is_arabic(form) and not original[:1].isupper():
+                continue
+            match = gaz.lookup(original)
+            if match.place is None:
+                continue
+            place = match.place
+            chunk_before = text.folded[max(0, start - 30) : start]
+            trusted = (
+                size > 1
+                or place.team
+                or place.population >= lex.min_population
+                or place.precision > 1
+                or lex.place_before.search(chunk_before)
+            )
+            if trusted:
+                return size, dropped, place
+    return None
+
+
+def _with_direction(place: Place, chunk: str, start: int, end: int, before: str, gaz, lex):
+    after = chunk[end : end + 30]
+    trimmed = lex.place_before.sub("", before.rstrip()).rstrip() + " "
+    for direction, before_re, after_re in lex.directions:
+        if before_re.search(trimmed) or before_re.search(before) or after_re.match(after):
+            region = gaz.lookup(f"{direction} of {place.name}")
+            if region.place is not None and region.method == "exact":
+                return Found(region.place, region.precision, region.place.name, direction)
+            return Found(place, 3, f"{direction} of {place.name}", direction)
+    if lex.near_before.search(trimmed) or lex.near_before.search(before):
+        return Found(place, max(2, place.precision), f"near {place.name}", near=True)
+    return Found(place, place.precision, place.name)
+
+
+def read_sentence(
+    text: ReportText, a: int, b: int, lex, gaz, patterns, published, anchor
+) -> Reading:
+    reading = Reading(text.where[a], text.where[b - 1] + 1)
+    _read_time(text, a, b, lex, published, anchor, reading)
+    _event(text, a, b, lex, reading)
+    _killed(text, a, b, lex, reading)
+    _actors(text, a, b, patterns, reading)
+    _places(text, a, b, gaz, lex, reading)
+    return reading
