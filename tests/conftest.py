@@ -124,3 +124,26 @@ def _fresh_sign_in_throttle():
     from conflictmap import auth
 
     auth.THROTTLE.failures.clear()
+
+
+def dashboard():
+    """The dashboard as Streamlit's AppTest runs it (not yet run): real script, real store."""
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+
+
+def on_page(at, page: str):
+    """``at`` switched to one of the dashboard's pages (map, imports, report, factions,
+    layers) and run; only that page runs, as in a browser."""
+    return at.switch_page(f"src/conflictmap/ui/pages/{page}.py").run()
+
+
+def page_titles(at) -> list[str]:
+    """The pages the dashboard's navigation offered in ``at``'s last run (AppTest keeps
+    them as it registered them; a run stopped before the navigation offers none)."""
+    return [
+        page["page_name"]
+        for page in at._registered_pages.values()
+        if "/ui/pages/" in str(page.get("script_path", ""))
+    ]

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from conflictmap import auth
 from conflictmap.cli import main as cli
 from conflictmap.errors import InputError, UsageError
-from conftest import ROOT
+from conftest import ROOT, page_titles
 
 PASSWORD = "correct horse battery"
 
@@ -82,29 +82,30 @@ def _sign_in(at, name, password):
     return at.button[0].click().run()
 
 
-def test_sign_in_is_required_and_roles_decide_the_tabs(users):
+def test_sign_in_is_required_and_roles_decide_the_pages(users):
     at = _app()
-    assert not at.exception and not at.tabs and not at.metric  # only the form
+    assert not at.exception and not page_titles(at) and not at.metric  # only the form
     _sign_in(at, "editor1", "wrong password here")
-    assert any("Wrong name or password" in e.value for e in at.error) and not at.tabs
+    assert any("Wrong name or password" in e.value for e in at.error) and not page_titles(at)
     viewer = _sign_in(_app(), "viewer1", PASSWORD + "!")
-    assert not viewer.tabs and viewer.metric  # the map and its filters, no editing tabs
+    assert page_titles(viewer) == ["Map"] and viewer.metric  # the map alone
     assert not viewer.get("file_uploader")
     editor = _sign_in(_app(), "editor1", PASSWORD)
-    assert [t.label for t in editor.tabs] == ["Map", "Import", "Report", "Factions", "Layers"]
+    assert page_titles(editor) == ["Map", "Import", "Report", "Factions", "Layers"]
 
 
 def test_open_access_only_on_this_computer(env_data):
     assert cli(["seed"]) == 0
     at = _app()
-    assert at.tabs and any("this computer only" in c.value for c in at.sidebar.caption)
+    assert page_titles(at) and any("this computer only" in c.value for c in at.sidebar.caption)
     old = st_config.get_option("server.address")
     st_config.set_option("server.address", "0.0.0.0")
     try:
         exposed = _app()
     finally:
         st_config.set_option("server.address", old)
-    assert not exposed.tabs and any("serves this computer only" in e.value for e in exposed.error)
+    assert not page_titles(exposed)
+    assert any("serves this computer only" in e.value for e in exposed.error)
 
 
 class Clock:
@@ -169,7 +170,7 @@ def test_the_dashboard_refuses_a_guessing_client(users):
         _sign_in(at, "editor1", "wrong password here")
     _sign_in(at, "editor1", PASSWORD)
     assert any("Too many failed sign-ins" in e.value.replace("\\", "") for e in at.error)
-    assert not at.tabs
+    assert not page_titles(at)
 
 
 def test_argon2_checks_are_bounded(users, throttle, monkeypatch):
@@ -191,7 +192,7 @@ def test_a_forged_session_value_signs_nobody_in(users, key):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state[key] = "editor1"
     at.run()
-    assert not at.exception and not at.tabs and not at.metric  # still the sign-in form
+    assert not at.exception and not page_titles(at) and not at.metric  # still the sign-in form
     assert at.button[0].label == "Sign in"
 
 

@@ -13,7 +13,7 @@ from conflictmap.filters import Filters
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
 from conflictmap.views import apply, with_factions
-from conftest import ROOT, incident_records
+from conftest import ROOT, incident_records, on_page
 
 IRAN = "Iran-backed militias"
 
@@ -104,6 +104,8 @@ def test_a_report_linked_to_acled_keeps_every_tab_working(env_data):
     assert not at.exception
     assert not at.error, [e.value for e in at.error]
     assert metric(at, "Incidents") == 1  # the two reports are one event on the map
+    on_page(at, "imports")
+    assert not at.exception and not at.error, [e.value for e in at.error]
     assert any(b.label == "Undo batch 2" for b in at.button)
 
 
@@ -123,6 +125,7 @@ def test_a_failing_part_of_the_page_leaves_import_and_undo_usable(env_data, monk
     [shown] = [e.value.replace("\\", "") for e in at.error]
     assert "This part of the page (Map) failed: TypeError" in shown
     assert "Traceback" not in shown and ".py" not in shown
+    on_page(at, "imports")
     next(b for b in at.button if b.label == "Undo batch 2").click().run()
     next(b for b in at.button if b.label == "Yes, undo batch 2").click().run()
     assert not at.exception
@@ -153,6 +156,7 @@ def test_the_date_boxes_and_the_slider_follow_each_other(app):
 
 
 def test_undo_asks_first_and_lists_the_batch_as_undone(app):
+    on_page(app, "imports")
     next(b for b in app.button if b.label == "Undo batch 2").click().run()
     assert open_store(None, Settings()).batches()["undone_at"].isna().all()  # not yet
     assert any("Undo batch 2 (" in w.value.replace("\\", "") for w in app.warning)

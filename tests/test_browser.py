@@ -221,7 +221,7 @@ def test_zooming_keeps_the_map_and_snapshot_downloads_a_png(server, browser, tmp
 def test_upload_validate_confirm_and_survive_a_restart(server, browser, tmp_path):
     url, data, _ = server
     page, _, _ = open_page(browser, url)
-    page.get_by_role("tab", name="Import").click()
+    page.get_by_role("link", name="Import").click()
     uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Incident file")
     uploader.locator("input[type=file]").set_input_files(str(DATA / "acled-current.csv"))
     page.get_by_text("3 to import").wait_for(timeout=60_000)
@@ -322,6 +322,30 @@ def test_drawing_a_rectangle_filters_to_it_and_the_link_keeps_it(server, browser
     again.get_by_text("inside the drawn area").first.wait_for(timeout=30_000)
     assert outside == []
     again.close()
+
+
+def test_a_visit_to_another_page_keeps_the_maps_filters_and_only_that_page_runs(server, browser):
+    """Pages, not tabs: the Import page shows no map and no filters, and coming back to
+    the map finds the filters and the count as the analyst left them."""
+    url, _, _ = server
+    page, frame, _ = open_page(browser, url)
+    settled_total(page, frame)
+    least = page.get_by_label("Minimum fatalities")
+    least.fill("5")
+    least.press("Enter")
+    page.get_by_text("with at least 5 reported fatalities").first.wait_for(timeout=30_000)
+    shown = page.get_by_test_id("stMetricValue").first.inner_text()
+    page.get_by_role("link", name="Import").click()
+    page.get_by_text("Batches").first.wait_for(timeout=30_000)
+    assert page.locator("iframe[title*='streamlit_folium']").count() == 0
+    assert page.get_by_label("Minimum fatalities").count() == 0  # the map's sidebar is not run
+    page.get_by_role("link", name="Map").click()
+    frame.locator(".leaflet-container").wait_for(timeout=60_000)
+    page.get_by_text("with at least 5 reported fatalities").first.wait_for(timeout=30_000)
+    assert page.get_by_label("Minimum fatalities").input_value() == "5"
+    assert page.get_by_test_id("stMetricValue").first.inner_text() == shown
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.close()
 
 
 def test_playback_steps_the_map_in_place_and_the_link_keeps_the_frame(server, browser, tmp_path):
@@ -516,7 +540,7 @@ def test_a_report_linked_to_acled_leaves_every_tab_working(acled_server, browser
     """Issue 14's "done": a news report's incident links to an ACLED event, and the map,
     the Import tab and its Undo (which asks first) keep working."""
     page, _, outside = open_page(browser, acled_server)
-    page.get_by_role("tab", name="Report").click()
+    page.get_by_role("link", name="Report").click()
     page.get_by_label("Report text").fill(MAYADIN_REPORT)
     for part, value in (("year", "2020"), ("month", "05"), ("day", "09")):
         segment = page.get_by_role("spinbutton", name=f"{part}, Published on")
@@ -526,11 +550,11 @@ def test_a_report_linked_to_acled_leaves_every_tab_working(acled_server, browser
     page.get_by_role("button", name="Draft incidents").click()
     page.get_by_role("button", name="Import 1 incidents").click()
     page.get_by_text("1 linked to another dataset").wait_for(timeout=60_000)
-    page.get_by_role("tab", name="Map").click()
+    page.get_by_role("link", name="Map").click()
     page.get_by_text("248 incidents").first.wait_for(timeout=30_000)  # 246 + ACLED + report
     assert page.locator("[data-testid='stException']").count() == 0
     assert "failed" not in page.locator("[data-testid='stAlert']").all_inner_texts().__str__()
-    page.get_by_role("tab", name="Import").click()
+    page.get_by_role("link", name="Import").click()
     page.get_by_role("button", name="Undo batch 4").click()
     page.get_by_text("Undo batch 4 (").wait_for(timeout=30_000)  # it asks first
     page.get_by_role("button", name="Yes, undo batch 4").click()
@@ -683,7 +707,7 @@ def test_a_client_not_signed_in_cannot_make_the_server_hold_uploads(signed_serve
     page.get_by_role("textbox", name="Name").fill("ed")
     page.get_by_role("textbox", name="Password").fill("a long pass phrase")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("tab", name="Import").click()
+    page.get_by_role("link", name="Import").click()
     uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Incident file")
     uploader.locator("input[type=file]").set_input_files(str(DATA / "acled-current.csv"))
     page.get_by_text("3 to import").wait_for(timeout=60_000)

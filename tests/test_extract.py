@@ -24,7 +24,7 @@ from conflictmap.gazetteer import load_gazetteer
 from conflictmap.ingest.pipeline import import_bytes
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
-from conftest import DATA, ROOT, SHARED_ROOT
+from conftest import DATA, ROOT, SHARED_ROOT, on_page
 
 REPORTS = DATA / "reports"
 SEED = SHARED_ROOT / "seed"
@@ -264,9 +264,9 @@ def test_cli_extract_import(env_data, capsys):
     assert report["added"] == 3
 
 
-def test_dashboard_report_tab_drafts_and_imports(env_data):
+def test_dashboard_report_page_drafts_and_imports(env_data):
     assert cli(["seed"]) == 0
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = on_page(AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run(), "report")
     before = open_store(None, Settings()).count()
     at.text_area[0].set_value((REPORTS / "ar-mayadin.txt").read_text(encoding="utf-8"))
     at.date_input[0].set_value(dt.date(2019, 3, 14))

@@ -15,7 +15,7 @@ from conflictmap.cli import main as cli
 from conflictmap.errors import ConflictmapError
 from conflictmap.filters import Filters
 from conflictmap.ingest.pipeline import check_bytes
-from conftest import DATA, ROOT
+from conftest import DATA, ROOT, on_page, page_titles
 
 ARABIC = re.compile("[\u0600-\u06ff]")
 KEYWORDS = {"_": None, "w": None, "tr": None, "N_": None, "msg": None}
@@ -205,16 +205,17 @@ def test_the_dashboard_in_arabic_from_a_link_and_back(env_data):
     assert "lang" not in at.query_params
 
 
-def test_the_tabs_and_tables_in_arabic(env_data, settings):
+def test_the_pages_and_tables_in_arabic(env_data, settings):
     assert cli(["seed"]) == 0
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["lang"] = "ar"
     at.run()
     assert not at.exception
-    tabs = [t.label for t in at.tabs]
-    assert tabs == ["الخريطة", "الاستيراد", "تقرير", "الفصائل", "الطبقات"]
+    assert page_titles(at) == ["الخريطة", "الاستيراد", "تقرير", "الفصائل", "الطبقات"]
     headers = [list(d.value.columns) for d in at.dataframe]
     assert headers[0][:4] == ["على الخريطة", "معرّف الحادثة", "تاريخ الحدث", "المكان"]
+    on_page(at, "imports")
+    headers = [list(d.value.columns) for d in at.dataframe]
     assert any(h[:3] == ["الرقم", "الحالة", "الملف"] for h in headers)  # batches
 
 

@@ -151,7 +151,7 @@ def test_map_popups_tooltips_and_legend_show_payloads_as_text(hostile, browser):
 def test_import_report_and_file_name_are_text(hostile, browser, tmp_path):  # noqa: F811
     url, _ = hostile
     page, _, _ = open_page(browser, url)
-    page.get_by_role("tab", name="Import").click()
+    page.get_by_role("link", name="Import").click()
     bad = tmp_path / '<img src=x onerror="window.__cmPwned=10">.csv'
     bad.write_bytes(hostile_csv().replace(b"2020-01-03", b"<script>window.__cmPwned=11</script>"))
     uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Incident file")
@@ -169,7 +169,7 @@ def test_import_report_and_file_name_are_text(hostile, browser, tmp_path):  # no
 def test_report_highlighter_shows_payloads_as_text(hostile, browser):  # noqa: F811
     url, _ = hostile
     page, _, _ = open_page(browser, url)
-    page.get_by_role("tab", name="Report").click()
+    page.get_by_role("link", name="Report").click()
     text = " ".join(
         f"Regime forces clashed with Hezbollah in Abu Kamal yesterday {p}." for p in PAYLOADS
     )
