@@ -147,3 +147,10 @@ def page_titles(at) -> list[str]:
         for page in at._registered_pages.values()
         if "/ui/pages/" in str(page.get("script_path", ""))
     ]
+
+
+def map_component(at):
+    """The map (streamlit-folium's component) in an AppTest run."""
+    return next(
+        e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name
+    )

@@ -14,18 +14,11 @@ from pathlib import Path
 from conflictmap.errors import StoreError
 from conflictmap.i18n.catalogue import msg
 from conflictmap.settings import Settings
-from conflictmap.store.base import (
-    ACTOR_COLUMNS,
-    ACTORS_SQL,
-    LINK_COLUMNS,
-    LINKS_SQL,
-    BatchInfo,
-    Query,
-    SqlStore,
-    to_geoframe,
-)
+from conflictmap.store.base import BatchInfo, SqlStore
 from conflictmap.store.ddl import BULK_INDEXES, SCHEMA_VERSION
 from conflictmap.store.ddl import SQLITE_MIGRATIONS as MIGRATIONS
+from conflictmap.store.links import LINK_COLUMNS, LINKS_SQL
+from conflictmap.store.reads import ACTOR_COLUMNS, ACTORS_SQL, Query, to_geoframe
 
 __all__ = [
     "ACTORS_SQL",

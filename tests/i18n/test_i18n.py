@@ -193,7 +193,7 @@ def test_the_dashboard_in_arabic_from_a_link_and_back(env_data):
     assert "هـ" in captions and "كانون الثاني 2018" in captions
     assert any(c.value.startswith("الحوادث من") for c in at.caption)
     # the map: Arabic legend and popups, factions and places by their Arabic names
-    from test_app import map_component
+    from conftest import map_component
 
     args = json.loads(map_component(at).proto.json_args)
     assert "الفصائل" in args["html"] and "الميليشيات المدعومة من إيران" in args["html"]

@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
-from test_app import map_component
 
 from conflictmap import areas
 from conflictmap.cli import main as cli
@@ -19,7 +18,7 @@ from conflictmap.layers import RefLayer
 from conflictmap.maps import choropleth
 from conflictmap.maps.base import MapSpec
 from conflictmap.maps.compose import full_map
-from conftest import ROOT
+from conftest import ROOT, map_component
 
 
 def box(west, south, east, north):

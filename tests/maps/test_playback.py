@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 import pytest
-from test_mapview import incidents
+from test_incidents import incidents
 
 from conflictmap import playback, snapshot
 from conflictmap.errors import UsageError

@@ -7,12 +7,11 @@ import datetime as dt
 import json
 
 from streamlit.testing.v1 import AppTest
-from test_app import map_component
 
 from conflictmap.cli import main as cli
 from conflictmap.filters import Filters
 from conflictmap.share import Look, from_params, look_params, to_params
-from conftest import ROOT
+from conftest import ROOT, map_component
 
 FIRST, LAST = dt.date(2018, 1, 1), dt.date(2018, 12, 31)
 FACTIONS = ["Syrian government forces", "Iran-backed militias", "Unassigned"]

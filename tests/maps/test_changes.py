@@ -105,10 +105,9 @@ def test_the_dashboard_compares_two_weeks(env_data):
     import json
 
     from streamlit.testing.v1 import AppTest
-    from test_app import map_component
 
     from conflictmap.cli import main as cli
-    from conftest import ROOT
+    from conftest import ROOT, map_component
 
     assert cli(["seed"]) == 0
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -129,7 +128,7 @@ def test_the_dashboard_compares_two_weeks(env_data):
 
 
 def test_a_snapshot_carries_the_change_layer():
-    from test_mapview import incidents as incidents_on_map
+    from test_incidents import incidents as incidents_on_map
 
     from conflictmap.factions import load_factions
     from conflictmap.filters import Filters

@@ -13,7 +13,7 @@ from conflictmap.filters import Filters
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
 from conflictmap.views import apply, with_factions
-from conftest import ROOT, incident_records, on_page
+from conftest import ROOT, incident_records, map_component, on_page
 
 IRAN = "Iran-backed militias"
 
@@ -33,12 +33,6 @@ def expected(filters: Filters) -> int:
 
 def metric(at, label: str) -> int:
     return int(next(m.value for m in at.metric if m.label == label).replace(",", ""))
-
-
-def map_component(at):
-    return next(
-        e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name
-    )
 
 
 def test_loads_the_sample_and_shows_all(app):
