@@ -3,17 +3,17 @@ import codecs
 import pytest
 
 from conflictmap.errors import InputError
-from conflictmap.ingest.formats import (
+from conflictmap.ingest.detect import (
     ACLED,
     ACLED_LEGACY,
     OWN,
     SHEET,
     UCDP,
     UCDP_CANDIDATE,
-    decode,
     detect_format,
-    read_table,
 )
+from conflictmap.ingest.encoding import decode
+from conflictmap.ingest.formats import read_table
 from conftest import fixture_bytes
 
 ARABIC = "التاريخ,المكان,القتلى\n2018-06-09,البوكمال,25\n"
@@ -172,7 +172,7 @@ def test_an_xlsx_bomb_is_refused_before_it_is_unpacked(tmp_path):
 
 
 def test_a_header_never_echoes_more_than_a_line():
-    from conflictmap.ingest.formats import detect_format
+    from conflictmap.ingest.detect import detect_format
 
     with pytest.raises(InputError) as refused:
         detect_format(["x" * 5000, "y" * 5000])

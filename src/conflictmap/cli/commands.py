@@ -18,7 +18,7 @@ from conflictmap.extract import accepted_csv, draft
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
 from conflictmap.gazetteer import load_gazetteer
-from conflictmap.ingest.formats import decode
+from conflictmap.ingest.encoding import decode
 from conflictmap.ingest.pipeline import import_files, read_limited, validate_file
 from conflictmap.maps.base import MapSpec
 from conflictmap.maps.context import context_layers

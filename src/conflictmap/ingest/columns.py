@@ -6,14 +6,14 @@ import re
 
 import pandas as pd
 
-from conflictmap.ingest.formats import (
+from conflictmap.ingest.detect import (
     ACLED,
     ACLED_LEGACY,
     OWN,
     SHEET,
     UCDP,
     UCDP_CANDIDATE,
-    _sheet_mapping,
+    sheet_mapping,
 )
 from conflictmap.schema import NAMES
 
@@ -98,7 +98,7 @@ def _from_ucdp(frame: pd.DataFrame) -> dict[str, pd.Series]:
 
 
 def _from_sheet(frame: pd.DataFrame) -> dict[str, pd.Series]:
-    mapping = _sheet_mapping([c for c in frame.columns if c != "__line"])
+    mapping = sheet_mapping([c for c in frame.columns if c != "__line"])
     out = {column: frame[name].astype(str) for name, column in mapping.items()}
     if "actor1" in out and "actor2" not in out:
         parts = out["actor1"].str.split(_ACTOR_SPLIT, n=1, expand=True, regex=True)

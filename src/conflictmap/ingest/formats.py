@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -20,26 +19,8 @@ import pandas as pd
 from conflictmap.errors import InputError
 from conflictmap.i18n import N_
 from conflictmap.i18n.catalogue import msg
+from conflictmap.ingest.encoding import MAGIC, bomless_utf16, decode_lines, mixed_warnings
 from conflictmap.ingest.workbook import is_xlsx, too_many, xlsx_to_csv
-from conflictmap.names import ascii_digits, normalise_arabic
-
-ACLED, ACLED_LEGACY, UCDP, UCDP_CANDIDATE, SHEET, OWN = (
-    "acled",
-    "acled-legacy",
-    "ucdp-ged",
-    "ucdp-ged-candidate",
-    "sheet",
-    "conflictmap",
-)
-_MAGIC = {
-    b"PK\x03\x04": "a ZIP archive; conflictmap does not open archives: unzip it and import "
-    "the .csv inside",
-    b"\x89PNG": "a PNG image",
-    b"\xff\xd8\xff": "a JPEG image",
-    b"GIF8": "a GIF image",
-    b"%PDF": "a PDF document",
-    b"\xd0\xcf\x11\xe0": "an old Excel workbook (.xls); save it as CSV UTF-8 and import that",
-}
 
 
 @dataclass
@@ -52,73 +33,6 @@ class Table:
     # (line, column, value, message[, its values when the message is a template])
     notes: list[tuple] = field(default_factory=list)
     warnings: list[tuple] = field(default_factory=list)  # the same, for rows still read
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding used: UTF-8 (BOM or not), UTF-16 (BOM or not), Windows-1256."""
-    text, encoding, _lines = decode_lines(data)
-    return text, encoding
-
-
-def decode_lines(data: bytes) -> tuple[str, str, list[int]]:
-    """As ``decode``, and the lines (1 = the first) written in UTF-8 inside a file in a
-    legacy encoding: each such line is read as UTF-8 (read as Windows-1256, "حماة" would
-    become "ط­ظ…ط§ط©"), and named so the analyst can check it."""
-    for magic, what in _MAGIC.items():
-        if data.startswith(magic):
-            raise InputError(msg("This file is {what}, not a CSV text file.", what=what))
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", []
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16", []
-    head = data[:4096]
-    if encoding := _bomless_utf16(head):
-        return data.decode(encoding, errors="replace"), encoding, []
-    if b"\x00" in head:
-        raise InputError("This file holds binary data (NUL bytes), not CSV text.")
-    try:
-        return data.decode("utf-8"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:200_000], cp_isolation=["cp1256", "cp1252", "latin_1"]).best()
-    encoding = best.encoding if best else "cp1256"
-    lines = data.split(b"\n")
-    in_utf8 = [i for i, line in enumerate(lines) if not line.isascii() and _is_utf8(line)]
-    if not in_utf8:
-        return data.decode(encoding, errors="replace"), encoding, []
-    chosen = set(in_utf8)
-    text = "\n".join(
-        line.decode("utf-8") if i in chosen else line.decode(encoding, errors="replace")
-        for i, line in enumerate(lines)
-    )
-    return text, f"{encoding} (some lines utf-8)", [i + 1 for i in in_utf8]
-
-
-def _is_utf8(line: bytes) -> bool:
-    try:
-        line.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _bomless_utf16(head: bytes) -> str | None:
-    """UTF-16 without a BOM: one byte of each pair is nearly always 0x00 (Latin) or 0x06
-    (Arabic)."""
-    if len(head) < 8:
-        return None
-    even, odd = head[0::2], head[1::2]
-
-    def share(part: bytes) -> float:
-        return (part.count(0) + part.count(6)) / len(part)
-
-    if share(odd) > 0.7 > share(even):
-        return "utf-16-le"
-    if share(even) > 0.7 > share(odd):
-        return "utf-16-be"
-    return None
 
 
 def sniff_delimiter(text: str) -> str:
@@ -188,7 +102,7 @@ def _fast_table(data: bytes, max_rows: int) -> Table | None:
 
     body = memoryview(data)[3:] if data.startswith(codecs.BOM_UTF8) else memoryview(data)
     head = bytes(body[:4096])
-    if _bomless_utf16(head) or b"\x00" in head or head.startswith(tuple(_MAGIC)):
+    if bomless_utf16(head) or b"\x00" in head or head.startswith(tuple(MAGIC)):
         return None
     comments = _leading_comments(bytes(body[:65536]))
     skipped = bytes(body[:comments]).count(b"\n")
@@ -312,33 +226,8 @@ def _careful_table(data: bytes, max_rows: int, max_bytes: int) -> Table:
         else pd.DataFrame(columns=header, dtype=object)
     )
     frame["__line"] = pd.Series(lines, dtype="int64") + skipped
-    mixed = _mixed_warnings(text, in_utf8, skipped, encoding)
+    mixed = mixed_warnings(text, in_utf8, skipped, encoding)
     return Table(frame, encoding, delimiter, notes, mixed)
-
-
-LEGACY_NAMES = {"cp1256": "Windows-1256", "cp1252": "Windows-1252", "latin_1": "Latin-1"}
-
-
-def _mixed_warnings(text: str, in_utf8: list[int], skipped: int, encoding: str) -> list:
-    if not in_utf8:
-        return []
-    physical = text.split("\n")
-    legacy = LEGACY_NAMES.get(encoding.split()[0], encoding.split()[0])
-    return [
-        (
-            number,
-            "",
-            physical[number - 1 - skipped][:80] if number - 1 - skipped < len(physical) else "",
-            N_(
-                "This line is written in UTF-8 while the rest of the file is in {encoding}; "
-                "it was read as UTF-8. Check its text, and save the file in one encoding "
-                "(CSV UTF-8) next time."
-            ),
-            {"encoding": legacy},
-        )
-        for number in in_utf8
-        if number > skipped
-    ]
 
 
 def _dedupe(header: list[str], notes: list) -> list[str]:
@@ -363,85 +252,3 @@ def _dedupe(header: list[str], notes: list) -> list[str]:
         seen[key] = seen.get(key, 0) + 1
         out.append(name)
     return out
-
-
-def _norm_header(name: str) -> str:
-    name = normalise_arabic(ascii_digits(name)).strip().lower()
-    return re.sub(r"[\s_\-.]+", " ", name).strip()
-
-
-_SHEET_SYNONYMS = {
-    "event_date": "date|event date|day|date start|start date|start|التاريخ|تاريخ|تاريخ الحدث|اليوم",
-    "end_date": "end date|date end|end|until|to|تاريخ الانتهاء|تاريخ النهايه|الى|حتى",
-    "location": "location|place|town|village|city|site|place name|المكان|الموقع|البلده|القريه|"
-    "المدينه|المنطقه",
-    "actor1": "actor1|actor 1|actor|actors|side a|party 1|perpetrator|الطرف الاول|الطرف 1|"
-    "الفاعل|الجهه|الاطراف|الطرف",
-    "actor2": "actor2|actor 2|side b|party 2|target|الطرف الثاني|الطرف 2|ضد|الهدف",
-    "fatalities": "fatalities|deaths|dead|killed|casualties|القتلى|عدد القتلى|الضحايا|قتلى",
-    "notes": "notes|note|description|summary|details|ملاحظات|الملاحظات|الوصف|التفاصيل",
-    "source": "source|sources|link|url|المصدر|المصادر|الرابط",
-    "latitude": "lat|latitude|y|خط العرض",
-    "longitude": "lon|lng|long|longitude|x|خط الطول",
-    "country": "country|البلد|الدوله",
-    "admin1": "governorate|province|admin1|المحافظه",
-    "event_type": "event type|type|نوع الحدث|النوع",
-    "sub_event_type": "sub event type|subtype",
-    "source_event_id": "id|event id|ref|reference|المعرف|الرقم",
-    "time_precision": "time precision|date precision|دقه التاريخ",
-    "geo_precision": "geo precision|location precision|دقه الموقع",
-    "assoc_actor_1": "assoc actor 1",
-    "assoc_actor_2": "assoc actor 2",
-}
-_SYNONYM_TO_COLUMN = {
-    _norm_header(s): col for col, alts in _SHEET_SYNONYMS.items() for s in alts.split("|")
-}
-
-
-def detect_format(header: list[str]) -> str:
-    """Which kind of file this is, from its header alone."""
-    cols = {h.strip().lower() for h in header}
-    if {"incident_id", "dataset", "event_date", "latitude", "longitude"} <= cols:
-        return OWN
-    if {"event_id_cnty", "event_date", "actor1", "latitude", "longitude"} <= cols:
-        return ACLED if "disorder_type" in cols else ACLED_LEGACY
-    if {"id", "side_a", "side_b", "date_start", "best"} <= cols:
-        return UCDP_CANDIDATE if "code_status" in cols else UCDP
-    mapped = set(_sheet_mapping(header).values())
-    if "event_date" in mapped and ({"location"} <= mapped or {"latitude", "longitude"} <= mapped):
-        return SHEET
-    shown = ", ".join(_short(h, 30) for h in header[:12]) + (" ..." if len(header) > 12 else "")
-    shown = _short(shown, 240)
-    raise InputError(
-        msg(
-            (
-                "Cannot tell what kind of file this is from its header ({header}). "
-                "conflictmap reads ACLED exports, UCDP GED files and sheets with at "
-                "least a date column (date / التاريخ) and a place column (location / "
-                "place / المكان) or lat and lon columns."
-            ),
-            header=shown,
-        )
-    )
-
-
-def _short(text: str, most: int) -> str:
-    return text if len(text) <= most else text[: most - 1] + "…"
-
-
-def _sheet_mapping(header: list[str]) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    for name in header:
-        column = _SYNONYM_TO_COLUMN.get(_norm_header(name))
-        if column and column not in mapping.values():
-            mapping[name] = column
-    return mapping
-
-
-def unknown_sheet_columns(header: list[str]) -> list[str]:
-    known = _sheet_mapping(header)
-    return [
-        h
-        for h in header
-        if h not in known and not h.startswith(("__", "conflictmap_")) and h.strip()
-    ]

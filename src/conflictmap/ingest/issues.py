@@ -20,7 +20,7 @@ GROUP_COLUMNS = (
     N_("column"),
     N_("example"),
 )
-FORMAT_NAMES = {  # formats.detect_format's codes in plain words
+FORMAT_NAMES = {  # detect.detect_format's codes in plain words
     "acled": N_("ACLED export"),
     "acled-legacy": N_("ACLED export (layout before 2023)"),
     "ucdp-ged": N_("UCDP GED"),

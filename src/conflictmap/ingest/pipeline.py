@@ -20,14 +20,14 @@ from conflictmap.i18n import N_
 from conflictmap.i18n.catalogue import msg
 from conflictmap.ingest.columns import to_incident_columns
 from conflictmap.ingest.cutoff import cut_off_row
-from conflictmap.ingest.formats import (
+from conflictmap.ingest.detect import (
     ACLED,
     ACLED_LEGACY,
     SHEET,
     detect_format,
-    read_table,
     unknown_sheet_columns,
 )
+from conflictmap.ingest.formats import read_table
 from conflictmap.ingest.geocode import geocode
 from conflictmap.ingest.issues import ERROR, REJECTED_LINE, REJECTED_PROBLEM, WARNING, Report
 from conflictmap.ingest.validate import keep, validate
