@@ -113,6 +113,71 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+class _Reader:
+    """Reads a query string's values, noting each one it cannot use (and why)."""
+
+    def __init__(self, params: dict[str, list[str]]):
+        self.params, self.ignored = params, []
+
+    def one(self, key: str) -> str:
+        values = self.params.get(key) or [""]
+        return values[-1]
+
+    def day(self, key: str, default: dt.date, first: dt.date, last: dt.date) -> dt.date:
+        text = self.one(key)
+        if not text:
+            return default
+        value = _date(text)
+        if value is None:
+            self.ignored.append(f"{key}={text} (not a YYYY-MM-DD date)")
+            return default
+        if not first <= value <= last:
+            self.ignored.append(f"{key}={text} (the data runs from {first} to {last})")
+            return min(max(value, first), last)
+        return value
+
+    def chosen(self, key: str, known: list[str]) -> list[str]:
+        asked = self.params.get(key) or []
+        for value in asked:
+            if value not in known:
+                self.ignored.append(f"{key}={value} (not in this store)")
+        kept = [v for v in known if v in asked]
+        return kept if asked and kept else list(known)
+
+    def least(self) -> int:
+        text = self.one("min")
+        if text and not text.isdigit():
+            self.ignored.append(f"min={text} (not a whole number)")
+        return int(text) if text.isdigit() else 0
+
+    def view(self) -> tuple[float, float, float, float] | None:
+        if not (text := self.one("view")):
+            return None
+        try:
+            south, west, north, east = (float(v) for v in text.split(","))
+            if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
+                raise ValueError
+            return (south, west, north, east)
+        except ValueError:
+            self.ignored.append(f"view={text} (give south,west,north,east in degrees)")
+            return None
+
+    def area(self) -> tuple[tuple[float, float], ...] | None:
+        if not (text := self.one("area")):
+            return None
+        try:
+            ring = tuple(
+                (float(lon), float(lat))
+                for lat, lon in (pair.split(",") for pair in text.split(";"))
+            )
+            if len(ring) < 4 or any(abs(y) > 90 or abs(x) > 180 for x, y in ring):
+                raise ValueError
+            return ring
+        except ValueError:
+            self.ignored.append(f"area={text[:60]} (give lat,lon;lat,lon;... around the area)")
+            return None
+
+
 def from_params(
     params: dict[str, list[str]],
     first: dt.date,
@@ -121,75 +186,21 @@ def from_params(
     types: list[str],
 ) -> Shared:
     """Widget values from a query string (``key -> all its values``)."""
-    ignored = []
-
-    def one(key: str) -> str:
-        values = params.get(key) or [""]
-        return values[-1]
-
-    def day(key: str, default: dt.date) -> dt.date:
-        text = one(key)
-        if not text:
-            return default
-        value = _date(text)
-        if value is None:
-            ignored.append(f"{key}={text} (not a YYYY-MM-DD date)")
-            return default
-        if not first <= value <= last:
-            ignored.append(f"{key}={text} (the data runs from {first} to {last})")
-            return min(max(value, first), last)
-        return value
-
-    start, end = day("from", first), day("to", last)
+    read = _Reader(params)
+    start, end = read.day("from", first, first, last), read.day("to", last, first, last)
     if end < start:
-        ignored.append(f"from={start} is after to={end}; the two were swapped")
+        read.ignored.append(f"from={start} is after to={end}; the two were swapped")
         start, end = end, start
-
-    def chosen(key: str, known: list[str]) -> list[str]:
-        asked = params.get(key) or []
-        for value in asked:
-            if value not in known:
-                ignored.append(f"{key}={value} (not in this store)")
-        kept = [v for v in known if v in asked]
-        return kept if asked and kept else list(known)
-
-    least = 0
-    if text := one("min"):
-        if text.isdigit():
-            least = int(text)
-        else:
-            ignored.append(f"min={text} (not a whole number)")
-    view = None
-    if text := one("view"):
-        try:
-            south, west, north, east = (float(v) for v in text.split(","))
-            if not (-90 <= south < north <= 90 and -180 <= west < east <= 180):
-                raise ValueError
-            view = (south, west, north, east)
-        except ValueError:
-            ignored.append(f"view={text} (give south,west,north,east in degrees)")
-    area = None
-    if text := one("area"):
-        try:
-            ring = tuple(
-                (float(lon), float(lat))
-                for lat, lon in (pair.split(",") for pair in text.split(";"))
-            )
-            if len(ring) < 4 or any(abs(y) > 90 or abs(x) > 180 for x, y in ring):
-                raise ValueError
-            area = ring
-        except ValueError:
-            ignored.append(f"area={text[:60]} (give lat,lon;lat,lon;... around the area)")
     return Shared(
         (start, end),
-        chosen("faction", factions),
-        chosen("type", types),
-        least,
-        view,
-        one("incident").strip(),
-        area,
-        ignored,
-        _look(params, ignored),
+        read.chosen("faction", factions),
+        read.chosen("type", types),
+        read.least(),
+        read.view(),
+        read.one("incident").strip(),
+        read.area(),
+        read.ignored,
+        _look(params, read.ignored),
     )
 
 

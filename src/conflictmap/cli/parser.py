@@ -32,6 +32,15 @@ def _numbers(text: str, count: int, what: str) -> tuple[float, ...]:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="conflictmap", description="Map conflict incidents.")
     sub = top.add_subparsers(dest="command", required=True)
+    _files(sub)
+    _export(sub)
+    _analysis(sub)
+    _store(sub)
+    return top
+
+
+def _files(sub) -> None:
+    """Reading files: check one, or store several."""
     p = sub.add_parser("validate", help="check a file and print the report; store nothing")
     p.add_argument("file")
     p.add_argument("--json", action="store_true")
@@ -46,11 +55,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="the report's language")
     p.add_argument("--all", action="store_true", help="every issue on its own line")
     p.add_argument("--rejected", metavar="CSV", help="write the rejected rows here (one file)")
-    p = sub.add_parser("geocode", help="look a place name up in the gazetteer")
-    p.add_argument("name")
-    p.add_argument("--country")
-    p.add_argument("--admin1")
-    p.add_argument("--json", action="store_true")
+
+
+def _export(sub) -> None:
+    """Writing the filtered incidents: data files, map snapshots, animations."""
     p = sub.add_parser("export", help="write the filtered incidents to a file")
     p.add_argument("--format", choices=(*FORMATS, "png", "pdf", "gif"), required=True)
     p.add_argument("-o", "--output", required=True)
@@ -82,6 +90,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--cumulative", action="store_true", help="gif: frames add up over time")
     p.add_argument("--frame-ms", type=int, default=700, help="gif: milliseconds per frame")
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="labels, legend, title")
+
+
+def _analysis(sub) -> None:
+    """Looking into the data: places, what changed, drafts from news reports."""
+    p = sub.add_parser("geocode", help="look a place name up in the gazetteer")
+    p.add_argument("name")
+    p.add_argument("--country")
+    p.add_argument("--admin1")
+    p.add_argument("--json", action="store_true")
     p = sub.add_parser("changes", help="the last N days against the N days before")
     p.add_argument("--days", type=int, default=7, help="days in each period (default 7)")
     p.add_argument("--end", type=_date, help="last day of the recent period (default: newest)")
@@ -105,6 +122,10 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--store")
     p.add_argument("--user", default="")
+
+
+def _store(sub) -> None:
+    """Keeping the store: batches, undo, links, corrections, users, the sample."""
     p = sub.add_parser("user", help="who may sign in to a shared dashboard (viewer/editor)")
     p.add_argument("action", choices=("add", "remove", "list"))
     p.add_argument("name", nargs="?")
@@ -140,4 +161,3 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("seed", help="load data/sample into an empty store")
     p.add_argument("--store")
     p.add_argument("--force", action="store_true")
-    return top

@@ -123,24 +123,7 @@ def _load(path: Path) -> Lexicon:
     number_re = rf"(?:\d+|{word}(?:\s*(?:و\s*|-|\s)\s*{word})?)"
     ordinal_re = f"(?:{_alternation(ordinals)})"
 
-    def timed(pattern: str) -> re.Pattern:
-        pattern = _fold(pattern)
-        counter = iter(range(100))
-        pattern = re.sub(r"\{n\}", lambda _: rf"(?P<n{next(counter)}>{number_re})", pattern)
-        pattern = re.sub(r"\{ord\}", lambda _: rf"(?P<o{next(counter)}>{ordinal_re})", pattern)
-        return re.compile(rf"(?<!\w)[وف]?(?:{pattern})(?!\w)")
-
-    times = tuple(
-        TimeRule(
-            timed(rule["pattern"]),
-            rule["kind"],
-            rule["unit"],
-            rule.get("count"),
-            int(rule["precision"]),
-            rule.get("anchor", "published"),
-        )
-        for rule in data["time"]
-    )
+    times = _time_rules(data["time"], number_re, ordinal_re)
     weekdays = {
         _fold(name).lower(): i
         for names in data["weekdays"].values()
@@ -149,15 +132,6 @@ def _load(path: Path) -> Lexicon:
     months = "|".join(re.escape(m) for m in sorted(MONTH_NAMES, key=len, reverse=True))
     killed = data["killed"]
     places = data["places"]
-    directions = tuple(
-        (
-            d["name"],
-            re.compile(rf"(?:{_alternation(d['before'])})\s*$"),
-            re.compile("|".join(_fold(a).lower() for a in d.get("after", [])) or r"(?!x)x"),
-        )
-        for d in data["direction"]
-    )
-    between = r"(?:\s+(?:at least|about|nearly|some|نحو|حوالي|اكثر من|ما لا يقل عن))?"
     return Lexicon(
         dateline=re.compile(data.get("dateline", r"(?!x)x")),
         skip_lines=re.compile("|".join(_fold(s).lower() for s in data["skip_lines"])),
@@ -178,12 +152,7 @@ def _load(path: Path) -> Lexicon:
             EventRule(re.compile(_words_re(rule["words"])), rule["type"], rule["sub_event_type"])
             for rule in data["event"]
         ),
-        killed=re.compile(
-            rf"(?<!\w)[وف]?(?:(?P<a>{number_re}|{_alternation(vague)})(?:[\s\-]+\w+){{0,4}}?\s+"
-            rf"[وف]?(?:{_alternation(killed['after'])})"
-            rf"|[وف]?[بل]?(?:{_alternation(killed['before'])}){between}\s+(?:[^\W\d]+\s+)??(?P<b>{number_re}|{_alternation(vague)}))"
-            r"(?!\w)"
-        ),
+        killed=_killed_re(killed, number_re, vague),
         killed_two=re.compile(_words_re(killed["two"])),
         killed_unknown=re.compile(_words_re(killed["unknown"])),
         killed_none=re.compile(_words_re(killed.get("none", []))),
@@ -193,9 +162,57 @@ def _load(path: Path) -> Lexicon:
         place_before=re.compile(rf"(?:{_alternation(places['place_before'])})\s*$"),
         origin_before=re.compile(rf"(?:{_alternation(places['origin_before'])})\s*$"),
         same_place=re.compile(_words_re(places["same_place"], arabic_prefix=False)),
-        directions=directions,
+        directions=_directions(data["direction"]),
         not_places=frozenset(name_key(w) for w in places["not_places"]),
         min_population=int(places.get("min_population", 0)),
+    )
+
+
+def _time_rules(rules: list[dict], number_re: str, ordinal_re: str) -> tuple[TimeRule, ...]:
+    """The time expressions, their ``{n}`` and ``{ord}`` holes made number patterns."""
+
+    def timed(pattern: str) -> re.Pattern:
+        pattern = _fold(pattern)
+        counter = iter(range(100))
+        pattern = re.sub(r"\{n\}", lambda _: rf"(?P<n{next(counter)}>{number_re})", pattern)
+        pattern = re.sub(r"\{ord\}", lambda _: rf"(?P<o{next(counter)}>{ordinal_re})", pattern)
+        return re.compile(rf"(?<!\w)[وف]?(?:{pattern})(?!\w)")
+
+    return tuple(
+        TimeRule(
+            timed(rule["pattern"]),
+            rule["kind"],
+            rule["unit"],
+            rule.get("count"),
+            int(rule["precision"]),
+            rule.get("anchor", "published"),
+        )
+        for rule in rules
+    )
+
+
+def _directions(rules: list[dict]) -> tuple:
+    """(name, words before a place, words after it) of each compass direction."""
+    return tuple(
+        (
+            d["name"],
+            re.compile(rf"(?:{_alternation(d['before'])})\s*$"),
+            re.compile("|".join(_fold(a).lower() for a in d.get("after", [])) or r"(?!x)x"),
+        )
+        for d in rules
+    )
+
+
+def _killed_re(killed: dict, number_re: str, vague: dict) -> re.Pattern:
+    """A death toll: a number (or "dozens") before a killed-word, or after one."""
+    between = r"(?:\s+(?:at least|about|nearly|some|نحو|حوالي|اكثر من|ما لا يقل عن))?"
+    count = f"{number_re}|{_alternation(vague)}"
+    return re.compile(
+        rf"(?<!\w)[وف]?(?:(?P<a>{count})(?:[\s\-]+\w+){{0,4}}?\s+"
+        rf"[وف]?(?:{_alternation(killed['after'])})"
+        rf"|[وف]?[بل]?(?:{_alternation(killed['before'])}){between}\s+(?:[^\W\d]+\s+)??"
+        rf"(?P<b>{count}))"
+        r"(?!\w)"
     )
 
 

@@ -44,14 +44,7 @@ def show_map(ctx, shown, frame, factions, spec: MapSpec, store, timing, units, o
     drawn one by one, or counted in hexagons when there are too many (the view feeds
     snapshots too)."""
     _ = ctx.words
-    fmap = base_map(spec, context_layers(ctx.settings, _))
-    set_view(fmap, frame, spec)  # the whole store: constant, so filters never move the map
-    note = _(HEXAGON_NOTE, count=f"{MAX_MARKERS:,}")
-    fmap.add_child(Legend(legend_html(factions, factions.names, [note], words=_)))
-    add_draw_tools(fmap, _)
-    if timing is not None:
-        playback_map.add_playback(fmap, *timing, words=_)
-    localise(fmap)
+    fmap = empty_map(ctx, frame, factions, spec, timing)
     state = st.session_state.get(keys.MAP)  # the view the analyst has just moved to
     follow_drawing(state)
     follow_playback(state)
@@ -93,6 +86,25 @@ def show_map(ctx, shown, frame, factions, spec: MapSpec, store, timing, units, o
     st.session_state[keys.VIEW] = view
     if view:
         st.query_params["view"] = ",".join(f"{v:.4f}" for v in view)  # the link follows
+    say_what_was_drawn(ctx, drawn, units)
+
+
+def empty_map(ctx, frame, factions, spec: MapSpec, timing):
+    """The map before its incidents: base, context layers, the whole store's view (constant,
+    so filters never move the map), legend, drawing tools and playback."""
+    _ = ctx.words
+    fmap = base_map(spec, context_layers(ctx.settings, _))
+    set_view(fmap, frame, spec)
+    note = _(HEXAGON_NOTE, count=f"{MAX_MARKERS:,}")
+    fmap.add_child(Legend(legend_html(factions, factions.names, [note], words=_)))
+    add_draw_tools(fmap, _)
+    if timing is not None:
+        playback_map.add_playback(fmap, *timing, words=_)
+    return localise(fmap)
+
+
+def say_what_was_drawn(ctx, drawn, units) -> None:
+    _ = ctx.words
     if drawn.table is not None:
         show_area_table(ctx, drawn.table, units)
     elif drawn.hexagons:

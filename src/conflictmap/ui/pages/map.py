@@ -31,12 +31,8 @@ from conflictmap.ui.feedback import guarded
 from conflictmap.ui.sidebar import playback_start, read_changes, read_filters, read_look
 
 
-def map_page(ctx, frame, factions, store, user) -> None:
+def show_metrics(ctx, summary) -> None:
     _ = ctx.words
-    filters = read_filters(ctx, frame, factions)
-    matched = views.apply(frame, filters)  # every report: exports carry them all
-    shown = views.collapse_linked(matched)  # one dot per event on the map
-    summary = views.summarise(shown)
     a, b, c = st.columns(3)
     a.metric(
         _("Incidents"),
@@ -45,10 +41,11 @@ def map_page(ctx, frame, factions, store, user) -> None:
     )
     b.metric(_("Reported fatalities"), f"{summary.fatalities:,}")
     c.metric(_("Illustrative (not real)"), f"{summary.illustrative:,}")
-    boundaries = areas.boundary_layers(ctx.settings)  # read once per run
-    look = read_look(ctx, boundaries)
-    units = boundaries.get(look.aggregate)
-    spec = MapSpec(
+
+
+def map_spec(ctx, look, units) -> MapSpec:
+    """What the map shows besides the incidents, from the sidebar's look."""
+    return MapSpec(
         tiles=look.basemap,
         heat=look.heat,
         cluster=look.cluster,
@@ -56,11 +53,12 @@ def map_page(ctx, frame, factions, store, user) -> None:
         aggregate="areas" if units else look.aggregate,
         measure=look.measure,
         bounds=st.session_state.get(keys.LINK_VIEW),  # a shared link's extent, else all
-        words=_,
+        words=ctx.words,
     )
-    started = playback_start(look, filters)
-    look = replace(look, at=st.session_state.get(keys.PLAYBACK_AT, 0), lang=_.lang)
-    first, last = views.date_bounds(frame)
+
+
+def write_link(ctx, filters, look, spec: MapSpec, first, last) -> None:
+    """The address bar follows the view, so that it can be sent as a link."""
     st.query_params.from_dict(
         {
             **share.to_params(
@@ -73,16 +71,45 @@ def map_page(ctx, frame, factions, store, user) -> None:
             **share.look_params(look, ctx.settings.tiles),
         }
     )
+
+
+def change_overlays(ctx, frame, filters, compared):
+    """What changed, over every date with the other filters: the incidents it compares
+    and a maker of fresh map layers (one for each map they go on: screen, snapshot)."""
+    if not compared:
+        return None, list
+    undated = views.collapse_linked(views.apply(frame, views.undated(filters)))
+    fresh = set(changes.new_names(undated, compared[0]).query("kind == 'place'")["name"])
+    places = changes.by_place(undated, compared[0])
+    return undated, lambda: [changes_map.change_layer(places, fresh, compared[0], ctx.words)]
+
+
+def show_timeline(ctx, shown, factions) -> None:
+    _ = ctx.words
+    measure = st.radio(_("Timeline"), ["events", "fatalities"], horizontal=True, format_func=_)
+    data = timeline.timeline(shown)
+    if len(data):
+        st.altair_chart(timeline.chart(data, factions.colours, measure, _), width="stretch")
+
+
+def map_page(ctx, frame, factions, store, user) -> None:
+    _ = ctx.words
+    filters = read_filters(ctx, frame, factions)
+    matched = views.apply(frame, filters)  # every report: exports carry them all
+    shown = views.collapse_linked(matched)  # one dot per event on the map
+    summary = views.summarise(shown)
+    show_metrics(ctx, summary)
+    boundaries = areas.boundary_layers(ctx.settings)  # read once per run
+    look = read_look(ctx, boundaries)
+    units = boundaries.get(look.aggregate)
+    spec = map_spec(ctx, look, units)
+    started = playback_start(look, filters)
+    look = replace(look, at=st.session_state.get(keys.PLAYBACK_AT, 0), lang=_.lang)
+    first, last = views.date_bounds(frame)
+    write_link(ctx, filters, look, spec, first, last)
     timing = (filters.date_from, filters.date_to, started) if started else None
     compared = read_changes(ctx, filters, first, last)
-
-    def overlays() -> list:  # fresh layers for each map they go on (screen, snapshot)
-        return [changes_map.change_layer(places, fresh, compared[0], _)] if compared else []
-
-    if compared:  # every date, the other filters
-        undated = views.collapse_linked(views.apply(frame, views.undated(filters)))
-        fresh = set(changes.new_names(undated, compared[0]).query("kind == 'place'")["name"])
-        places = changes.by_place(undated, compared[0])
+    undated, overlays = change_overlays(ctx, frame, filters, compared)
     show_map(ctx, shown, frame, factions, spec, store, timing, units, overlays())
     if compared:
         show_changes(ctx, undated, *compared)
@@ -102,10 +129,7 @@ def map_page(ctx, frame, factions, store, user) -> None:
                 )
             )
         )
-    measure = st.radio(_("Timeline"), ["events", "fatalities"], horizontal=True, format_func=_)
-    data = timeline.timeline(shown)
-    if len(data):
-        st.altair_chart(timeline.chart(data, factions.colours, measure, _), width="stretch")
+    show_timeline(ctx, shown, factions)
     show_downloads(ctx, store, factions, filters, spec, units)
 
 

@@ -50,7 +50,6 @@ EVENT_TYPES = [
 
 
 def page(ctx) -> None:
-    store = ctx.store
     _ = ctx.words
     if done := st.session_state.pop(keys.REPORT_IMPORTED, None):
         st.success(plain(done))
@@ -77,31 +76,16 @@ def page(ctx) -> None:
             st.session_state[keys.DRAFT] = {"rows": rows, "text": text, "source": source}
             st.session_state[keys.DRAFT_ROUND] = st.session_state.get(keys.DRAFT_ROUND, 0) + 1
     if draft := st.session_state.get(keys.DRAFT):
-        show_draft(ctx, store, draft)
+        show_draft(ctx, draft)
 
 
-def show_draft(ctx, store, draft: dict) -> None:
+def show_draft(ctx, draft: dict) -> None:
     _ = ctx.words
     rows, text = draft["rows"], draft["text"]
     if not rows:
         st.info(_("No incident found in this report: no place, actor or cue word it knows."))
         return
-    edited = st.data_editor(
-        pd.DataFrame(rows)[DRAFT_COLUMNS],
-        hide_index=True,
-        width="stretch",
-        key=f"draft-{st.session_state.get('draft_round', 0)}",
-        disabled=["number", "when_basis", "place", "factions", "fatalities_note"],
-        column_config={
-            "number": st.column_config.NumberColumn("#", width="small"),
-            "include": st.column_config.CheckboxColumn(_("import")),
-            "time_precision": st.column_config.SelectboxColumn(options=[1, 2, 3]),
-            "geo_precision": st.column_config.SelectboxColumn(options=[1, 2, 3]),
-            "event_type": st.column_config.SelectboxColumn(options=EVENT_TYPES),
-            "fatalities": st.column_config.NumberColumn(min_value=0, step=1),
-            "place": st.column_config.TextColumn(_("gazetteer place")),
-        },
-    )
+    edited = edit_draft(ctx, rows)
     numbers = [0, *edited["number"].tolist()]
     shown = st.selectbox(
         _("Highlight"),
@@ -113,8 +97,37 @@ def show_draft(ctx, store, draft: dict) -> None:
     st.markdown(extract.marked_html(text, spans), unsafe_allow_html=True)  # escaped inside
     kept = edited[edited["include"].fillna(False).astype(bool)]
     label = _("Import {count} incidents", count=len(kept))
-    if kept.empty or not st.button(label, type="primary"):
-        return
+    if not kept.empty and st.button(label, type="primary"):
+        import_draft(ctx, draft, edited, kept)
+
+
+def edit_draft(ctx, rows):
+    """The drafted incidents as a table the analyst corrects (what was read from the
+    text, such as the gazetteer place, stays read-only)."""
+    _ = ctx.words
+    return st.data_editor(
+        pd.DataFrame(rows)[DRAFT_COLUMNS],
+        hide_index=True,
+        width="stretch",
+        key=f"draft-{st.session_state.get(keys.DRAFT_ROUND, 0)}",
+        disabled=["number", "when_basis", "place", "factions", "fatalities_note"],
+        column_config={
+            "number": st.column_config.NumberColumn("#", width="small"),
+            "include": st.column_config.CheckboxColumn(_("import")),
+            "time_precision": st.column_config.SelectboxColumn(options=[1, 2, 3]),
+            "geo_precision": st.column_config.SelectboxColumn(options=[1, 2, 3]),
+            "event_type": st.column_config.SelectboxColumn(options=EVENT_TYPES),
+            "fatalities": st.column_config.NumberColumn(min_value=0, step=1),
+            "place": st.column_config.TextColumn(_("gazetteer place")),
+        },
+    )
+
+
+def import_draft(ctx, draft: dict, edited, kept) -> None:
+    """The ticked incidents imported as one batch; rows the checks reject are listed by
+    their number in the draft."""
+    _ = ctx.words
+    text = draft["text"]
     data = extract.accepted_csv(edited.to_dict("records"), text, draft["source"])
     bar = st.progress(0.0, _("Importing…"))
     name = f"report {draft['source'] or 'pasted'} {extract.report_id(text)}.csv"
