@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 from run import table  # noqa: E402
 
+from conflictmap import language  # noqa: E402
 from conflictmap.maps import choropleth  # noqa: E402
 
 OCHA = ROOT.parent / "shared" / "data" / "boundaries" / "syr_admin1_ocha_codab_v02_20201217.geojson"
@@ -72,7 +73,7 @@ def timed(action) -> tuple[float, object]:
 
 
 def measure(frame: pd.DataFrame, units) -> dict:
-    from conflictmap import areas, changes, i18n, playback
+    from conflictmap import areas, changes, playback
     from conflictmap.filters import Filters
 
     row = {"incidents": len(frame)}
@@ -90,7 +91,7 @@ def measure(frame: pd.DataFrame, units) -> dict:
         lambda: [int(playback.in_window(frame, f, "window").sum()) for f in steps]
     )
     row["weeks"] = len(steps)
-    words = i18n.wording("ar")
+    words = language.wording("ar")
     row["ar sentence ms"] = timed(lambda: Filters(first, last).describe(words))[0]
     return row
 

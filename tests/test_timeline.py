@@ -18,7 +18,7 @@ def test_the_timeline_ticks_whole_days_or_more(days, interval):
 
 
 def test_the_timeline_counts_whole_events_and_writes_arabic_months(settings):
-    from conflictmap.i18n import wording
+    from conflictmap.language import wording
     from conflictmap.timeline import chart
 
     data = pd.DataFrame(

@@ -10,7 +10,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conflictmap import i18n
+from conflictmap import i18n, language
 from conflictmap.cli import main as cli
 from conflictmap.errors import ConflictmapError
 from conflictmap.filters import Filters
@@ -115,7 +115,7 @@ def test_file_errors_are_arabic(settings, data, name):
 
 def test_the_report_table_and_summary_in_arabic(settings):
     report, _ = check_bytes(BAD_ROWS.encode(), "bad.csv", settings)
-    words = i18n.wording("ar", settings)
+    words = language.wording("ar", settings)
     table = report.to_frame(words)
     assert list(table.columns) == ["السطر", "العمود", "القيمة", "المشكلة وما العمل", "النوع"]
     assert set(table["النوع"]) == {"خطأ", "تحذير"}
@@ -140,7 +140,7 @@ def test_dates_in_both_calendars(day, written):
 
 
 def test_names_in_arabic_where_known(settings):
-    w = i18n.wording("ar", settings)
+    w = language.wording("ar", settings)
     assert w.name("Iran-backed militias") == "الميليشيات المدعومة من إيران"
     assert w.name("Liwa Fatemiyoun") == "لواء فاطميون"
     assert w.name("Civilians (Syria)") == "مدنيون (سوريا)"
@@ -149,7 +149,7 @@ def test_names_in_arabic_where_known(settings):
     assert w.name("Al Mayadin") == "الميادين"
     assert w.name("Unheard-of Brigade") == "Unheard-of Brigade"  # unknown: as written
     assert w.name("لواء القدس") == "لواء القدس"
-    assert i18n.wording("en").name("Abu Kamal") == "Abu Kamal"
+    assert language.wording("en").name("Abu Kamal") == "Abu Kamal"
 
 
 def test_the_filter_sentence_in_arabic(settings):
@@ -160,7 +160,7 @@ def test_the_filter_sentence_in_arabic(settings):
         ("Battles",),
         2,
     )
-    assert filters.describe(i18n.wording("ar", settings)) == (
+    assert filters.describe(language.wording("ar", settings)) == (
         "الحوادث من 1 حزيران 2018 إلى 30 حزيران 2018 بمشاركة الميليشيات المدعومة من إيران"
         " أو قوات الحكومة السورية من نوع معارك مع 2 قتيلاً مبلَّغاً عنهم على الأقل."
     )
@@ -231,7 +231,7 @@ def test_every_issue_is_data_rendered_from_the_catalogue(settings):
         except ConflictmapError:
             continue
     catalogue = i18n.catalogue("ar")
-    words = i18n.wording("ar", settings)
+    words = language.wording("ar", settings)
     undated = [i for i in issues if i.code not in catalogue]
     assert not undated, {i.code for i in undated}
     for issue in issues:

@@ -73,7 +73,7 @@ def test_the_dashboard_lists_and_searches_the_incidents(env_data):
 
 
 def test_the_table_shows_days_and_the_sidebar_s_names():
-    from conflictmap.i18n import wording
+    from conflictmap.language import wording
     from conflictmap.settings import Settings
 
     frame = rows().assign(faction="Syrian government forces")

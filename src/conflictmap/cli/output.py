@@ -6,8 +6,9 @@ import json
 import sys
 from pathlib import Path
 
-from conflictmap.i18n import ENGLISH, Wording, wording
+from conflictmap.i18n import ENGLISH, Wording
 from conflictmap.ingest.issues import issue_order
+from conflictmap.language import wording
 from conflictmap.settings import Settings
 
 

@@ -1,6 +1,7 @@
 """The interface in English or Arabic: the catalogue of messages and their rendering
 (``catalogue``), and the wording of a language: messages, dates in both calendars,
-names (``wording``)."""
+names (``wording``). The wording with this installation's names is
+``conflictmap.language.wording``."""
 
 from conflictmap.i18n.catalogue import (
     COLUMNS,
@@ -14,7 +15,7 @@ from conflictmap.i18n.catalogue import (
     msg,
     tr,
 )
-from conflictmap.i18n.wording import ENGLISH, Wording, day, direction, hijri_day, wording, words
+from conflictmap.i18n.wording import ENGLISH, Wording, day, direction, hijri_day, words
 
 __all__ = [
     "COLUMNS",
@@ -32,6 +33,5 @@ __all__ = [
     "message",
     "msg",
     "tr",
-    "wording",
     "words",
 ]

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conflictmap.i18n.catalogue import LANGUAGES, RTL, catalogue, message, tr
+from conflictmap.i18n.catalogue import RTL, catalogue, message, tr
 from conflictmap.names import is_arabic, name_key
 
 GREGORIAN_LOCALE = "ar_SY"  # كانون الثاني، شباط، آذار… as written in Syria and Iraq
@@ -162,26 +162,3 @@ def read_names(path: Path) -> dict[str, str]:
             for row in csv.DictReader(handle)
             if row.get("name") and row.get("arabic")
         }
-
-
-def wording(lang: str, settings=None) -> Wording:
-    """The wording of a language, with the names known to this installation."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"language {lang!r}: use one of {', '.join(LANGUAGES)}")
-    if lang == "en":
-        return ENGLISH
-    from conflictmap.gazetteer import load_gazetteer
-    from conflictmap.settings import Settings
-
-    settings = settings or Settings()
-    path = settings.names_file
-    stamp = path.stat().st_mtime_ns if path.exists() else 0
-    gazetteer = load_gazetteer(settings)  # cached: the same object while files are unchanged
-    key = (lang, path, stamp, id(gazetteer))
-    if key not in _WORDINGS:
-        _WORDINGS.clear()
-        _WORDINGS[key] = Wording(lang, read_names(path), gazetteer)
-    return _WORDINGS[key]
-
-
-_WORDINGS: dict[tuple, Wording] = {}

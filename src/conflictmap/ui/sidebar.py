@@ -13,6 +13,7 @@ from conflictmap import (
     areas,
     changes,
     i18n,
+    language,
     playback,
     share,
     views,
@@ -270,7 +271,7 @@ def read_language(settings) -> i18n.Wording:
         f"<script>document.documentElement.lang = {json.dumps(lang)};</script>",
         unsafe_allow_javascript=True,
     )
-    return i18n.wording(lang, settings)
+    return language.wording(lang, settings)
 
 
 RTL_CSS = """<style>
