@@ -20,7 +20,7 @@ from conflictmap.text import plain
 from conflictmap.ui import keys
 from conflictmap.ui.context import Context, get_store
 from conflictmap.ui.feedback import LOG
-from conflictmap.ui.sidebar import read_language
+from conflictmap.ui.sidebar import read_language, show_work_area
 from conflictmap.ui.signin import allow_uploads, sign_in
 
 PAGES = Path(__file__).parent / "src" / "conflictmap" / "ui" / "pages"
@@ -47,6 +47,7 @@ def main() -> None:
     factions = load_factions(settings.factions_file)
     st.session_state[keys.CONTEXT] = Context(settings, words, user, url, store, factions)
     keys.keep_widgets()
+    show_work_area(st.session_state[keys.CONTEXT])
     shown = EDITOR_PAGES if user.can_edit else EDITOR_PAGES[:1]
     pages = [
         st.Page(PAGES / file, title=words(title), url_path=path, default=i == 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,14 +15,22 @@ def _env_path(name: str, default: Path) -> Path:
     return Path(value).resolve() if value else default
 
 
+# The mission's valley: Syria's Deir ez-Zor and Iraq's Al Anbar, Deir ez-Zor to Al-Qaim.
+DEFAULT_REGION = "Deir ez-Zor; Al Anbar"
+_BOX = re.compile(r"^\s*(-?[\d.]+)\s*[, ]\s*(-?[\d.]+)\s*[, ]\s*(-?[\d.]+)\s*[, ]\s*(-?[\d.]+)\s*$")
+
+
 @dataclass(frozen=True)
 class Region:
-    """The area the analyst works on (lon/lat box): disambiguates places, flags swaps."""
+    """The area the analyst works on: a lon/lat box, and the governorates it was made of
+    (if named so). The gazetteer prefers places inside it; the checks flag points outside
+    it and coordinates that look swapped."""
 
-    west: float = 35.5
-    south: float = 29.0
-    east: float = 48.8
-    north: float = 37.4
+    west: float = 38.0
+    south: float = 30.5
+    east: float = 44.5
+    north: float = 36.5
+    governorates: tuple[str, ...] = ()  # as the analyst wrote them; the gazetteer reads them
 
     def contains(self, lat, lon):
         return (lat >= self.south) & (lat <= self.north) & (lon >= self.west) & (lon <= self.east)
@@ -29,6 +38,33 @@ class Region:
     @property
     def centre(self) -> tuple[float, float]:
         return ((self.south + self.north) / 2, (self.west + self.east) / 2)
+
+    def describe(self) -> str:
+        box = f"{self.west:g},{self.south:g},{self.east:g},{self.north:g}"
+        return f"{'; '.join(self.governorates)} ({box})" if self.governorates else box
+
+
+def parse_region(text: str) -> Region:
+    """A work area from a box ``WEST,SOUTH,EAST,NORTH`` (degrees) or governorate names
+    separated by ``;`` or ``،`` ("Deir ez-Zor; Al Anbar", "دير الزور")."""
+    from conflictmap.errors import UsageError
+    from conflictmap.i18n.catalogue import msg
+
+    if match := _BOX.match(text):
+        west, south, east, north = (float(v) for v in match.groups())
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise UsageError(
+                msg(
+                    "The work area {area} is not a box: give WEST,SOUTH,EAST,NORTH in "
+                    "degrees with west < east and south < north.",
+                    area=text,
+                )
+            )
+        return Region(west, south, east, north)
+    names = tuple(n.strip() for n in re.split(r"[;،\n]", text) if n.strip())
+    if not names:
+        return parse_region(DEFAULT_REGION)
+    return Region(governorates=names)
 
 
 @dataclass(frozen=True)
@@ -44,7 +80,20 @@ class Settings:
         default_factory=lambda: int(os.environ.get("CONFLICTMAP_MAX_ROWS", "2000000"))
     )
     countries: tuple[str, ...] = ("SY", "IQ", "LB", "JO")
-    region: Region = field(default_factory=Region)
+    region_text: str = field(default_factory=lambda: os.environ.get("CONFLICTMAP_REGION", ""))
+
+    @property
+    def region_file(self) -> Path:
+        """Where the dashboard keeps the analyst's work area (the setting wins over it)."""
+        return self.data_dir / "work-area.txt"
+
+    @property
+    def region(self) -> Region:
+        """The work area: CONFLICTMAP_REGION, else data/work-area.txt, else the valley."""
+        text = self.region_text
+        if not text and self.region_file.exists():
+            text = self.region_file.read_text(encoding="utf-8").strip()
+        return parse_region(text or DEFAULT_REGION)
 
     @property
     def default_store_url(self) -> str:

@@ -56,7 +56,7 @@ def test_import_several_files_and_explicit_store(tmp_path, env_data):
 def test_geocode_json(env_data):
     data = json.loads(run("geocode", "البوكمال", "--json").stdout)
     assert data["found"] and abs(data["match"]["latitude"] - 34.45) < 0.05
-    assert data["match"]["precision"] == 1 and "GeoNames" in data["match"]["source"]
+    assert data["match"]["precision"] == 1 and "OCHA" in data["match"]["source"]
     ambiguous = json.loads(run("geocode", "Sinjar", "--json").stdout)
     assert len(ambiguous["alternatives"]) >= 1
 

@@ -106,6 +106,9 @@ def test_every_command_on_a_store_of_thousands(busy, tmp_path):
         ("undo", "2"),
         ("seed",),
         ("user", "list"),
+        ("places", "learned", "--json"),
+        ("area",),
+        ("area", "set", "Deir ez-Zor; Al Anbar"),
     ]
     for call in calls:
         done = cli(*call, env=env)

@@ -47,7 +47,7 @@ def test_ucdp_keeps_the_fatality_range_and_dates(settings):
 def test_arabic_sheet_is_geocoded_with_arabic_digits(settings):
     _report, good = check_bytes(fixture_bytes("sheet-ar.csv"), "a.csv", settings)
     assert list(good["fatalities"].astype("float").fillna(-1)) == [-1, 25, 5, 12]
-    assert good.iloc[0]["geocoded_by"].startswith("GeoNames")
+    assert good.iloc[0]["geocoded_by"] == "OCHA, via Syrian Archive"  # the village list
     assert good.iloc[2]["geocoded_by"].startswith("conflictmap team")  # Buqrus, from geo/
 
 

@@ -36,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
     _export(sub)
     _analysis(sub)
     _store(sub)
+    _places(sub)
     return top
 
 
@@ -98,6 +99,7 @@ def _analysis(sub) -> None:
     p.add_argument("name")
     p.add_argument("--country")
     p.add_argument("--admin1")
+    p.add_argument("--admin2", help="the district, as the row writes it")
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("changes", help="the last N days against the N days before")
     p.add_argument("--days", type=int, default=7, help="days in each period (default 7)")
@@ -122,6 +124,18 @@ def _analysis(sub) -> None:
     )
     p.add_argument("--store")
     p.add_argument("--user", default="")
+
+
+def _places(sub) -> None:
+    """Places: what the store's rows taught, and the work area."""
+    p = sub.add_parser("places", help="places learned from imported rows with coordinates")
+    p.add_argument("action", choices=("learned",))
+    p.add_argument("--store")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("area", help="the work area the gazetteer prefers (show or set)")
+    p.add_argument("action", choices=("show", "set"), nargs="?", default="show")
+    p.add_argument("value", nargs="?", help='"Deir ez-Zor; Al Anbar" or WEST,SOUTH,EAST,NORTH')
+    p.add_argument("--json", action="store_true")
 
 
 def _store(sub) -> None:

@@ -292,6 +292,11 @@ def _places(
         reading.same_place = True
 
 
+# kinds of place from the long lists (every village): a one-word name of theirs is a place
+# only with a cue ("in", "قرية") or a population, since many are also common words
+LISTED = ("community", "quarter", "district", "sub-district")
+
+
 def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lexicon):
     """The longest gazetteer name starting at token i: (tokens, letters dropped, place)."""
     for size in (4, 3, 2, 1):
@@ -317,7 +322,7 @@ def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lex
             chunk_before = text.folded[max(0, start - 30) : start]
             trusted = (
                 size > 1
-                or place.team
+                or (place.team and place.kind not in LISTED)
                 or place.population >= lex.min_population
                 or place.precision > 1
                 or lex.place_before.search(chunk_before)

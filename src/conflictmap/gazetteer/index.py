@@ -3,10 +3,10 @@ the same, consonant skeleton), and the lookup over them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from conflictmap.gazetteer.lookup import lookup
-from conflictmap.gazetteer.model import Match, Place
+from conflictmap.gazetteer.model import SAME_PLACE_KM, Match, Place, distance_km
 from conflictmap.names import is_arabic, name_key, phonetic_key, skeleton_key
 from conflictmap.settings import Region
 
@@ -15,6 +15,7 @@ from conflictmap.settings import Region
 class Gazetteer:
     places: list[Place] = field(default_factory=list)
     region: Region = field(default_factory=Region)
+    work: frozenset = frozenset()  # (country, admin1 code) of the work area's governorates
     admin1: dict[tuple[str, str], str] = field(default_factory=dict)  # (country, key)->code
     countries: dict[str, str] = field(default_factory=dict)  # key -> ISO2
     _exact: dict[str, list[int]] = field(default_factory=dict)
@@ -45,6 +46,22 @@ class Gazetteer:
                 self._exact.setdefault(text, []).append(index)
                 self._phonetic.setdefault(phonetic_key(text), []).append(index)
                 self._skeleton.setdefault(skeleton_key(text), []).append(index)
+
+    def share_populations(self) -> None:
+        """A listed village with no population takes that of the GeoNames place it is (a
+        name in common, within ``SAME_PLACE_KM``): the size of a place ranks it."""
+        for indices in self._exact.values():
+            sized = [i for i in indices if self.places[i].population]
+            if not sized:
+                continue
+            for i in indices:
+                place = self.places[i]
+                if place.population:
+                    continue
+                same = [j for j in sized if distance_km(place, self.places[j]) <= SAME_PLACE_KM]
+                if same:
+                    biggest = max(self.places[j].population for j in same)
+                    self.places[i] = replace(place, population=biggest)
 
     def index_of(self, name: str, country: str) -> int | None:
         for i in self._exact.get(name_key(name), []):
@@ -77,8 +94,12 @@ class Gazetteer:
         """The places one of whose names has the same consonants (``names.skeleton_key``)."""
         return self._skeleton.get(key, [])
 
-    def lookup(self, name: str, country: str = "", admin1: str = "") -> Match:
-        return lookup(self, name, country, admin1)
+    def lookup(
+        self, name: str, country: str = "", admin1: str = "", admin2: str = "", context=()
+    ) -> Match:
+        """The place ``name`` stands for, narrowed by the row's country, governorate and
+        district and by ``context``: (latitude, longitude) of the other places of its file."""
+        return lookup(self, name, country, admin1, admin2, context)
 
 
 def _good_arabic(name: str) -> bool:

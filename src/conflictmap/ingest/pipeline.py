@@ -43,9 +43,14 @@ def quiet(_fraction: float, _message: str) -> None:
 
 
 def check_bytes(
-    data: bytes, name: str, settings: Settings | None = None, progress: Progress = quiet
+    data: bytes,
+    name: str,
+    settings: Settings | None = None,
+    progress: Progress = quiet,
+    store=None,
 ) -> tuple[Report, pd.DataFrame]:
-    """Validate and geocode without storing: the report and the rows that would land."""
+    """Validate and geocode without storing: the report and the rows that would land
+    (with ``store``, names its rows taught are placed first, as the import will)."""
     settings = settings or Settings()
     report = Report(file=name)
     limit = settings.max_file_bytes
@@ -97,10 +102,11 @@ def check_bytes(
             1, "", "", "The file has a header but no incident rows: nothing to import.", WARNING
         )
     progress(0.25, msg("Checking {count} rows", count=f"{len(raw):,}"))
-    typed = validate(raw, settings.region, report)
+    gazetteer = load_gazetteer(settings)  # its work area is the checks' too
+    typed = validate(raw, gazetteer.region, report)
     del raw
     progress(0.5, "Geocoding place names")
-    bad = geocode(typed, load_gazetteer(settings), report)
+    bad = geocode(typed, gazetteer, report, store.learned_places() if store else None)
     good = keep(typed, ~bad)
     report.rejected_rows = rejected_rows(original, good["__line"], report)
     good = good.drop(columns="__line")
@@ -146,7 +152,7 @@ def import_bytes(
     datasets' reports of the same events (see ``link``) unless ``link`` is False.
     ``stored(rows)`` is called with the rows once a new batch has landed."""
     settings = settings or Settings()
-    report, good = check_bytes(data, name, settings, progress)
+    report, good = check_bytes(data, name, settings, progress, store)
     if len(good):
         progress(0.8, msg("Storing {count} incidents", count=f"{len(good):,}"))
         info = BatchInfo(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
+from conflictmap.gazetteer.learned import LEARN_SQL, Learned, learn
 from conflictmap.schema import BY_NAME, FLOAT, INT, NAMES
 
 ACTOR_COLUMNS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
@@ -85,6 +86,16 @@ class Reads:
         from conflictmap.mapindex import INDEX_SQL
 
         return self.frame(INDEX_SQL)
+
+    def learned_places(self) -> Learned:
+        """The places the stored rows teach (see ``gazetteer.learned``), read once per
+        store version."""
+        version = self.version()
+        cached = getattr(self, "_learned", None)
+        if cached is None or cached[0] != version:
+            cached = (version, Learned(learn(self.frame(LEARN_SQL))))
+            self._learned = cached
+        return cached[1]
 
     def read_ids(self, ids: list[str]) -> gpd.GeoDataFrame:
         """Whole rows of these incidents."""

@@ -72,6 +72,7 @@ CHANGES_ON = "changes_on"
 CHANGES_DAYS = "changes_days"
 FACTION_TABLE = "factions"  # the Factions page's editor
 ISSUE_LEVELS = "issue_levels"
+WORK_AREA = "work_area"
 
 # widget values the map page keeps while the analyst visits another page
 KEPT = (

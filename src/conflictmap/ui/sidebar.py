@@ -6,6 +6,7 @@ a shared link sets them once, when the session opens.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import streamlit as st
 
@@ -18,10 +19,14 @@ from conflictmap import (
     share,
     views,
 )
+from conflictmap.errors import ConflictmapError
 from conflictmap.filters import Filters
+from conflictmap.gazetteer import load_gazetteer
 from conflictmap.maps.base import MAX_MARKERS
+from conflictmap.settings import parse_region
 from conflictmap.text import plain
 from conflictmap.ui import keys
+from conflictmap.ui.feedback import failed
 
 BASEMAPS = {"osm": "OpenStreetMap (online)", "none": "None (offline: place names and layers)"}
 
@@ -283,3 +288,31 @@ RTL_CSS = """<style>
 [data-testid="stMain"], [data-testid="stSidebar"], [data-testid="stMain"] button {
   font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "Source Sans Pro", sans-serif;}
 </style>"""
+
+
+def show_work_area(ctx) -> None:
+    """The work area (sidebar, every page): the gazetteer prefers places inside it and the
+    checks flag points outside it. Editors change it here unless the server fixes it
+    (CONFLICTMAP_REGION)."""
+    _ = ctx.words
+    side = st.sidebar
+    region = load_gazetteer(ctx.settings).region
+    side.caption(plain(_("Work area: {area}", area=region.describe())))
+    if not ctx.user.can_edit or ctx.settings.region_text:
+        return
+    with side.popover(_("Change the work area"), width="stretch"):
+        typed = st.text_input(
+            _("Governorates (separated by ;) or a box WEST,SOUTH,EAST,NORTH"),
+            value="; ".join(region.governorates),
+            key=keys.WORK_AREA,
+        )
+        if st.button(_("Save the work area")):
+            try:
+                parse_region(typed)
+                load_gazetteer(replace(ctx.settings, region_text=typed))  # unknown names
+            except ConflictmapError as exc:
+                failed(ctx, exc)
+                return
+            ctx.settings.region_file.parent.mkdir(parents=True, exist_ok=True)
+            ctx.settings.region_file.write_text(typed.strip() + "\n", encoding="utf-8")
+            st.rerun()

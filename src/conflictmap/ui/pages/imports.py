@@ -150,7 +150,9 @@ def import_form(ctx, store) -> None:
     data = upload.getvalue()
     bar = st.progress(0.0, _("Checking…"))
     try:
-        report, _rows = pipeline.check_bytes(data, upload.name, ctx.settings, following(ctx, bar))
+        report, _rows = pipeline.check_bytes(
+            data, upload.name, ctx.settings, following(ctx, bar), store
+        )
     except ConflictmapError as exc:
         bar.empty()
         failed(ctx, exc)
