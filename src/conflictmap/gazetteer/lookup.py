@@ -68,13 +68,14 @@ def _candidates(gaz: Gazetteer, text: str):
             yield "fuzzy", gaz.same_spelling(found), score
 
 
+UNIT_SIMILAR = 85  # rapidfuzz ratio of two admin units' keys that name the same unit
 FAR_KM = 100.0  # a close spelling this far from every other place of its file is not used
 LOOSE = ("spelling", "skeleton", "fuzzy")  # methods that may read another village's name
 
 
 _UNIT_WORDS = re.compile(
-    r"\b(?:governorate|province|district|sub-?district|nahiya|qada|muhafazah)\b|"
-    r"(?:محافظة|منطقة|ناحية|قضاء)\s*",
+    r"\b(?:governorate|province|district|sub-?district|nahiya|qada|muhafazah|"
+    r"mintaqat|markaz|center|centre)\b|(?:محافظة|منطقة|ناحية|قضاء|مركز)\s*",
     re.IGNORECASE,
 )
 
@@ -85,7 +86,17 @@ def unit_key(name: str) -> str:
 
 
 def _same_unit(a: str, b: str) -> bool:
-    return bool(a) and bool(b) and unit_key(a) == unit_key(b)
+    """Two spellings of an admin unit's name (sources spell districts their own way)."""
+    if not a or not b:
+        return False
+    a, b = unit_key(a), unit_key(b)
+    return a == b or fuzz.ratio(a, b) >= UNIT_SIMILAR
+
+
+def _in_district(place: Place, district: str) -> bool:
+    """The row's district is the place's, or its sub-district (sources draw and name
+    districts differently: UCDP's "Atarib district" is OCHA's Atareb sub-district)."""
+    return _same_unit(place.admin2, district) or _same_unit(place.admin3, district)
 
 
 def _nearest_km(place: Place, context) -> float:
@@ -107,7 +118,7 @@ def _rank(gaz: Gazetteer, place: Place, want: _Want) -> tuple:
     return (
         want.admin1 is not None and place.admin1 == want.admin1,
         place.precision == 1,  # the town itself before its district of the same name
-        _same_unit(place.admin2, want.admin2),
+        _in_district(place, want.admin2),
         -min(near, FAR_KM) // 25,  # close to the file's other places, in 25 km steps
         (place.country, place.admin1) in gaz.work,
         inside,
@@ -142,10 +153,11 @@ def _fits(place: Place, want: _Want, method: str) -> bool:
         return False
     if want.admin1 and place.admin1 and place.admin1 != want.admin1:
         return False
-    if want.admin2 and place.admin2 and not _same_unit(place.admin2, want.admin2):
+    if method not in LOOSE:
+        return True
+    if want.admin2 and place.admin2 and not _in_district(place, want.admin2):
         return False
-    far = bool(want.context) and _nearest_km(place, want.context) > FAR_KM
-    return not (method in LOOSE and far)
+    return not (want.context and _nearest_km(place, want.context) > FAR_KM)
 
 
 def lookup(
