@@ -40,7 +40,7 @@ class Region:
         return ((self.south + self.north) / 2, (self.west + self.east) / 2)
 
     def describe(self) -> str:
-        box = f"{self.west:g},{self.south:g},{self.east:g},{self.north:g}"
+        box = ",".join(f"{v:.2f}" for v in (self.west, self.south, self.east, self.north))
         return f"{'; '.join(self.governorates)} ({box})" if self.governorates else box
 
 

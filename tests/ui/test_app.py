@@ -163,3 +163,19 @@ def test_undo_asks_first_and_lists_the_batch_as_undone(app):
     assert batches["undone_at"].notna().tolist() == [False, True]
     table = next(d.value for d in app.dataframe if "state" in d.value.columns)
     assert table["state"].iloc[0].startswith("undone ") and table["state"].iloc[1] == "live"
+
+
+def test_the_work_area_is_shown_and_an_editor_changes_it(app, env_data):
+    def shown(at) -> str:
+        found = (c.value.replace("\\", "") for c in at.sidebar.caption)
+        return next(v for v in found if v.startswith("Work area"))
+
+    assert shown(app).startswith("Work area: Deir ez-Zor; Al Anbar (")
+    app.text_input(key="work_area").set_value("Narnia").run()
+    next(b for b in app.button if b.label == "Save the work area").click().run()
+    assert any("Narnia" in e.value for e in app.error) and not (env_data / "work-area.txt").exists()
+    app.text_input(key="work_area").set_value("Deir ez-Zor").run()
+    next(b for b in app.button if b.label == "Save the work area").click().run()
+    assert not app.exception
+    assert (env_data / "work-area.txt").read_text(encoding="utf-8").strip() == "Deir ez-Zor"
+    assert shown(app).startswith("Work area: Deir ez-Zor (")

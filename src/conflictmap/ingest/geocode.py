@@ -110,7 +110,8 @@ def geocode(typed: pd.DataFrame, gaz: Gazetteer, report: Report, learned=None) -
     """Fill latitude/longitude/geo_precision/geocoded_by in place; returns the bad mask.
     Names are looked up twice: once alone, then, for those the first pass found only by
     a close spelling or not at all, or in several places, with the file's other places
-    as context. Places ``learned`` from stored rows come first."""
+    as context. Places learned from stored rows come first (``learned()`` reads them,
+    only when some row needs a place)."""
     has_point = typed["latitude"].notna() & typed["longitude"].notna()
     typed.loc[has_point & (typed["geocoded_by"].fillna("") == ""), "geocoded_by"] = FILE
     typed["geo_precision"] = typed["geo_precision"].astype("Int64")
@@ -119,7 +120,8 @@ def geocode(typed: pd.DataFrame, gaz: Gazetteer, report: Report, learned=None) -
     columns = ["location", "country", "admin1", "admin2"]
     need = typed.loc[~has_point, columns].fillna("").astype(str)
     keys = set(need.itertuples(index=False, name=None))
-    matches = {key: _learned(learned, key) or gaz.lookup(*key) for key in keys}
+    taught = learned() if learned is not None and keys else None
+    matches = {key: _learned(taught, key) or gaz.lookup(*key) for key in keys}
     context = _context(typed, has_point, matches)
     if context:
         for key, match in matches.items():

@@ -106,7 +106,7 @@ def check_bytes(
     typed = validate(raw, gazetteer.region, report)
     del raw
     progress(0.5, "Geocoding place names")
-    bad = geocode(typed, gazetteer, report, store.learned_places() if store else None)
+    bad = geocode(typed, gazetteer, report, store.learned_places if store else None)
     good = keep(typed, ~bad)
     report.rejected_rows = rejected_rows(original, good["__line"], report)
     good = good.drop(columns="__line")

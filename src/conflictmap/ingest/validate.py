@@ -163,6 +163,30 @@ def _date_problem(name, cell, value, parsed, order, today) -> tuple[str, dict] |
     return None
 
 
+def _row_codes(typed: pd.DataFrame, mask: pd.Series) -> pd.Series:
+    """The ISO numeric code of each masked row's country (from its code or its name)."""
+    rows = typed.loc[mask]
+    iso = rows["iso"] if "iso" in rows.columns else pd.Series(None, index=rows.index)
+    name = rows["country"] if "country" in rows.columns else pd.Series(None, index=rows.index)
+    return pd.Series(
+        [countries.code_of(i, n) for i, n in zip(iso, name, strict=True)], index=rows.index
+    ).dropna()
+
+
+def _inside_stated_country(typed, candidates: pd.Series, lat, lon) -> pd.Series:
+    """Among points outside the work area, those inside the country their row names: a
+    Damascus event in a Syria file is not a doubtful point, only one outside the area."""
+    inside = pd.Series(False, index=typed.index)
+    if not candidates.any():
+        return inside
+    codes = _row_codes(typed, candidates)
+    if codes.empty:
+        return inside
+    found = countries.inside(codes, lat.loc[codes.index], lon.loc[codes.index]).fillna(False)
+    inside.loc[found[found].index] = True
+    return inside
+
+
 def _in_stated_country(raw, typed, candidates: pd.Series, lat, lon) -> pd.Series:
     """Among rows whose swapped point falls in the work area, those whose own point lies
     in the country the row names, or whose swapped point does not: not swapped. Rows
@@ -170,12 +194,7 @@ def _in_stated_country(raw, typed, candidates: pd.Series, lat, lon) -> pd.Series
     keep_as_given = pd.Series(False, index=typed.index)
     if not candidates.any():
         return keep_as_given
-    rows = typed.loc[candidates]
-    iso = rows["iso"] if "iso" in rows.columns else pd.Series(None, index=rows.index)
-    name = rows["country"] if "country" in rows.columns else pd.Series(None, index=rows.index)
-    codes = pd.Series(
-        [countries.code_of(i, n) for i, n in zip(iso, name, strict=True)], index=rows.index
-    ).dropna()
+    codes = _row_codes(typed, candidates)
     if codes.empty:
         return keep_as_given
     as_given = countries.inside(codes, lat.loc[codes.index], lon.loc[codes.index])
@@ -198,6 +217,7 @@ def check_coordinates(
     swapped = lat.notna() & lon.notna() & ~inside & region.contains(lon, lat)
     swapped &= ~_in_stated_country(raw, typed, swapped, lat, lon)
     elsewhere = lat.notna() & lon.notna() & ~zero & ~inside & ~swapped
+    elsewhere &= ~_inside_stated_country(typed, elsewhere, lat, lon)
     for line, a, b in _rows(raw, half)[["__line", "latitude", "longitude"]].itertuples(index=False):
         report.add(
             line,
