@@ -173,36 +173,25 @@ def _row_codes(typed: pd.DataFrame, mask: pd.Series) -> pd.Series:
     ).dropna()
 
 
-def _inside_stated_country(typed, candidates: pd.Series, lat, lon) -> pd.Series:
-    """Among points outside the work area, those inside the country their row names: a
-    Damascus event in a Syria file is not a doubtful point, only one outside the area."""
-    inside = pd.Series(False, index=typed.index)
+def _in_stated_country(typed, candidates: pd.Series, lat, lon, swap: bool) -> pd.Series:
+    """Among ``candidates``, the rows their own country vouches for: their point lies in
+    the country the row names. For a point outside the work area, that is all (a
+    Damascus event of a Syria file is not doubtful). For a point that looks swapped
+    (``swap``), a point whose swapped form is not in that country counts too: not
+    swapped. Rows with no known country keep the work-area rule."""
+    vouched = pd.Series(False, index=typed.index)
     if not candidates.any():
-        return inside
+        return vouched
     codes = _row_codes(typed, candidates)
     if codes.empty:
-        return inside
-    found = countries.inside(codes, lat.loc[codes.index], lon.loc[codes.index]).fillna(False)
-    inside.loc[found[found].index] = True
-    return inside
-
-
-def _in_stated_country(raw, typed, candidates: pd.Series, lat, lon) -> pd.Series:
-    """Among rows whose swapped point falls in the work area, those whose own point lies
-    in the country the row names, or whose swapped point does not: not swapped. Rows
-    with no known country keep the work-area rule."""
-    keep_as_given = pd.Series(False, index=typed.index)
-    if not candidates.any():
-        return keep_as_given
-    codes = _row_codes(typed, candidates)
-    if codes.empty:
-        return keep_as_given
+        return vouched
     as_given = countries.inside(codes, lat.loc[codes.index], lon.loc[codes.index])
-    turned = countries.inside(codes, lon.loc[codes.index], lat.loc[codes.index])
-    known = as_given.notna()
-    fine = (as_given.fillna(False) | ~turned.fillna(False)) & known
-    keep_as_given.loc[fine[fine].index] = True
-    return keep_as_given
+    fine = as_given.fillna(False)
+    if swap:
+        turned = countries.inside(codes, lon.loc[codes.index], lat.loc[codes.index])
+        fine = (fine | ~turned.fillna(False)) & as_given.notna()
+    vouched.loc[fine[fine].index] = True
+    return vouched
 
 
 def check_coordinates(
@@ -215,9 +204,9 @@ def check_coordinates(
     zero = (lat == 0) & (lon == 0)
     inside = region.contains(lat, lon)
     swapped = lat.notna() & lon.notna() & ~inside & region.contains(lon, lat)
-    swapped &= ~_in_stated_country(raw, typed, swapped, lat, lon)
+    swapped &= ~_in_stated_country(typed, swapped, lat, lon, swap=True)
     elsewhere = lat.notna() & lon.notna() & ~zero & ~inside & ~swapped
-    elsewhere &= ~_inside_stated_country(typed, elsewhere, lat, lon)
+    elsewhere &= ~_in_stated_country(typed, elsewhere, lat, lon, swap=False)
     for line, a, b in _rows(raw, half)[["__line", "latitude", "longitude"]].itertuples(index=False):
         report.add(
             line,
