@@ -11,6 +11,7 @@ import folium
 from folium.template import Template
 
 from conflictmap.gazetteer import Gazetteer
+from conflictmap.gazetteer.model import SAME_PLACE_KM, distance_km
 from conflictmap.i18n import ENGLISH, Wording
 from conflictmap.layers import RefLayer, find_layers, read_layer
 from conflictmap.settings import Settings
@@ -67,13 +68,21 @@ var {{ this.get_name() }} = L.featureGroup({{ this.options|tojavascript }});
 def place_labels(gaz: Gazetteer, w: Wording = ENGLISH) -> folium.FeatureGroup:
     """Names of the region's towns, drawn as text (offline context for the map); in
     Arabic, each town's Arabic name where the gazetteer has one."""
-    labels, shown = [], set()
-    for index, place in enumerate(gaz.places):
+    labels, shown, placed = [], set(), []
+    order = sorted(
+        range(len(gaz.places)),
+        key=lambda i: (-gaz.places[i].population, not gaz.places[i].team),
+    )
+    for index in order:
+        place = gaz.places[index]
         major = place.population >= LABEL_POPULATION or place.kind in ("town", "village")
         inside = bool(gaz.region.contains(place.latitude, place.longitude))
         if not (major and inside) or place.name in shown:
             continue
+        if any(distance_km(place, other) <= SAME_PLACE_KM for other in placed):
+            continue  # the same town from another list (OCHA's and GeoNames' Abu Kamal)
         shown.add(place.name)
+        placed.append(place)
         name = gaz.arabic.get(index, place.name) if w.rtl else place.name
         labels.append((place.latitude, place.longitude, name))
     return PlaceLabels(labels, html_text(w("Place names")))
