@@ -11,6 +11,7 @@ from pathlib import Path
 from conflictmap import corrections
 from conflictmap.auth import add_user, load_users, remove_user
 from conflictmap.changes import Windows, compare, new_names
+from conflictmap.cli import places
 from conflictmap.cli.output import emit, progress, report_text, words_of, write_rejected
 from conflictmap.errors import UsageError
 from conflictmap.export import export
@@ -23,7 +24,7 @@ from conflictmap.ingest.pipeline import import_files, read_limited, validate_fil
 from conflictmap.maps.base import MapSpec
 from conflictmap.maps.context import context_layers
 from conflictmap.playback import Playback
-from conflictmap.settings import ROOT, Settings, parse_region
+from conflictmap.settings import ROOT, Settings
 from conflictmap.snapshot import SnapshotSpec, animate, render, snapshot_html
 from conflictmap.store import open_store
 from conflictmap.views import collapse_linked
@@ -81,53 +82,6 @@ def cmd_geocode(args, settings: Settings) -> int:
         )
     emit(data, args.json, text)
     return 0 if match.place else 1
-
-
-def cmd_places(args, settings: Settings) -> int:
-    """The places the store's rows taught (``learned``)."""
-    learned = open_store(args.store, settings).learned_places()
-    rows = [p.to_dict() for p in sorted(learned.places, key=lambda p: (-p.events, p.name))]
-    lines = [
-        f"{r['name']:<28} {r['country']:<8} {r['admin1']:<16} {r['admin2']:<16} "
-        f"{r['latitude']:9.4f} {r['longitude']:9.4f}  {r['events']:>5} {'/'.join(r['datasets'])}"
-        for r in rows
-    ]
-    emit(
-        rows,
-        args.json,
-        "\n".join(lines) or "No places learned yet: import a file with coordinates.",
-    )
-    return 0
-
-
-def cmd_area(args, settings: Settings) -> int:
-    """The work area: shown, or set (kept in data/work-area.txt)."""
-    if args.action == "set":
-        if not args.value:
-            raise UsageError(
-                'Give the work area: governorates ("Deir ez-Zor; Al Anbar") or a box '
-                "WEST,SOUTH,EAST,NORTH."
-            )
-        parse_region(args.value)  # a bad box is refused before anything is written
-        load_gazetteer(replace(settings, region_text=args.value))  # unknown names too
-        settings.region_file.parent.mkdir(parents=True, exist_ok=True)
-        settings.region_file.write_text(args.value.strip() + "\n", encoding="utf-8")
-        settings = replace(settings, region_text="")
-    region = load_gazetteer(settings).region
-    source = (
-        "CONFLICTMAP_REGION"
-        if settings.region_text
-        else str(settings.region_file)
-        if settings.region_file.exists()
-        else "the default"
-    )
-    data = {
-        "governorates": list(region.governorates),
-        "box": [region.west, region.south, region.east, region.north],
-        "from": source,
-    }
-    emit(data, args.json, f"Work area: {region.describe()} (from {source})")
-    return 0
 
 
 def filters_from(args) -> Filters:
@@ -415,6 +369,6 @@ COMMANDS = {
     "seed": cmd_seed,
     "correct": cmd_correct,
     "history": cmd_history,
-    "places": cmd_places,
-    "area": cmd_area,
+    "places": places.cmd_places,
+    "area": places.cmd_area,
 }
