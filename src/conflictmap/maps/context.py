@@ -71,11 +71,12 @@ def place_labels(gaz: Gazetteer, w: Wording = ENGLISH) -> folium.FeatureGroup:
     labels, shown, placed = [], set(), []
     order = sorted(
         range(len(gaz.places)),
-        key=lambda i: (-gaz.places[i].population, not gaz.places[i].team),
+        key=lambda i: (-gaz.places[i].population, gaz.places[i].team),  # GeoNames' names
     )
     for index in order:
         place = gaz.places[index]
         major = place.population >= LABEL_POPULATION or place.kind in ("town", "village")
+        major &= place.precision == 1  # towns, not the governorate named after one
         inside = bool(gaz.region.contains(place.latitude, place.longitude))
         if not (major and inside) or place.name in shown:
             continue
