@@ -64,6 +64,27 @@ def _parts(text: str) -> list[str]:
     return [p.strip() for p in re.split(r"\s*-\s+|\s+-\s*", _ID.sub("", text or "")) if p.strip()]
 
 
+# "Upper Baguz" is also written "Baguz Fawqani" (فوقاني), "Lower Baguz" "Baguz Tahtani"
+_PARTS = {
+    "Upper": "Fawqani",
+    "Lower": "Tahtani",
+    "Eastern": "Sharqi",
+    "Western": "Gharbi",
+    "Northern": "Shamali",
+    "Southern": "Janubi",
+}
+
+
+def _part_spellings(name: str) -> list[str]:
+    """The other way of naming a part of a village: "Upper X" <-> "X Fawqani"."""
+    first, _, rest = name.partition(" ")
+    if first in _PARTS and rest:
+        return [f"{rest} {_PARTS[first]}"]
+    head, _, last = name.rpartition(" ")
+    wanted = {v: k for k, v in _PARTS.items()}
+    return [f"{wanted[last]} {head}"] if last in wanted and head else []
+
+
 def _same(a: str, b: str) -> bool:
     return name_key(a) == name_key(b) or phonetic_key(a) == phonetic_key(b)
 
@@ -110,13 +131,14 @@ def _community(row: dict, units: Units) -> dict | None:
         return None
     if row.get("sa_loc_only") == "TRUE":
         return _archive_place(row, units)
-    en, ar = _parts(row["search_name_en"]), _parts(row["search_name_ar"])
+    en, ar = _parts(row["search_name_en"]), _parts(row["search_name_ar"].replace("_", " - "))
     if len(en) < 3:
         return None
     district, subdistrict = en[-1], en[-2]
     name = _QUALIFIER.sub("", en[0])
     units_named = [subdistrict, district, *ar[-2:], *(f"مركز {a}" for a in ar[-2:])]
-    arabic = [p for p in _parts(row["search_name_ar_short"].replace("-", " - "))]
+    short = row["search_name_ar_short"].replace("_", " - ").replace("-", " - ")
+    arabic = list(_parts(short))
     aliases = [*en[1:-2], *arabic]
     aliases = [
         a
@@ -125,6 +147,7 @@ def _community(row: dict, units: Units) -> dict | None:
     ]
     if ar and ar[0] not in aliases and not _same(ar[0], name):
         aliases.insert(0, ar[0])
+    aliases += _part_spellings(name)
     return {
         "name": name,
         "aliases": "|".join(a for a in aliases if not _same(a, name)),
