@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from run import table  # noqa: E402
 
-from conflictmap.gazetteer.load import _load  # noqa: E402
+from conflictmap.gazetteer import load_gazetteer  # noqa: E402
 from conflictmap.ingest.pipeline import check_bytes, import_bytes  # noqa: E402
 from conflictmap.settings import Settings  # noqa: E402
 from conflictmap.store import open_store  # noqa: E402
@@ -155,9 +155,7 @@ def ocha(settings: Settings, folds: int, used: int) -> dict:
                 writer = csv.DictWriter(handle, list(rows[0]), lineterminator="\n")
                 writer.writeheader()
                 writer.writerows(kept)
-            gaz = _load(
-                geo, settings.cache_dir, settings.countries, settings.region, ("fold", fold)
-            )
+            gaz = load_gazetteer(replace(settings, geo_dir=geo))
             for r in asked:
                 match = gaz.lookup(r["name"], "Syria", governorate[r["admin1"]], r["admin2"])
                 truth.append((r["pcode"] or r["name"], float(r["latitude"]), float(r["longitude"])))

@@ -7,7 +7,8 @@ from dataclasses import replace
 from conflictmap.cli.output import emit
 from conflictmap.errors import UsageError
 from conflictmap.gazetteer import load_gazetteer
-from conflictmap.settings import Settings, parse_region
+from conflictmap.gazetteer.load import save_work_area
+from conflictmap.settings import Settings
 from conflictmap.store import open_store
 
 
@@ -36,10 +37,7 @@ def cmd_area(args, settings: Settings) -> int:
                 'Give the work area: governorates ("Deir ez-Zor; Al Anbar") or a box '
                 "WEST,SOUTH,EAST,NORTH."
             )
-        parse_region(args.value)  # a bad box is refused before anything is written
-        load_gazetteer(replace(settings, region_text=args.value))  # unknown names too
-        settings.region_file.parent.mkdir(parents=True, exist_ok=True)
-        settings.region_file.write_text(args.value.strip() + "\n", encoding="utf-8")
+        save_work_area(settings, args.value)
         settings = replace(settings, region_text="")
     region = load_gazetteer(settings).region
     source = (

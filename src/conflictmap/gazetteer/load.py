@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -172,6 +173,15 @@ def _load(
     gaz.share_populations()
     gaz.region, gaz.work = work_area(gaz, region)
     return gaz
+
+
+def save_work_area(settings: Settings, text: str) -> Region:
+    """The analyst's work area, checked (a box, or governorates the gazetteer knows)
+    before it is kept in ``settings.region_file``; returns it resolved."""
+    region = load_gazetteer(replace(settings, region_text=text)).region  # refuses bad ones
+    settings.region_file.parent.mkdir(parents=True, exist_ok=True)
+    settings.region_file.write_text(text.strip() + "\n", encoding="utf-8")
+    return region
 
 
 def work_area(gaz: Gazetteer, region: Region) -> tuple[Region, frozenset]:

@@ -11,15 +11,7 @@ from conflictmap.ingest.issues import ERROR, WARNING, Report
 FILE = "file"
 
 
-def _describe(match: Match) -> str:
-    names = [
-        f"{p.name} ({p.country} {p.admin1}, {p.latitude:.3f}, {p.longitude:.3f})"
-        for p in (match.place, *match.alternatives)
-    ]
-    return "; ".join(names)
-
-
-def _describe_all(places) -> str:
+def _describe(places) -> str:
     return "; ".join(
         f"{p.name} ({p.country} {p.admin1}, {p.latitude:.3f}, {p.longitude:.3f})" for p in places
     )
@@ -37,7 +29,7 @@ def _word(match: Match) -> tuple[str, str, dict] | None:
                 "to a CSV in geo/."
             ),
             ERROR,
-            place | {"places": _describe_all(match.alternatives)},
+            place | {"places": _describe(match.alternatives)},
         )
     if match.place is None:
         return (
@@ -57,7 +49,7 @@ def _word(match: Match) -> tuple[str, str, dict] | None:
                 "coordinates to choose another."
             ),
             WARNING,
-            place | {"places": _describe(match)},
+            place | {"places": _describe((match.place, *match.alternatives))},
         )
     if match.method == "fuzzy":
         return (

@@ -6,7 +6,6 @@ a shared link sets them once, when the session opens.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 import streamlit as st
 
@@ -22,8 +21,8 @@ from conflictmap import (
 from conflictmap.errors import ConflictmapError
 from conflictmap.filters import Filters
 from conflictmap.gazetteer import load_gazetteer
+from conflictmap.gazetteer.load import save_work_area
 from conflictmap.maps.base import MAX_MARKERS
-from conflictmap.settings import parse_region
 from conflictmap.text import plain
 from conflictmap.ui import keys
 from conflictmap.ui.feedback import failed
@@ -308,11 +307,8 @@ def show_work_area(ctx) -> None:
         )
         if st.button(_("Save the work area")):
             try:
-                parse_region(typed)
-                load_gazetteer(replace(ctx.settings, region_text=typed))  # unknown names
+                save_work_area(ctx.settings, typed)
             except ConflictmapError as exc:
                 failed(ctx, exc)
                 return
-            ctx.settings.region_file.parent.mkdir(parents=True, exist_ok=True)
-            ctx.settings.region_file.write_text(typed.strip() + "\n", encoding="utf-8")
             st.rerun()
