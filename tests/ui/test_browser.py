@@ -128,6 +128,37 @@ def settled_total(page, frame, timeout: float = 30.0) -> int:
     return sum(last or (0, 0))
 
 
+def when_idle(page, target, timeout: float = 60.0) -> None:
+    """Click `target` once the app has stopped running: a rerun still in flight (the map's
+    first view, a page switch) replaces the buttons under the click."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        page.wait_for_timeout(300)
+        if page.locator("[data-testid='stStatusWidget']").count():
+            continue  # "Running…": the elements are about to be replaced
+        try:
+            target.click(timeout=5_000)
+            return
+        except Exception:  # replaced under the click: wait for the next quiet moment
+            continue
+    pytest.fail(f"{target} could not be clicked within {timeout:.0f} s")
+
+
+def go_to(page, name: str, shown, tries: int = 3) -> None:
+    """Open the page `name` from the navigation and wait until `shown` is there. A click
+    that lands while the map's first-view rerun is in flight can leave the new page empty
+    (a Streamlit race between a fragment rerun and a page switch); an analyst clicks the
+    link again, and so does this."""
+    for _ in range(tries):
+        when_idle(page, page.get_by_role("link", name=name))
+        try:
+            shown.first.wait_for(timeout=20_000)
+            return
+        except Exception:
+            continue
+    pytest.fail(f"the {name} page did not show {shown} after {tries} clicks")
+
+
 def click_a_visible_marker(page, frame) -> None:
     area = frame.locator(".leaflet-container").bounding_box()
     legend = frame.locator(".cm-legend").bounding_box()
@@ -220,8 +251,9 @@ def test_zooming_keeps_the_map_and_snapshot_downloads_a_png(server, browser, tmp
 
 def test_upload_validate_confirm_and_survive_a_restart(server, browser, tmp_path):
     url, data, _ = server
-    page, _, _ = open_page(browser, url)
-    page.get_by_role("link", name="Import").click()
+    page, frame, _ = open_page(browser, url)
+    settled_total(page, frame)
+    go_to(page, "Import", page.locator("[data-testid='stFileUploader']"))
     uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Incident file")
     uploader.locator("input[type=file]").set_input_files(str(DATA / "acled-current.csv"))
     page.get_by_text("3 to import").wait_for(timeout=60_000)
@@ -335,11 +367,10 @@ def test_a_visit_to_another_page_keeps_the_maps_filters_and_only_that_page_runs(
     least.press("Enter")
     page.get_by_text("with at least 5 reported fatalities").first.wait_for(timeout=30_000)
     shown = page.get_by_test_id("stMetricValue").first.inner_text()
-    page.get_by_role("link", name="Import").click()
-    page.get_by_text("Batches").first.wait_for(timeout=30_000)
+    go_to(page, "Import", page.get_by_text("Batches"))
     assert page.locator("iframe[title*='streamlit_folium']").count() == 0
     assert page.get_by_label("Minimum fatalities").count() == 0  # the map's sidebar is not run
-    page.get_by_role("link", name="Map").click()
+    go_to(page, "Map", page.locator("iframe[title*='streamlit_folium']"))
     frame.locator(".leaflet-container").wait_for(timeout=60_000)
     page.get_by_text("with at least 5 reported fatalities").first.wait_for(timeout=30_000)
     assert page.get_by_label("Minimum fatalities").input_value() == "5"
@@ -539,8 +570,9 @@ def acled_server(tmp_path_factory):
 def test_a_report_linked_to_acled_leaves_every_tab_working(acled_server, browser):
     """Issue 14's "done": a news report's incident links to an ACLED event, and the map,
     the Import tab and its Undo (which asks first) keep working."""
-    page, _, outside = open_page(browser, acled_server)
-    page.get_by_role("link", name="Report").click()
+    page, frame, outside = open_page(browser, acled_server)
+    settled_total(page, frame)
+    go_to(page, "Report", page.get_by_label("Report text"))
     page.get_by_label("Report text").fill(MAYADIN_REPORT)
     for part, value in (("year", "2020"), ("month", "05"), ("day", "09")):
         segment = page.get_by_role("spinbutton", name=f"{part}, Published on")
@@ -550,14 +582,14 @@ def test_a_report_linked_to_acled_leaves_every_tab_working(acled_server, browser
     page.get_by_role("button", name="Draft incidents").click()
     page.get_by_role("button", name="Import 1 incidents").click()
     page.get_by_text("1 linked to another dataset").wait_for(timeout=60_000)
-    page.get_by_role("link", name="Map").click()
-    page.get_by_text("248 incidents").first.wait_for(timeout=30_000)  # 246 + ACLED + report
+    go_to(page, "Map", page.get_by_text("248 incidents"))  # 246 + ACLED + report
+    settled_total(page, page.frame_locator("iframe[title*='streamlit_folium']"))
     assert page.locator("[data-testid='stException']").count() == 0
     assert "failed" not in page.locator("[data-testid='stAlert']").all_inner_texts().__str__()
-    page.get_by_role("link", name="Import").click()
-    page.get_by_role("button", name="Undo batch 4").click()
+    go_to(page, "Import", page.get_by_role("button", name="Undo batch 4"))
+    when_idle(page, page.get_by_role("button", name="Undo batch 4"))
     page.get_by_text("Undo batch 4 (").wait_for(timeout=30_000)  # it asks first
-    page.get_by_role("button", name="Yes, undo batch 4").click()
+    when_idle(page, page.get_by_role("button", name="Yes, undo batch 4"))
     page.get_by_text("Undid batch 4").wait_for(timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
     assert outside == []
@@ -707,7 +739,7 @@ def test_a_client_not_signed_in_cannot_make_the_server_hold_uploads(signed_serve
     page.get_by_role("textbox", name="Name").fill("ed")
     page.get_by_role("textbox", name="Password").fill("a long pass phrase")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Import").click()
+    go_to(page, "Import", page.locator("[data-testid='stFileUploader']"))
     uploader = page.locator("[data-testid='stFileUploader']").filter(has_text="Incident file")
     uploader.locator("input[type=file]").set_input_files(str(DATA / "acled-current.csv"))
     page.get_by_text("3 to import").wait_for(timeout=60_000)
