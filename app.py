@@ -29,6 +29,7 @@ PAGES = Path(__file__).parent / "src" / "conflictmap" / "ui" / "pages"
 EDITOR_PAGES = (
     ("map.py", N_("Map"), "map"),
     ("imports.py", N_("Import"), "import"),
+    ("places.py", N_("Places to check"), "places"),
     ("report.py", N_("Report"), "report"),
     ("factions.py", N_("Factions"), "factions"),
     ("layers.py", N_("Layers"), "layers"),

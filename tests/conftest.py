@@ -43,6 +43,23 @@ def settings(tmp_path):
     return Settings(data_dir=tmp_path / "data", geo_dir=ROOT / "geo", tiles="none")
 
 
+def own_geo(folder: Path) -> Path:
+    """A geo/ folder of links to the project's files, with room for an analyst's own
+    (``geo/user/``), so a test that saves a chosen place leaves the project untouched."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in (ROOT / "geo").glob("*.csv"):
+        (folder / path.name).symlink_to(path)
+    return folder
+
+
+@pytest.fixture
+def geo_settings(settings, tmp_path):
+    """``settings`` with a geo/ folder of the test's own (see ``own_geo``)."""
+    from dataclasses import replace
+
+    return replace(settings, geo_dir=own_geo(tmp_path / "geo"))
+
+
 def _postgis_database(request):
     """A fresh database (from the PostGIS template of scripts/pg) for one test."""
     template = os.environ.get("CONFLICTMAP_TEST_PG")

@@ -70,9 +70,15 @@ def test_what_the_report_says_is_what_the_store_holds(rows, settings):
         return
     bad_lines = {i.line for i in report.errors}
     good = {f"sheet:r{i}" for i in range(len(sheet)) if i + 2 not in bad_lines}
-    held = set(store.read()["incident_id"]) if store.count() else set()
-    assert held == good  # nothing rejected is stored, nothing imported is lost
-    assert report.imported == len(good) and report.rejected == len(sheet) - len(good)
+    stored = set(store.read()["incident_id"]) if store.count() else set()
+    assert stored == good  # nothing rejected is stored, nothing imported is lost
+    waiting = store.pending()
+    waiting = waiting.loc[waiting["state"] == "held"]
+    held_lines = set(waiting["line"])
+    assert held_lines <= bad_lines  # a row waiting for its place was reported
+    assert set(waiting["incident_id"]) == {f"sheet:r{n - 2}" for n in held_lines}
+    assert report.imported == len(good) and report.held == len(held_lines)
+    assert report.rejected == len(sheet) - len(good) - len(held_lines)
 
 
 @hyp_settings(max_examples=60, deadline=None)

@@ -5,6 +5,7 @@ write, then update the index"."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,15 +13,35 @@ import geopandas as gpd
 import pandas as pd
 
 from conflictmap import mapindex
+from conflictmap.corrections import ANALYST
+from conflictmap.errors import InputError
 from conflictmap.factions import Factions, load_factions
 from conflictmap.filters import Filters
+from conflictmap.gazetteer.chosen import Choice, save_choice
+from conflictmap.gazetteer.lookup import bare_name
+from conflictmap.i18n.catalogue import msg
 from conflictmap.ingest import pipeline
+from conflictmap.ingest.geocode import HELD
+from conflictmap.ingest.held import held_frame
 from conflictmap.ingest.issues import Report
 from conflictmap.ingest.pipeline import Progress, quiet
+from conflictmap.linkage import linker
 from conflictmap.settings import Settings
-from conflictmap.store import SqlStore, open_store
+from conflictmap.store import BatchInfo, SqlStore, open_store
 from conflictmap.store.plan import Outcome
 from conflictmap.views import apply, store_query, with_factions
+
+PLACES = "places"  # the format of a batch that imports held rows once placed
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a choice of place did."""
+
+    names: list[str]
+    imported: int  # held rows now imported (in ``batch``)
+    corrected: int  # imported rows moved to the chosen point
+    batch: int | None = None
 
 
 @dataclass
@@ -64,6 +85,53 @@ class Workspace:
         if done:
             self._index_after(before, self.store.read_ids([incident_id]))
         return done
+
+    def resolve(self, ids: list[int], choice: Choice, user: str = "") -> Resolved:
+        """Place these rows to check where the analyst chose: each name is saved in
+        ``geo/user/chosen.csv`` (the next import finds it), the rows held back are
+        imported as one batch (undo takes them back to the list) and the imported ones
+        are corrected (kept over later imports)."""
+        rows = self.store.pending_by_id(ids)
+        if rows.empty:
+            raise InputError(
+                msg(
+                    "These rows were placed already, or their batch was undone; open the "
+                    "list again (`conflictmap places pending`)."
+                )
+            )
+        names = sorted({bare_name(p) for p in rows["place"]})
+        for name in names:
+            save_choice(self.settings, name, choice, user)
+        held, check = rows.loc[rows["state"] == HELD], rows.loc[rows["state"] != HELD]
+        batch = None
+        if len(held):
+            frame = held_frame(held["record"], choice, ANALYST)
+            key = f"places:{sorted(held['id'].tolist())}:{choice.latitude}:{choice.longitude}"
+            info = BatchInfo(
+                f"places chosen: {', '.join(names)}",  # stored as the batch's file name
+                hashlib.sha256(key.encode()).hexdigest(),
+                PLACES,
+                len(held),
+                0,
+                user,
+            )
+            before = self.store.version()
+            link = linker(self.factions)
+            done = self.store.add_batch(frame, info, link, resolves=held["id"].tolist())
+            batch = done.batch_id
+            self._index_after(before, frame)
+        point = {"latitude": choice.latitude, "longitude": choice.longitude}
+        for incident_id in check["incident_id"].unique():
+            self.correct(incident_id, point | {"geocoded_by": ANALYST}, user)
+        if len(check):
+            self.store.checked(check["id"].tolist(), user)
+        return Resolved(names, len(held), check["incident_id"].nunique(), batch)
+
+    def keep_places(self, ids: list[int], user: str = "") -> int:
+        """The analyst checked these imported rows: their place stays, they leave the list."""
+        rows = self.store.pending_by_id(ids)
+        self.store.checked(rows.loc[rows["state"] != HELD, "id"].tolist(), user)
+        return int((rows["state"] != HELD).sum())
 
     def undo(self, batch_id: int) -> Outcome:
         return self.store.undo(batch_id)  # the index is rebuilt at the next read

@@ -91,7 +91,14 @@ def test_sign_in_is_required_and_roles_decide_the_pages(users):
     assert page_titles(viewer) == ["Map"] and viewer.metric  # the map alone
     assert not viewer.get("file_uploader")
     editor = _sign_in(_app(), "editor1", PASSWORD)
-    assert page_titles(editor) == ["Map", "Import", "Report", "Factions", "Layers"]
+    assert page_titles(editor) == [
+        "Map",
+        "Import",
+        "Places to check",
+        "Report",
+        "Factions",
+        "Layers",
+    ]
 
 
 def test_open_access_only_on_this_computer(env_data):

@@ -744,3 +744,66 @@ def test_a_client_not_signed_in_cannot_make_the_server_hold_uploads(signed_serve
     uploader.locator("input[type=file]").set_input_files(str(DATA / "acled-current.csv"))
     page.get_by_text("3 to import").wait_for(timeout=60_000)
     page.close()
+
+
+PLACES_SHEET = (
+    "date,place,country,governorate,actor 1,fatalities,notes\n"
+    "2024-05-01,Hajin,Syria,Deir ez-Zor,ISIS,2,good\n"
+    "2024-05-02,Zuwayrat Qadim,Syria,Deir ez-Zor,ISIS,1,first of two\n"
+    "2024-05-03,Zuwayrat Qadim,Syria,Deir ez-Zor,SDF,0,second of two\n"
+    "2024-05-03,Shheel,Syria,,SDF,0,a close spelling\n"
+)
+
+
+@pytest.fixture
+def places_server(tmp_path):
+    from conftest import own_geo
+
+    data, geo, sheet = tmp_path / "data", own_geo(tmp_path / "geo"), tmp_path / "week.csv"
+    sheet.write_text(PLACES_SHEET, encoding="utf-8")
+    env = dict(os.environ, CONFLICTMAP_DATA=str(data), CONFLICTMAP_GEO=str(geo))
+    env.pop("CONFLICTMAP_STORE", None)
+    for call in (["seed"], ["import", str(sheet)]):
+        subprocess.run(
+            [sys.executable, "-m", "conflictmap.cli", *call],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    port = free_port()
+    process = start_app(data, port, CONFLICTMAP_GEO=str(geo))
+    yield f"http://127.0.0.1:{port}", geo
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_a_name_is_placed_by_a_click_on_the_small_map(places_server, browser):
+    """Places to check in a browser: the small map stays drawn after a click (a map drawn
+    again in place was left 0 px high), the click is the point, the rows are placed."""
+    url, geo = places_server
+    page, frame, outside = open_page(browser, f"{url}/places")
+    page.get_by_text("Not in the gazetteer").wait_for(timeout=30_000)
+    chosen = page.locator("[data-testid='stSelectbox'] input")  # the name in view
+    assert "Zuwayrat Qadim (Syria, Deir ez-Zor) — 2 held back" in chosen.input_value()
+    settled_total(page, frame)
+    when_idle(page, page.get_by_text("The point clicked on the map"))
+    box = frame.locator(".leaflet-container").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.45)
+    page.get_by_text("Clicked:").wait_for(timeout=30_000)
+    frame.locator("path.cm-clicked").wait_for(timeout=30_000)  # the point, drawn
+    assert page.locator("iframe[title*='streamlit_folium']").bounding_box()["height"] > 300
+    when_idle(page, page.get_by_role("button", name="Place 2 row(s) there"))
+    page.get_by_text("'Zuwayrat Qadim' is now at a point on the map").wait_for(timeout=30_000)
+    assert "Zuwayrat Qadim" in (geo / "user" / "chosen.csv").read_text(encoding="utf-8")
+    # the close spelling is next: its candidate is numbered on the map
+    page.get_by_text("Read by a close spelling").wait_for(timeout=30_000)
+    for _ in range(40):  # the box shows the new list's first name once the run ends
+        if "Shheel (Syria) — 1 to check" in chosen.input_value():
+            break
+        page.wait_for_timeout(250)
+    assert "Shheel (Syria) — 1 to check" in chosen.input_value()
+    frame.locator(".cm-candidate").first.wait_for(timeout=30_000)
+    assert frame.locator(".cm-candidate").first.inner_text() == "1"
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert outside == []
+    page.close()

@@ -218,7 +218,9 @@ def cmd_batches(args, settings: Settings) -> int:
     rows = table.astype(object).where(table.notna(), None).to_dict(orient="records")
     lines = [
         f"{r['id']:>5}  {r['imported_at']}  {r['user']:<10} {r['format']:<12} "
-        f"+{r['added']} ~{r['updated']} ={r['unchanged']} rejected {r['rejected']}  "
+        f"+{r['added']} ~{r['updated']} ={r['unchanged']} rejected {r['rejected']}"
+        + (f" held {r['held']}" if r["held"] else "")
+        + "  "
         f"{r['file']}  {r['sha256'][:12]}"
         + (f"  UNDONE {r['undone_at']}" if r["undone_at"] else "")
         for r in rows

@@ -127,9 +127,21 @@ def _analysis(sub) -> None:
 
 
 def _places(sub) -> None:
-    """Places: what the store's rows taught, and the work area."""
-    p = sub.add_parser("places", help="places learned from imported rows with coordinates")
-    p.add_argument("action", choices=("learned",))
+    """Places: what the store's rows taught, the names to check, and the work area."""
+    p = sub.add_parser(
+        "places",
+        help="places learned from imported rows; names to check, and the analyst's choice",
+    )
+    p.add_argument("action", choices=("learned", "pending", "choose", "keep"))
+    p.add_argument("name", nargs="?", help="choose/keep: the name as the file writes it")
+    how = p.add_mutually_exclusive_group()
+    how.add_argument("--candidate", type=int, help="choose: the candidate's number in the list")
+    how.add_argument("--as", dest="other", metavar="NAME", help="choose: a name it knows")
+    how.add_argument(
+        "--point", type=lambda t: _numbers(t, 2, "LAT,LON"), help="choose: LAT,LON of the place"
+    )
+    p.add_argument("--admin1", help="choose/keep: only the rows of this governorate")
+    p.add_argument("--user", default="", help="who chooses (default: the OS user)")
     p.add_argument("--store")
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("area", help="the work area the gazetteer prefers (show or set)")

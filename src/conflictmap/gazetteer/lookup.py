@@ -11,6 +11,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from conflictmap.gazetteer.model import (
+    CHOSEN,
     EARTH_KM,
     SAME_PLACE_KM,
     Match,
@@ -43,6 +44,11 @@ def _strip_qualifiers(text: str) -> tuple[str, bool]:
     near = bool(_NEAR.match(text))
     text = _NEAR.sub("", text)
     return _GENERIC.sub("", text).strip(), near
+
+
+def bare_name(text: str) -> str:
+    """A name as the lookup searches it ("near Hajin" is "Hajin")."""
+    return _strip_qualifiers(str(text or "").strip())[0]
 
 
 def _candidates(gaz: Gazetteer, text: str):
@@ -116,6 +122,7 @@ def _rank(gaz: Gazetteer, place: Place, want: _Want) -> tuple:
     inside = bool(gaz.region.contains(place.latitude, place.longitude))
     near = _nearest_km(place, want.context)
     return (
+        place.kind == CHOSEN,  # an analyst settled this name (among what the row allows)
         want.admin1 is not None and place.admin1 == want.admin1,
         place.precision == 1,  # the town itself before its district of the same name
         _in_district(place, want.admin2),
@@ -181,7 +188,8 @@ def lookup(
             top = places[0]
             precision = min(3, top.precision + (1 if near else 0))
             shown = "spelling" if method == "skeleton" else method
-            return Match(query, top, shown, precision, tuple(places[1:]), score)
+            others = () if top.kind == CHOSEN and method == "exact" else tuple(places[1:])
+            return Match(query, top, shown, precision, others, score)
     if _KIND.search(text):  # "Khan Shaykhun town": the name without its kind
         bare = lookup(gaz, _KIND.sub("", text), country, admin1, admin2, context)
         if bare.place is not None or bare.alternatives:

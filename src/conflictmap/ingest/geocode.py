@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 from conflictmap.gazetteer import Gazetteer, Match
@@ -72,6 +74,43 @@ def _word(match: Match) -> tuple[str, str, dict] | None:
     return None
 
 
+HELD, CHECK = "held", "check"  # a row kept aside for its place; an imported row to check
+NOT_FOUND, REFUSED, AMBIGUOUS, CLOSE = "not-found", "refused", "ambiguous", "close-spelling"
+REVIEW_COLUMNS = ["state", "problem", "place", "country", "admin1", "admin2", "candidates"]
+
+
+def _review(match: Match) -> tuple[str, str, tuple] | None:
+    """Whether an analyst should look at this row's place: (state, problem, candidates)."""
+    if match.place is None:
+        return HELD, REFUSED if match.alternatives else NOT_FOUND, match.alternatives
+    if match.ambiguous:
+        return CHECK, AMBIGUOUS, (match.place, *match.alternatives)
+    if match.method == "fuzzy":
+        return CHECK, CLOSE, (match.place,)
+    return None
+
+
+def candidates_json(places) -> str:
+    """The candidates an analyst chooses among, as stored with a row to check."""
+    return json.dumps(
+        [
+            {
+                "name": p.name,
+                "latitude": p.latitude,
+                "longitude": p.longitude,
+                "country": p.country,
+                "admin1": p.admin1,
+                "admin2": p.admin2,
+                "admin3": p.admin3,
+                "precision": p.precision,
+                "source": p.source,
+            }
+            for p in places
+        ],
+        ensure_ascii=False,
+    )
+
+
 def _learned(learned, key: tuple) -> Match | None:
     return learned.lookup(*key) if learned else None
 
@@ -98,8 +137,12 @@ def _context(typed: pd.DataFrame, has_point: pd.Series, matches: dict) -> tuple:
     return tuple(sorted(points)[:: max(1, len(points) // CONTEXT_POINTS)])
 
 
-def geocode(typed: pd.DataFrame, gaz: Gazetteer, report: Report, learned=None) -> pd.Series:
-    """Fill latitude/longitude/geo_precision/geocoded_by in place; returns the bad mask.
+def geocode(
+    typed: pd.DataFrame, gaz: Gazetteer, report: Report, learned=None
+) -> tuple[pd.Series, pd.DataFrame]:
+    """Fill latitude/longitude/geo_precision/geocoded_by in place; returns the bad mask
+    and the rows an analyst should look at (``REVIEW_COLUMNS``, by row: held back because
+    their place was not found, or placed by a close spelling or among several).
     Names are looked up twice: once alone, then, for those the first pass found only by
     a close spelling or not at all, or in several places, with the file's other places
     as context. Places learned from stored rows come first (``learned()`` reads them,
@@ -119,6 +162,7 @@ def geocode(typed: pd.DataFrame, gaz: Gazetteer, report: Report, learned=None) -
         for key, match in matches.items():
             if match.place is None or match.method not in SURE or match.ambiguous:
                 matches[key] = gaz.lookup(*key, context=context)
+    review: dict = {}
     for row, key in zip(need.index, need.itertuples(index=False, name=None), strict=True):
         match, line = matches[key], typed.at[row, "__line"]
         if not key[0].strip():
@@ -134,6 +178,9 @@ def geocode(typed: pd.DataFrame, gaz: Gazetteer, report: Report, learned=None) -
         if worded := _word(match):
             template, severity, values = worded
             report.add(line, "location", key[0], template, severity, **values)
+        if looked := _review(match):
+            state, problem, places = looked
+            review[row] = (state, problem, *key, candidates_json(places))
         if match.place is None:
             bad[row] = True
             continue
@@ -141,4 +188,4 @@ def geocode(typed: pd.DataFrame, gaz: Gazetteer, report: Report, learned=None) -
         typed.loc[row, ["latitude", "longitude"]] = (match.place.latitude, match.place.longitude)
         typed.at[row, "geo_precision"] = max(match.precision, 0 if pd.isna(given) else given)
         typed.at[row, "geocoded_by"] = match.place.source
-    return bad
+    return bad, pd.DataFrame.from_dict(review, orient="index", columns=REVIEW_COLUMNS)

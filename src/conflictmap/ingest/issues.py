@@ -27,7 +27,11 @@ FORMAT_NAMES = {  # detect.detect_format's codes in plain words
     "ucdp-ged-candidate": N_("UCDP Candidate GED"),
     "sheet": N_("analyst's sheet"),
     "conflictmap": N_("conflictmap export"),
+    "places": N_("rows placed by an analyst"),
 }
+
+
+FRAMES = ("rejected_rows", "pending")  # a report's tables, not part of its JSON
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,8 @@ class Report:
     linked: int = 0
     vanished: list[str] = field(default_factory=list)
     rejected_rows: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    held: int = 0  # rows kept aside until an analyst chooses their place
+    pending: pd.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def add(
         self,
@@ -97,7 +103,7 @@ class Report:
         return {i.line for i in self.issues if i.severity == ERROR and i.line > 1}
 
     def to_dict(self) -> dict:
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "rejected_rows"}
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in FRAMES}
         data["issues"] = [
             asdict(i) | {"params": dict(i.params)} for i in sorted(self.issues, key=issue_order)
         ]
@@ -191,6 +197,18 @@ class Report:
                     "(`conflictmap split ID` undoes a wrong link).",
                     count=self.linked,
                 )
+        if self.held and self.stored:
+            text += " " + w(
+                "{count} row(s) wait for their place, kept with the batch: choose it under "
+                "Places to check (`conflictmap places pending`).",
+                count=f"{self.held:,}",
+            )
+        elif self.held:
+            text += " " + w(
+                "{count} row(s) will wait for their place: the import keeps them aside until "
+                "you choose it under Places to check.",
+                count=f"{self.held:,}",
+            )
         if self.vanished:
             text += " " + w(
                 "{count} incident(s) of this dataset, countries and dates are in the store "

@@ -8,6 +8,7 @@ preview); ``import_bytes`` stores the good rows as one batch.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,12 +29,14 @@ from conflictmap.ingest.detect import (
     unknown_sheet_columns,
 )
 from conflictmap.ingest.formats import read_table
-from conflictmap.ingest.geocode import geocode
+from conflictmap.ingest.geocode import HELD, REVIEW_COLUMNS, geocode
 from conflictmap.ingest.issues import ERROR, REJECTED_LINE, REJECTED_PROBLEM, WARNING, Report
 from conflictmap.ingest.validate import keep, validate
 from conflictmap.linkage import linker
+from conflictmap.schema import NAMES
 from conflictmap.settings import Settings
 from conflictmap.store import BatchInfo
+from conflictmap.store.plan import stored_rows
 
 Progress = Callable[[float, str], None]
 
@@ -106,26 +109,55 @@ def check_bytes(
     typed = validate(raw, gazetteer.region, report)
     del raw
     progress(0.5, "Geocoding place names")
-    bad = geocode(typed, gazetteer, report, store.learned_places if store else None)
+    bad, review = geocode(typed, gazetteer, report, store.learned_places if store else None)
     good = keep(typed, ~bad)
-    report.rejected_rows = rejected_rows(original, good["__line"], report)
+    report.pending = pending_rows(typed, review)
+    held = report.pending.loc[report.pending["state"] == HELD, "line"]
+    report.rejected_rows = rejected_rows(original, pd.concat([good["__line"], held]), report)
     good = good.drop(columns="__line")
-    report.imported = len(good)
-    report.rejected = report.rows_read - report.imported
+    report.imported, report.held = len(good), len(held)
+    report.rejected = report.rows_read - report.imported - report.held
     return report, good
 
 
+PENDING_COLUMNS = ["line", *REVIEW_COLUMNS, "incident_id", "record"]
+
+
+def pending_rows(typed: pd.DataFrame, review: pd.DataFrame) -> pd.DataFrame:
+    """The rows to look at, as the store keeps them: a held row whole (``record``, its
+    stored form as JSON), an imported one by its id."""
+    if review.empty:
+        return pd.DataFrame(columns=PENDING_COLUMNS)
+    rows = typed.loc[review.index]
+    out = review.assign(line=rows["__line"].astype(int), incident_id=rows["incident_id"])
+    out["record"] = None
+    held = out["state"] == HELD
+    if held.any():
+        records = [
+            json.dumps(dict(zip(NAMES, values, strict=True)), default=_plain, ensure_ascii=False)
+            for chunk in stored_rows(rows.loc[held, list(NAMES)])
+            for values in chunk
+        ]
+        out.loc[held, "record"] = records
+    return out[PENDING_COLUMNS].reset_index(drop=True)
+
+
+def _plain(value):
+    """A NumPy number as JSON writes it."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
 def rejected_rows(original: pd.DataFrame, kept_lines: pd.Series, report: Report) -> pd.DataFrame:
-    """The file's rows that will not land, with their original columns, line and problems
-    (to fix and import again); rows the reader could not split into columns carry their
-    line and problem only."""
+    """The file's rows that will not land nor wait for their place, with their original
+    columns, line and problems (to fix and import again); rows the reader could not split
+    into columns carry their line and problem only."""
     problems: dict[int, list[str]] = {}
     for issue in report.errors:
         if issue.line > 1:
             problems.setdefault(issue.line, []).append(issue.message)
     out = original.loc[~original["__line"].isin(kept_lines)]
     out = out.drop(columns=[c for c in (REJECTED_LINE, REJECTED_PROBLEM) if c in out.columns])
-    unread = sorted(set(problems) - set(out["__line"].tolist()))
+    unread = sorted(set(problems) - set(out["__line"].tolist()) - set(kept_lines.tolist()))
     if unread:
         out = pd.concat([out, pd.DataFrame({"__line": unread})], ignore_index=True)
     out = out.sort_values("__line", kind="stable").reset_index(drop=True)
@@ -153,7 +185,7 @@ def import_bytes(
     ``stored(rows)`` is called with the rows once a new batch has landed."""
     settings = settings or Settings()
     report, good = check_bytes(data, name, settings, progress, store)
-    if len(good):
+    if len(good) or report.held:
         progress(0.8, msg("Storing {count} incidents", count=f"{len(good):,}"))
         info = BatchInfo(
             name,
@@ -171,7 +203,7 @@ def import_bytes(
                 msg("Stored {done} of {total} incidents", done=f"{done:,}", total=f"{total:,}"),
             )
 
-        outcome = store.add_batch(good, info, joiner, written)
+        outcome = store.add_batch(good, info, joiner, written, pending=report.pending)
         report.batch_id, report.duplicate_of = outcome.batch_id, outcome.duplicate_of
         report.linked = outcome.linked
         report.added, report.updated = outcome.added, outcome.updated

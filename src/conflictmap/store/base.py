@@ -22,6 +22,7 @@ from conflictmap.linkage import link_batch
 from conflictmap.store.ddl import SCHEMA_VERSION
 from conflictmap.store.edits import Edits, now, os_user
 from conflictmap.store.links import Links
+from conflictmap.store.pending import Pending
 from conflictmap.store.plan import (
     ADDED,
     UNCHANGED,
@@ -44,7 +45,7 @@ class BatchInfo:
     user: str = ""
 
 
-class SqlStore(Reads, Links, Edits):
+class SqlStore(Reads, Links, Edits, Pending):
     """The algorithms of a store; subclasses are the dialects (see the module's text)."""
 
     db = None  # the DB-API connection (sqlite3 or psycopg), autocommit
@@ -137,9 +138,19 @@ class SqlStore(Reads, Links, Edits):
 
     # -- writing --------------------------------------------------------------------------
 
-    def add_batch(self, frame: pd.DataFrame, info: BatchInfo, link=None, progress=None) -> Outcome:
+    def add_batch(
+        self,
+        frame: pd.DataFrame,
+        info: BatchInfo,
+        link=None,
+        progress=None,
+        pending: pd.DataFrame | None = None,
+        resolves: list[int] | None = None,
+    ) -> Outcome:
         """Store a batch atomically: add new incidents, update changed ones, record all,
-        and (with ``link``, see ``link.linker``) link them to other datasets' reports."""
+        and (with ``link``, see ``link.linker``) link them to other datasets' reports.
+        ``pending`` are its rows to check (see ``ingest.pipeline.pending_rows``), kept
+        with it; ``resolves`` the ids of held rows this batch imports at last."""
         rows = frame.assign(row_hash=row_hashes(frame))
         with self.transaction():
             if (earlier := self.find_batch(info.sha256)) is not None:
@@ -147,6 +158,9 @@ class SqlStore(Reads, Links, Edits):
             action = plan(rows, self._existing(rows["incident_id"].tolist()))
             batch_id = self._insert_batch(info, action)
             self._write(rows, action, batch_id, progress)
+            self._write_pending(batch_id, pending)
+            if resolves:
+                self._resolve_pending(resolves, info.user, batch_id)
             self._reapply(batch_id)
             linked = link_batch(self, changed_rows(rows, action), link) if link else 0
         self._committed()
@@ -164,12 +178,14 @@ class SqlStore(Reads, Links, Edits):
         """Remove what a batch added and restore what it changed."""
         with self.transaction():
             self._check_undoable(batch_id)
+            self._check_pending_undo(batch_id)
             removed = self.run(
                 "DELETE FROM incidents WHERE incident_id IN (SELECT incident_id FROM changes "
                 "WHERE batch_id = ? AND action = 'added')",
                 (batch_id,),
             ).rowcount
             restored = self._restore_updated(batch_id)
+            self._undo_pending(batch_id)
             self.run("UPDATE batches SET undone_at = ? WHERE id = ?", (now(), batch_id))
         return Outcome(batch_id, added=-removed, updated=restored)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conflictmap.schema import BY_NAME, DATE, FLOAT, INT, NAMES
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SQLITE_TYPES = {INT: "INTEGER", FLOAT: "REAL", DATE: "TEXT"}
 POSTGIS_TYPES = {INT: "BIGINT", FLOAT: "DOUBLE PRECISION", DATE: "DATE"}
 BULK_INDEXES = (  # dropped and rebuilt around a batch that is most of a SQLite store
@@ -98,11 +98,34 @@ def _v5() -> list[str]:
     return [f"CREATE INDEX IF NOT EXISTS {name} ON incidents {columns}"]
 
 
+def _v6(serial: str) -> list[str]:
+    """Places to check: the rows of a batch held back because their place was not found
+    (``state`` 'held', the row kept whole in ``record``), and imported rows whose place was
+    read by a close spelling or among several (``state`` 'check'), until an analyst
+    chooses; ``resolved_batch`` is the batch that imported the held rows then."""
+    return [
+        f"""CREATE TABLE pending (id {serial}, batch_id INTEGER NOT NULL,
+           line INTEGER NOT NULL, state TEXT NOT NULL, problem TEXT NOT NULL,
+           place TEXT NOT NULL, country TEXT, admin1 TEXT, admin2 TEXT, candidates TEXT,
+           incident_id TEXT NOT NULL, record TEXT, resolved_at TEXT, resolved_by TEXT,
+           resolved_batch INTEGER)""",
+        "CREATE INDEX pending_batch ON pending (batch_id)",
+        "CREATE INDEX pending_resolved ON pending (resolved_batch)",
+    ]
+
+
 SQLITE_MIGRATIONS = {  # version -> statements reaching it
     1: _sqlite_v1,
     2: _sqlite_v2,
     3: _v3,
     4: lambda: _v4("INTEGER PRIMARY KEY AUTOINCREMENT"),
     5: _v5,
+    6: lambda: _v6("INTEGER PRIMARY KEY AUTOINCREMENT"),
 }
-POSTGIS_MIGRATIONS = {2: _postgis_v2, 3: _v3, 4: lambda: _v4("BIGSERIAL PRIMARY KEY"), 5: _v5}
+POSTGIS_MIGRATIONS = {
+    2: _postgis_v2,
+    3: _v3,
+    4: lambda: _v4("BIGSERIAL PRIMARY KEY"),
+    5: _v5,
+    6: lambda: _v6("BIGSERIAL PRIMARY KEY"),
+}

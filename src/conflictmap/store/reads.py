@@ -74,8 +74,10 @@ class Reads:
 
     def batches(self) -> pd.DataFrame:
         return self.frame(
-            "SELECT id, file, sha256, format, rows_read, imported, rejected, added, updated, "
-            'unchanged, imported_at, "user" AS user, undone_at FROM batches ORDER BY id'
+            "SELECT id, file, sha256, format, rows_read, imported, rejected, (SELECT count(*) "
+            "FROM pending p WHERE p.batch_id = batches.id AND p.state = 'held' AND "
+            "p.resolved_at IS NULL) AS held, added, updated, unchanged, imported_at, "
+            '"user" AS user, undone_at FROM batches ORDER BY id'
         )
 
     def distinct_actors(self) -> list[str]:

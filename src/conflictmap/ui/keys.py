@@ -25,6 +25,10 @@ UPLOAD_ROUND = "upload_round"
 LAYER_ROUND = "layer_round"
 LAYER_ADDED = "layer_added"
 SNAPSHOT = "snapshot"
+PLACED = "placed"  # what a choice of place did (the Places to check page)
+CHECKING = "checking"  # the name in view there
+CHECK_MAP, CHECK_CLICK = "check_map", "check_click"  # its small map, the point clicked
+CHECK_HOW, CHECK_NAME = "check_how", "check_name"  # the answer chosen, another name typed
 ANIMATION = "animation"
 
 # the map and what the analyst did on it

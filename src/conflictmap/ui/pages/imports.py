@@ -5,6 +5,7 @@ imported as one batch; the batches (undo asks first) and the links across datase
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -126,10 +127,14 @@ def show_links(ctx, store) -> None:
 
 
 def page(ctx) -> None:
+    _ = ctx.words
     store = ctx.store
     if done := st.session_state.pop(keys.IMPORTED, None):
         st.success(plain(done))
     show_notes(ctx)
+    if waiting := len(store.pending()):
+        st.info(_("{count} row(s) wait for you to check their place.", count=f"{waiting:,}"))
+        st.page_link(str(Path(__file__).with_name("places.py")), label=_("Places to check"))
     try:
         import_form(ctx, store)
     finally:
