@@ -26,23 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from conflictmap.gazetteer.model import PLACE_COLUMNS as COLUMNS  # noqa: E402
 from conflictmap.names import name_key, phonetic_key  # noqa: E402
 
 COMMUNITIES = "gazetteer/syria_communities_ocha_via_syrianarchive.json"
-COLUMNS = [
-    "name",
-    "aliases",
-    "latitude",
-    "longitude",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "pcode",
-    "precision",
-    "kind",
-    "source",
-]
 COMMUNITY_HEADER = (
     "# Syrian communities (villages, towns, neighbourhoods) derived by\n"
     "# scripts/build_gazetteer.py from OCHA's community list (HDX, CC BY 3.0 IGO), as\n"

@@ -211,7 +211,14 @@ def test_the_pages_and_tables_in_arabic(env_data, settings):
     at.query_params["lang"] = "ar"
     at.run()
     assert not at.exception
-    assert page_titles(at) == ["الخريطة", "الاستيراد", "تقرير", "الفصائل", "الطبقات"]
+    assert page_titles(at) == [
+        "الخريطة",
+        "الاستيراد",
+        "أماكن للتحقق",
+        "تقرير",
+        "الفصائل",
+        "الطبقات",
+    ]
     headers = [list(d.value.columns) for d in at.dataframe]
     assert headers[0][:4] == ["على الخريطة", "معرّف الحادثة", "تاريخ الحدث", "المكان"]
     on_page(at, "imports")

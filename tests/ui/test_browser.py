@@ -276,9 +276,10 @@ def test_upload_validate_confirm_and_survive_a_restart(server, browser, tmp_path
         restarted.wait(timeout=20)
 
 
-def serve(data, *calls):
-    """Run CLI calls on a data folder, then serve the dashboard on it (a fixture body)."""
-    env = dict(os.environ, CONFLICTMAP_DATA=str(data))
+def serve(data, *calls, **extra_env):
+    """Run CLI calls on a data folder, then serve the dashboard on it (a fixture body);
+    ``extra_env`` is given to both."""
+    env = dict(os.environ, CONFLICTMAP_DATA=str(data), **extra_env)
     env.pop("CONFLICTMAP_STORE", None)
     for call in calls:
         subprocess.run(
@@ -288,7 +289,7 @@ def serve(data, *calls):
             capture_output=True,
         )
     port = free_port()
-    process = start_app(data, port)
+    process = start_app(data, port, **extra_env)
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=20)
@@ -761,20 +762,8 @@ def places_server(tmp_path):
 
     data, geo, sheet = tmp_path / "data", own_geo(tmp_path / "geo"), tmp_path / "week.csv"
     sheet.write_text(PLACES_SHEET, encoding="utf-8")
-    env = dict(os.environ, CONFLICTMAP_DATA=str(data), CONFLICTMAP_GEO=str(geo))
-    env.pop("CONFLICTMAP_STORE", None)
-    for call in (["seed"], ["import", str(sheet)]):
-        subprocess.run(
-            [sys.executable, "-m", "conflictmap.cli", *call],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-    port = free_port()
-    process = start_app(data, port, CONFLICTMAP_GEO=str(geo))
-    yield f"http://127.0.0.1:{port}", geo
-    process.terminate()
-    process.wait(timeout=20)
+    for url in serve(data, ["seed"], ["import", str(sheet)], CONFLICTMAP_GEO=str(geo)):
+        yield url, geo
 
 
 def test_a_name_is_placed_by_a_click_on_the_small_map(places_server, browser):

