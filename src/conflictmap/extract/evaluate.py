@@ -146,3 +146,113 @@ def table(tallies: dict[str, Tally]) -> str:
                 f"{tally.expected[f]} |"
             )
     return "\n".join(lines)
+
+
+# -- real reports coded by hand (``../shared/data/reports``: a list, one entry a report) --
+
+SAME_DAYS = 1  # a drafted incident is a coded one at the same place, within a day
+
+
+@dataclass
+class RealTally:
+    """Incidents found in real reports, and how right the found ones are."""
+
+    reports: int = 0
+    expected: int = 0
+    drafted: int = 0
+    matched: int = 0
+    unplaced: int = 0  # coded incidents whose place the gazetteer does not know
+    right: Counter = field(default_factory=Counter)  # per field, over matched incidents
+
+    def add(self, other: RealTally) -> None:
+        for name in ("reports", "expected", "drafted", "matched", "unplaced"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.right += other.right
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.drafted if self.drafted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.expected if self.expected else 1.0
+
+    def share(self, name: str) -> float:
+        return self.right[name] / self.matched if self.matched else 0.0
+
+
+REAL_FIELDS = ("date", "groups", "event type", "fatalities")
+
+
+def _coded_place(gaz, incident: dict) -> Place | None:
+    for name in (incident.get("location"), incident.get("location_ar")):
+        if name and (found := gaz.lookup(name, "", "")).place is not None:
+            return found.place
+    return None
+
+
+def _groups(names, factions) -> Counter:
+    return Counter(factions.of_actor(n) or "?" for n in names if n)
+
+
+def score_real(text: str, coded: dict, gaz, factions, lex) -> RealTally:
+    published = dt.date.fromisoformat(coded["published"])
+    drafted = [c for c in extract(text, published, gaz, factions, lex) if c.include]
+    expected = coded["incidents"]
+    tally = RealTally(reports=1, expected=len(expected), drafted=len(drafted))
+    places = [_coded_place(gaz, e) for e in expected]
+    tally.unplaced = sum(p is None for p in places)
+    options = []
+    for i, c in enumerate(drafted):
+        for j, (e, place) in enumerate(zip(expected, places, strict=True)):
+            if c.place is None or place is None or distance_km(c.place.place, place) > PAIR_KM:
+                continue
+            days = abs((c.event_date - dt.date.fromisoformat(e["date"])).days)
+            if days <= SAME_DAYS:
+                options.append((days, i, j))
+    used_i, used_j = set(), set()
+    for _, i, j in sorted(options):
+        if i in used_i or j in used_j:
+            continue
+        used_i.add(i)
+        used_j.add(j)
+        c, e = drafted[i], expected[j]
+        actor1, _, actor2, _ = c.sides()
+        tally.matched += 1
+        tally.right["date"] += c.event_date == dt.date.fromisoformat(e["date"])
+        wanted = _groups((e.get("actor1"), e.get("actor2")), factions)
+        tally.right["groups"] += _groups((actor1, actor2), factions) == wanted
+        tally.right["event type"] += c.event_type == e.get("event_type")
+        tally.right["fatalities"] += c.fatalities == e.get("fatalities")
+    return tally
+
+
+def score_real_folder(folder: Path, gaz, factions, lex) -> dict[str, RealTally]:
+    """Tallies by the reports' language and over all of them."""
+    coded = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    out = {"all": RealTally()}
+    for entry in coded:
+        text = (folder / entry["file"]).read_text(encoding="utf-8")
+        tally = score_real(text, entry, gaz, factions, lex)
+        language = entry.get("language") or ("ar" if is_arabic(text) else "en")
+        out.setdefault(language, RealTally()).add(tally)
+        out["all"].add(tally)
+    return out
+
+
+def real_table(tallies: dict[str, RealTally]) -> str:
+    lines = [
+        "| set | reports | coded | drafted | matched | precision | recall | "
+        + " | ".join(f"right {f}" for f in REAL_FIELDS)
+        + " |",
+        "|-----|--------:|------:|--------:|--------:|----------:|-------:|"
+        + "---------:|" * len(REAL_FIELDS),
+    ]
+    for name, t in sorted(tallies.items(), key=lambda kv: kv[0] == "all"):
+        lines.append(
+            f"| {name} | {t.reports} | {t.expected} | {t.drafted} | {t.matched} | "
+            f"{t.precision:.2f} | {t.recall:.2f} | "
+            + " | ".join(f"{t.share(f):.2f}" for f in REAL_FIELDS)
+            + " |"
+        )
+    return "\n".join(lines)
