@@ -34,7 +34,20 @@ def factions():
         ("ميليشيا عراقية مدعومة من إيران", IRAN),
         ("لواء القدس", QUDS),
         ("Liwa al-Quds", QUDS),
-        ("Islamic State (Syria)", ""),
+        ("Islamic State (Syria)", "Islamic State"),
+        ("تنظيم الدولة الإسلامية", "Islamic State"),
+        ("SDF: Syrian Democratic Forces", "SDF"),
+        ("قوات سوريا الديمقراطية", "SDF"),
+        ("Al Baqqara Tribal Militia (Syria)", "Tribal fighters"),
+        ("أبناء العشائر", "Tribal fighters"),
+        ("التحالف الدولي", "US-led coalition"),
+        ("Military Forces of Israel (2022-)", "Israel"),
+        ("Military Forces of Russia (2000-)", "Russia"),
+        ("Unidentified Armed Group (Syria)", "Unidentified armed groups"),
+        ("مسلحون مجهولون", "Unidentified armed groups"),
+        ("Civilians (Syria)", "Civilians"),
+        ("Military Forces of Iraq (2020-)", "Iraqi government forces"),
+        ("Abundfoo tribe", ""),
         ("Pro-government militia", GOV),
     ],
 )
@@ -49,7 +62,7 @@ def test_short_names_match_whole_words_only(factions):
 def test_assign_uses_both_sides_and_associates(factions):
     frame = pd.DataFrame(
         {
-            "actor1": ["Unknown gunmen", "Liwa Fatemiyoun", "X"],
+            "actor1": ["A group nobody listed", "Liwa Fatemiyoun", "X"],
             "assoc_actor_1": ["", "", "IRGC"],
             "actor2": ["Military Forces of Syria (2000-)", "", ""],
             "assoc_actor_2": ["", "", ""],
@@ -85,3 +98,33 @@ def test_bad_colour_is_refused_and_file_kept(factions, tmp_path, colour):
     with pytest.raises(FactionError, match="RRGGBB"):
         save_factions(table, path)
     assert path.read_bytes() == before
+
+
+def test_the_seed_table_gives_each_faction_its_own_colour(factions):
+    from conflictmap.factions import shared_colours
+
+    assert shared_colours(factions.table) == []
+    assert len(factions.names) >= 12  # the region's groups, not only the seed article's
+
+
+def test_a_faction_is_named_once_and_actors_pick_it_from_the_list(factions):
+    from conflictmap.factions import actors_of, groups_of, joined, shared_colours
+
+    groups, actors = groups_of(factions.table), actors_of(factions.table)
+    assert joined(groups, actors).equals(factions.table)  # the two parts make the table
+    renamed = groups.replace({"SDF": "Syrian Democratic Forces (SDF)"})
+    table = joined(renamed, actors.replace({"SDF": "Syrian Democratic Forces (SDF)"}))
+    assert set(table.loc[table["actor"].isin(["قسد", "Asayish"]), "faction"]) == {
+        "Syrian Democratic Forces (SDF)"
+    }
+    typo = actors.copy()
+    typo.loc[0, "faction"] = "Syrian goverment forces"
+    with pytest.raises(FactionError, match="not in the list of factions"):
+        joined(groups, typo)
+    with pytest.raises(FactionError, match="listed twice"):
+        joined(pd.concat([groups, groups.iloc[:1]]), actors)
+    clash = groups.copy()
+    clash.loc[clash["faction"] == "SDF", "colour"] = clash.loc[0, "colour"].upper()
+    assert shared_colours(joined(clash, actors)) == [
+        (groups.loc[0, "colour"].lower(), [groups.loc[0, "faction"], "SDF"])
+    ]

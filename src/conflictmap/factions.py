@@ -158,3 +158,48 @@ def save_factions(table: pd.DataFrame, path: Path) -> Factions:
     factions.table.to_csv(tmp, index=False)
     tmp.replace(path)
     return factions
+
+
+def groups_of(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per faction: its name and colour, in the table's order."""
+    return table.drop_duplicates("faction")[["faction", "colour"]].reset_index(drop=True)
+
+
+def actors_of(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per actor name and the faction it belongs to."""
+    return table[["actor", "faction"]].reset_index(drop=True)
+
+
+def joined(groups: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
+    """The faction table from its two parts, as the Factions page edits them: a group
+    renamed or recoloured once applies to all its actors; an actor can only be put in a
+    group that exists (a typo never makes a new faction)."""
+    groups = groups.fillna("").astype(str).apply(lambda s: s.str.strip())
+    groups = groups.loc[groups["faction"] != ""]
+    twice = groups.loc[groups["faction"].duplicated(), "faction"].tolist()
+    if twice:
+        raise FactionError(
+            msg("The faction '{name}' is listed twice; keep one row for it.", name=twice[0])
+        )
+    actors = actors.fillna("").astype(str).apply(lambda s: s.str.strip())
+    actors = actors.loc[(actors["actor"] != "") | (actors["faction"] != "")]
+    unknown = actors.loc[~actors["faction"].isin(groups["faction"])]
+    if len(unknown):
+        row = unknown.iloc[0]
+        raise FactionError(
+            msg(
+                "The actor '{actor}' is in the faction '{faction}', which is not in the list "
+                "of factions; choose one of the list, or add the faction first.",
+                actor=row["actor"],
+                faction=row["faction"],
+            )
+        )
+    table = actors.merge(groups, on="faction", how="left")[["faction", "colour", "actor"]]
+    return check_table(table)
+
+
+def shared_colours(table: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """Colours that two factions or more share (the map could not tell them apart)."""
+    groups = groups_of(table)
+    by_colour = groups.groupby(groups["colour"].str.lower(), sort=False)["faction"]
+    return [(colour, names.tolist()) for colour, names in by_colour if len(names) > 1]

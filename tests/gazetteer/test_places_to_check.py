@@ -47,6 +47,7 @@ def test_rows_held_for_their_place_wait_with_their_batch(store, geo_settings):
     assert store.count() == 2  # Hajin, and Shheel placed at Ash Shuhayl
     batches = store.batches()
     assert batches.loc[0, "held"] == 2 and batches.loc[0, "rejected"] == 1
+    assert store.pending_count() == 3  # two held, one imported to check
     held = group(space, "Zuwayrat Qadim")
     assert (held.held, held.imported, held.problem) == (2, 0, "not-found")
     notes = [json.loads(r)["notes"] for r in held.rows["record"]]

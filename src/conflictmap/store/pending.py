@@ -50,6 +50,13 @@ class Pending:
         where = "" if include_resolved else " AND p.resolved_at IS NULL"
         return self.frame(f"{PENDING_SQL}{where} ORDER BY p.place, p.batch_id, p.line")
 
+    def pending_count(self) -> int:
+        """How many rows wait for an analyst (without reading them)."""
+        return self.run(
+            "SELECT count(*) FROM pending p JOIN batches b ON b.id = p.batch_id "
+            "WHERE b.undone_at IS NULL AND p.resolved_at IS NULL"
+        ).fetchone()[0]
+
     def pending_by_id(self, ids: list[int]) -> pd.DataFrame:
         where, params = self.among("p.id", [int(i) for i in ids])
         return self.frame(f"{PENDING_SQL} AND p.resolved_at IS NULL AND {where}", params)

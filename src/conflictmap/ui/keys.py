@@ -74,7 +74,8 @@ PLAY_STEP = "play_step"
 PLAY_MODE = "play_mode"
 CHANGES_ON = "changes_on"
 CHANGES_DAYS = "changes_days"
-FACTION_TABLE = "factions"  # the Factions page's editor
+FACTION_TABLE = "factions"  # the Factions page's editor of actors
+FACTION_GROUPS = "faction_groups"  # and of the factions (name, colour)
 ISSUE_LEVELS = "issue_levels"
 WORK_AREA = "work_area"
 

@@ -132,7 +132,7 @@ def page(ctx) -> None:
     if done := st.session_state.pop(keys.IMPORTED, None):
         st.success(plain(done))
     show_notes(ctx)
-    if waiting := len(store.pending()):
+    if waiting := store.pending_count():
         st.info(_("{count} row(s) wait for you to check their place.", count=f"{waiting:,}"))
         st.page_link(str(Path(__file__).with_name("places.py")), label=_("Places to check"))
     try:
