@@ -12,9 +12,10 @@ from conflictmap.gazetteer import load_gazetteer
 from conftest import SHARED
 
 REPORTS = SHARED / "reports"
-FLOORS = {  # measured 2026-12-01: all 0.40 / 0.24 (20 of 85 coded incidents matched)
-    "all": {"precision": 0.39, "recall": 0.23},
-    "ar": {"precision": 0.38, "recall": 0.28},
+FLOORS = {  # measured 2026-12-01 with the region's actors: all 0.42 / 0.40 (34 of 85)
+    "all": {"precision": 0.41, "recall": 0.39, "groups": 0.35},
+    "ar": {"precision": 0.42, "recall": 0.42, "groups": 0.43},
+    "en": {"precision": 0.40, "recall": 0.33, "groups": 0.18},
 }
 
 
@@ -44,6 +45,7 @@ def test_incidents_found_do_not_drop(tallies, language):
     tally, floor = tallies[language], FLOORS[language]
     assert tally.precision >= floor["precision"], tally
     assert tally.recall >= floor["recall"], tally
+    assert tally.share("groups") >= floor["groups"], tally  # both sides' groups right
 
 
 def test_a_draft_counts_only_at_the_coded_place_and_day(settings):
