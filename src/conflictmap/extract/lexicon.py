@@ -90,6 +90,7 @@ class Lexicon:
     near_before: re.Pattern
     place_before: re.Pattern
     origin_before: re.Pattern
+    origin_after: re.Pattern
     same_place: re.Pattern
     directions: tuple[tuple[str, re.Pattern, re.Pattern], ...]
     not_places: frozenset[str]
@@ -161,6 +162,7 @@ def _load(path: Path) -> Lexicon:
         ),
         place_before=re.compile(rf"(?:{_alternation(places['place_before'])})\s*$"),
         origin_before=re.compile(rf"(?:{_alternation(places['origin_before'])})\s*$"),
+        origin_after=re.compile(rf"^(?:{_alternation(places.get('origin_after', []))})\b"),
         same_place=re.compile(_words_re(places["same_place"], arabic_prefix=False)),
         directions=_directions(data["direction"]),
         not_places=frozenset(name_key(w) for w in places["not_places"]),

@@ -87,7 +87,7 @@ class ReportText:
 
 def sentences(text: ReportText, lex: Lexicon) -> list[tuple[int, int]]:
     """(start, end) of each sentence in the folded text. Headline lines at the top (no
-    sentence punctuation) and a dateline before the first sentence are left out."""
+    sentence punctuation) and a dateline at the start of a paragraph are left out."""
     out = []
     body = False
     for line in re.finditer(r"[^\n]+", text.folded):
@@ -98,8 +98,8 @@ def sentences(text: ReportText, lex: Lexicon) -> list[tuple[int, int]]:
             if not lex.sentence_end.search(line.group()):
                 continue
             body = True
-            if dateline := lex.dateline.match(line.group()):
-                start += dateline.end()
+        if dateline := lex.dateline.match(line.group()):  # a paragraph's dateline
+            start += dateline.end()
         for end in lex.sentence_end.finditer(line.group()):
             out.append((start, line.start() + end.end()))
             start = line.start() + end.end()
@@ -279,7 +279,9 @@ def _places(
         joined = tokens[i][0].startswith("و")
         found = _with_direction(place, chunk, start, end, before, gaz, lex)
         found.written = text.span("place", a + start, a + end, "").text
-        if not found.direction and (lex.origin_before.search(before) or (origin_run and joined)):
+        after = chunk[end : end + 12]
+        origin = lex.origin_before.search(before) or lex.origin_after.match(after)
+        if not found.direction and (origin or (origin_run and joined)):
             origin_run = True
             reading.spans.append(text.span("origin", a + start, a + end, f"from {place.name}"))
             i += size
