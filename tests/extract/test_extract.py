@@ -279,3 +279,21 @@ def test_dashboard_report_page_drafts_and_imports(env_data):
     assert not at.exception
     assert open_store(None, Settings()).count() == before + 3
     assert any("3 added" in s.value for s in at.success)
+
+
+def test_an_area_and_its_village_the_same_day_are_one_incident(tools):
+    """ "In the countryside of Deir ez-Zor" then the village: one incident, at the village,
+    with the sides and deaths of both sentences; a region apart ("east of the city") or
+    other sides stay an incident of their own."""
+    text = (
+        "قتل عنصران من قوات النظام في هجوم لتنظيم داعش في ريف دير الزور أمس. "
+        "ووقع الهجوم في بادية المسرب."
+    )
+    (row,) = rows(text, "2021-12-03", tools)
+    assert row["place"] == "Masrab" and row["fatalities"] == 2
+    assert "Islamic State" in row["factions"] and GOV in row["factions"]
+    apart = (
+        "اشتبكت قوات الأسد مع لواء فاطميون في ريف دير الزور أمس. "
+        "وهاجمت قسد مواقع لتنظيم داعش في قرية المسرب أمس."
+    )
+    assert len(rows(apart, "2021-12-03", tools)) == 2

@@ -21,7 +21,7 @@ from conflictmap.extract.reading import (
     sentences,
 )
 from conflictmap.factions import Factions, match_form
-from conflictmap.gazetteer import Gazetteer
+from conflictmap.gazetteer import Gazetteer, distance_km
 
 
 @dataclass
@@ -193,7 +193,48 @@ def extract(
         _absorb(current, r, sentence)
         out.append(current)
         anchor = first
-    kept = [c for c in out if c.place is not None or c.actors]
+    kept = _fold_areas([c for c in out if c.place is not None or c.actors])
     for i, c in enumerate(kept, 1):
         c.number = i
     return kept
+
+
+AREA_KM = 75.0  # an area's incident this close to a village's, the same day, is that one
+
+
+def _fold_areas(found: list[Candidate]) -> list[Candidate]:
+    """A report that says "in the countryside of Deir ez-Zor" in one sentence and names
+    the village in another tells one incident: an incident placed only at an area (a
+    governorate, a district, a countryside) on the day of an incident at a village near
+    it is folded into that one (its sides, deaths and words added) when their sides agree
+    (one's factions are among the other's)."""
+    exact = [c for c in found if c.place is not None and c.place.precision == 1]
+    kept = []
+    for c in found:
+        # a governorate or district named alone (not "east of the city": a region apart)
+        broad = c.place is not None and c.place.precision > 1 and not c.place.direction
+        into = next(
+            (
+                d
+                for d in exact
+                if broad
+                and abs((d.event_date - c.event_date).days) <= 1
+                and distance_km(d.place.place, c.place.place) <= AREA_KM
+                and _same_sides(c, d)
+            ),
+            None,
+        )
+        if into is None:
+            kept.append(c)
+            continue
+        into.actors += [a for a in c.actors if a not in into.actors]
+        if into.fatalities is None and c.fatalities is not None:
+            into.fatalities, into.fatalities_note = c.fatalities, c.fatalities_note
+        into.sentences += c.sentences
+        into.spans += c.spans
+    return kept
+
+
+def _same_sides(a: Candidate, b: Candidate) -> bool:
+    one, other = {f for _, f in a.actors}, {f for _, f in b.actors}
+    return one <= other or other <= one

@@ -88,6 +88,7 @@ class Lexicon:
     killed_unknown: re.Pattern
     killed_none: re.Pattern
     near_before: re.Pattern
+    countryside_before: re.Pattern
     place_before: re.Pattern
     origin_before: re.Pattern
     origin_after: re.Pattern
@@ -159,6 +160,9 @@ def _load(path: Path) -> Lexicon:
         killed_none=re.compile(_words_re(killed.get("none", []))),
         near_before=re.compile(
             rf"(?:{_alternation(places.get('near_before', []))})(?:\s+the)?\s*$"
+        ),
+        countryside_before=re.compile(
+            rf"(?:^|\s)(?:{_alternation(places.get('countryside_before', []))})\s*$"
         ),
         place_before=re.compile(rf"(?:{_alternation(places['place_before'])})\s*$"),
         origin_before=re.compile(rf"(?:{_alternation(places['origin_before'])})\s*$"),

@@ -343,6 +343,12 @@ def _with_direction(place: Place, chunk: str, start: int, end: int, before: str,
             if region.place is not None and region.method == "exact":
                 return Found(region.place, region.precision, region.place.name, direction)
             return Found(place, 3, f"{direction} of {place.name}", direction)
+    if lex.countryside_before.search(before):
+        for unit in ("governorate", "district"):
+            area = gaz.lookup(f"{place.name} {unit}", place.country)
+            if area.place is not None and area.method == "exact" and area.place.precision == 3:
+                return Found(area.place, 3, area.place.name)
+        return Found(place, max(2, place.precision), f"near {place.name}", near=True)
     if lex.near_before.search(trimmed) or lex.near_before.search(before):
         return Found(place, max(2, place.precision), f"near {place.name}", near=True)
     return Found(place, place.precision, place.name)
