@@ -297,3 +297,18 @@ def test_an_area_and_its_village_the_same_day_are_one_incident(tools):
         "وهاجمت قسد مواقع لتنظيم داعش في قرية المسرب أمس."
     )
     assert len(rows(apart, "2021-12-03", tools)) == 2
+
+
+def test_the_issues_two_sentence_report_gives_two_incidents_with_both_sides(tools):
+    text = (
+        "Two members of the Syrian regime forces were killed and three wounded yesterday "
+        "when ISIS fighters attacked their positions near Al-Mayadin in the eastern "
+        "countryside of Deir ez-Zor. On the same day, unidentified gunmen shot dead a "
+        "civilian in the town of Hajin."
+    )
+    mayadin, hajin = rows(text, "2020-05-09", tools)
+    assert mayadin["place"] == "near Al Mayadin" and mayadin["event_date"] == "2020-05-08"
+    assert "Islamic State" in mayadin["factions"] and GOV in mayadin["factions"]
+    assert hajin["place"] == "Hajin" and hajin["event_date"] == "2020-05-08"
+    assert hajin["event_type"] == "Violence against civilians"
+    assert hajin["factions"] == "Unidentified armed groups; Civilians"
