@@ -312,3 +312,12 @@ def test_the_issues_two_sentence_report_gives_two_incidents_with_both_sides(tool
     assert hajin["place"] == "Hajin" and hajin["event_date"] == "2020-05-08"
     assert hajin["event_type"] == "Violence against civilians"
     assert hajin["factions"] == "Unidentified armed groups; Civilians"
+
+
+def test_strikes_on_a_list_of_villages_are_one_incident_per_village(tools):
+    text = "شن طيران التحالف الدولي غارات على الشعفة ومدينة هجين أمس، ما أدى إلى مقتل 5 عناصر."
+    first, second = rows(text, "2018-10-14", tools)
+    assert {first["place"], second["place"]} == {"Ash Shafah", "Hajin"}
+    assert first["event_date"] == second["event_date"] == "2018-10-13"
+    assert first["fatalities"] == 5 and second["fatalities"] is None  # the toll, once
+    assert "one list" in second["fatalities_note"]

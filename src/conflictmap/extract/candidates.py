@@ -192,6 +192,8 @@ def extract(
             current.place = out[-1].place  # "in the area": where the incident before was
         _absorb(current, r, sentence)
         out.append(current)
+        for other in _listed_with(r.places, current.place):  # "strikes on X and Y"
+            out.append(_sibling(current, other, len(out) + 1))
         anchor = first
     kept = _fold_areas([c for c in out if c.place is not None or c.actors])
     for i, c in enumerate(kept, 1):
@@ -238,3 +240,33 @@ def _fold_areas(found: list[Candidate]) -> list[Candidate]:
 def _same_sides(a: Candidate, b: Candidate) -> bool:
     one, other = {f for _, f in a.actors}, {f for _, f in b.actors}
     return one <= other or other <= one
+
+
+def _listed_with(places: list[Found], chosen: Found | None) -> list[Found]:
+    """The other villages of a list the chosen place belongs to ("on Hajin and Al-Shaafa"):
+    each is an incident of its own, as ACLED codes one event per place."""
+    if chosen is None or chosen.place.precision != 1:
+        return []
+    runs, run = [], []
+    for found in places:
+        if run and not found.listed:
+            runs.append(run)
+            run = []
+        run.append(found)
+    runs.append(run)
+    for members in runs:
+        if len(members) > 1 and any(m is chosen for m in members):
+            return [m for m in members if m is not chosen and m.place.precision == 1]
+    return []
+
+
+def _sibling(c: Candidate, place: Found, number: int) -> Candidate:
+    """The same incident at another place of its list; a toll given for the whole list
+    is not repeated (it says so)."""
+    twin = Candidate(number, c.event_date, c.end_date, c.time_precision, c.time_basis, place)
+    twin.actors = list(c.actors)
+    twin.event_type, twin.sub_event_type = c.event_type, c.sub_event_type
+    twin.sentences, twin.spans = list(c.sentences), list(c.spans)
+    if c.fatalities is not None:
+        twin.fatalities_note = f"{c.fatalities} killed over the places of one list"
+    return twin

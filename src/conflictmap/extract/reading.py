@@ -44,6 +44,7 @@ class Found:
     direction: str = ""
     near: bool = False
     written: str = ""  # the words of the report, for the location column
+    listed: bool = False  # named in a list after the place before ("X, Y and Z")
 
     @property
     def location(self) -> str:
@@ -267,7 +268,7 @@ def _places(
 ) -> None:
     chunk = text.folded[a:b]
     tokens = _tokens(chunk)
-    i, origin_run = 0, False
+    i, origin_run, last_end = 0, False, None
     while i < len(tokens):
         hit = _place_at(text, a, tokens, i, gaz, lex)
         if hit is None:
@@ -287,11 +288,22 @@ def _places(
             i += size
             continue
         origin_run = False
+        between = chunk[last_end:start] if last_end is not None else None
+        if between is not None:  # "X ومدينة Y": the cue word is part of the list's gap
+            between = lex.place_before.sub("", between)
+        found.listed = between is not None and bool(
+            (joined and not between.strip()) or _LIST_GAP.fullmatch(between)
+        )
+        last_end = end
         reading.places.append(found)
         reading.spans.append(text.span("place", a + start, a + end, found.label))
         i += size
     if lex.same_place.search(chunk):
         reading.same_place = True
+
+
+# what separates the places of a list: "X, Y and Z", "X و Y", "X وY", "the villages of"
+_LIST_GAP = re.compile(r"\s*(?:,|،|and|or|&|و)?\s*(?:(?:the\s+)?(?:villages?|towns?)\s+of\s+)?")
 
 
 # kinds of place from the long lists (every village): a one-word name of theirs is a place
