@@ -96,11 +96,20 @@ def empty_map(ctx, frame, factions, spec: MapSpec, timing):
     fmap = base_map(spec, context_layers(ctx.settings, _))
     set_view(fmap, frame, spec)
     note = _(HEXAGON_NOTE, count=f"{MAX_MARKERS:,}")
-    fmap.add_child(Legend(legend_html(factions, factions.names, [note], words=_)))
+    fmap.add_child(Legend(legend_html(factions, stored_factions(frame, factions), [note], words=_)))
     add_draw_tools(fmap, _)
     if timing is not None:
         playback_map.add_playback(fmap, *timing, words=_)
     return localise(fmap)
+
+
+def stored_factions(frame, factions) -> list[str]:
+    """The factions of the store's incidents, in the table's order: the legend stays the
+    same while filters change, and lists no faction the store has no incident of."""
+    if "faction" not in frame.columns:
+        return factions.names
+    held = set(frame["faction"].astype(str).unique())
+    return [name for name in factions.names if name in held]
 
 
 def say_what_was_drawn(ctx, drawn, units) -> None:
