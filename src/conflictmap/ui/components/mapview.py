@@ -104,11 +104,12 @@ def empty_map(ctx, frame, factions, spec: MapSpec, timing):
 
 
 def stored_factions(frame, factions) -> list[str]:
-    """The factions of the store's incidents, in the table's order: the legend stays the
-    same while filters change, and lists no faction the store has no incident of."""
-    if "faction" not in frame.columns:
+    """The factions of the store's incidents (either side), in the table's order: the
+    legend stays the same while filters change, and lists no faction the store lacks."""
+    sides = [c for c in ("faction", "faction1", "faction2") if c in frame.columns]
+    if not sides:
         return factions.names
-    held = set(frame["faction"].astype(str).unique())
+    held = set().union(*(frame[c].astype(str).unique() for c in sides))  # fill or outline
     return [name for name in factions.names if name in held]
 
 
