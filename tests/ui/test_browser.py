@@ -160,8 +160,27 @@ def go_to(page, name: str, shown, tries: int = 3) -> None:
 
 
 def click_a_visible_marker(page, frame) -> None:
+    """Click an incident that no control covers (the legend, the layer control, the
+    playback box, the zoom and draw buttons)."""
     area = frame.locator(".leaflet-container").bounding_box()
-    legend = frame.locator(".cm-legend").bounding_box()
+    covers = [
+        b
+        for selector in (".cm-legend", ".leaflet-control-layers", ".cm-playback")
+        for b in [
+            frame.locator(selector).first.bounding_box()
+            if frame.locator(selector).count()
+            else None
+        ]
+        if b
+    ]
+
+    def covered(x, y) -> bool:
+        return any(
+            b["x"] - 10 < x < b["x"] + b["width"] + 10
+            and b["y"] - 10 < y < b["y"] + b["height"] + 10
+            for b in covers
+        )
+
     markers = frame.locator("path.leaflet-interactive")
     for i in range(markers.count()):
         box = markers.nth(i).bounding_box()
@@ -169,10 +188,10 @@ def click_a_visible_marker(page, frame) -> None:
             continue
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         inside = (
-            area["x"] + 60 < x < area["x"] + area["width"] - 300
-            and area["y"] + 80 < y < legend["y"] - 10
+            area["x"] + 60 < x < area["x"] + area["width"] - 60
+            and area["y"] + 80 < y < area["y"] + area["height"] - 40
         )
-        if inside:
+        if inside and not covered(x, y):
             page.mouse.click(x, y)
             return
     pytest.fail("no marker visible on the map to click")
