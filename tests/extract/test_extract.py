@@ -321,3 +321,16 @@ def test_strikes_on_a_list_of_villages_are_one_incident_per_village(tools):
     assert first["event_date"] == second["event_date"] == "2018-10-13"
     assert first["fatalities"] == 5 and second["fatalities"] is None  # the toll, once
     assert "one list" in second["fatalities_note"]
+
+
+@pytest.mark.parametrize(
+    ("said", "day"),
+    [
+        ("ليل الثلاثاء", "2020-05-05"),
+        ("مساء الجمعة", "2020-05-08"),
+        ("on Saturday night", "2020-05-09"),
+    ],
+)
+def test_a_weekday_after_night_or_evening_words_is_that_day(tools, said, day):
+    (row,) = rows(f"اشتبكت قوات الأسد مع داعش في هجين {said}.", "2020-05-10", tools)  # a Sunday
+    assert row["event_date"] == day

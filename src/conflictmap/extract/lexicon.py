@@ -128,9 +128,11 @@ def _load(path: Path) -> Lexicon:
     times = _time_rules(data["time"], number_re, ordinal_re)
     weekdays = {
         _fold(name).lower(): i
-        for names in data["weekdays"].values()
+        for lang, names in data["weekdays"].items()
+        if lang != "before"
         for i, name in enumerate(names)
     }
+    before_weekday = data["weekdays"].get("before", ["يوم", "on", "last"])
     months = "|".join(re.escape(m) for m in sorted(MONTH_NAMES, key=len, reverse=True))
     killed = data["killed"]
     places = data["places"]
@@ -145,7 +147,10 @@ def _load(path: Path) -> Lexicon:
         ordinal_re=ordinal_re,
         times=times,
         weekdays=weekdays,
-        weekday_re=re.compile(rf"(?<!\w)(?:يوم |on |last )(?P<day>{_alternation(weekdays)})(?!\w)"),
+        weekday_re=re.compile(
+            rf"(?<!\w)(?:{_alternation(before_weekday)})\s+"
+            rf"(?P<day>{_alternation(weekdays)})(?!\w)"
+        ),
         date_re=re.compile(
             rf"(?<!\w)(?:(?P<d1>\d{{1,2}}) (?:من )?(?P<m1>{months})"
             rf"|(?P<m2>{months}) (?P<d2>\d{{1,2}}))(?:,? (?P<y>\d{{4}}))?(?!\w)"
