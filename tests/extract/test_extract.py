@@ -334,3 +334,18 @@ def test_strikes_on_a_list_of_villages_are_one_incident_per_village(tools):
 def test_a_weekday_after_night_or_evening_words_is_that_day(tools, said, day):
     (row,) = rows(f"اشتبكت قوات الأسد مع داعش في هجين {said}.", "2020-05-10", tools)  # a Sunday
     assert row["event_date"] == day
+
+
+def test_an_older_rules_file_without_the_newer_word_lists_still_reads_places(tmp_path, tools):
+    """An analyst's own data/extract.toml from before a list was added (countryside,
+    origin_after): a missing list matches nothing, it does not make every place a
+    countryside."""
+    import re
+
+    rules = (ROOT / "data" / "extract.toml").read_text(encoding="utf-8")
+    rules = re.sub(r"(?m)^(countryside_before|origin_after) = .*\n", "", rules)
+    (tmp_path / "extract.toml").write_text(rules, encoding="utf-8")
+    gaz, factions, _ = tools
+    older = (gaz, factions, load_lexicon(tmp_path / "extract.toml"))
+    (row,) = rows("اشتبكت قوات الأسد مع داعش في مدينة هجين أمس.", "2020-03-10", older)
+    assert row["place"] == "Hajin" and row["geo_precision"] == 1

@@ -77,8 +77,8 @@ PROBLEMS = {
 }
 
 
-def _describe(group, number: bool = True) -> list[str]:
-    where = ", ".join(x for x in (group.country, group.admin1, group.admin2) if x)
+def _describe(group) -> list[str]:
+    where = group.where
     counts = [f"{group.held} held back"] if group.held else []
     counts += [f"{group.imported} imported to check"] if group.imported else []
     batches = ", ".join(
@@ -91,7 +91,7 @@ def _describe(group, number: bool = True) -> list[str]:
     ]
     for n, c in enumerate(group.candidates, 1):
         lines.append(
-            f"    {n if number else '-'}) {c['name']} ({c['country']} {c['admin1']}"
+            f"    {n}) {c['name']} ({c['country']} {c['admin1']}"
             f"{' ' + c['admin2'] if c.get('admin2') else ''}, {c['latitude']:.4f}, "
             f"{c['longitude']:.4f}) {source_name(c.get('source', ''))}"
         )

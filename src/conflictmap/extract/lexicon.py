@@ -48,7 +48,10 @@ def _fold(pattern: str) -> str:
 
 
 def _alternation(words) -> str:
-    return "|".join(re.escape(_fold(w).lower()) for w in sorted(words, key=len, reverse=True))
+    """The words as one regex alternative, longest first; no words: a pattern that never
+    matches (an empty one would match everywhere)."""
+    found = [re.escape(_fold(w).lower()) for w in sorted(words, key=len, reverse=True)]
+    return "|".join(found) or r"(?!x)x"
 
 
 @dataclass(frozen=True)

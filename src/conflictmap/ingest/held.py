@@ -16,6 +16,7 @@ from conflictmap.gazetteer.chosen import Choice
 from conflictmap.gazetteer.model import Place, distance_km_between
 from conflictmap.i18n.catalogue import msg
 from conflictmap.ingest.geocode import HELD
+from conflictmap.names import name_key
 from conflictmap.schema import NAMES
 from conflictmap.store import to_geoframe
 
@@ -59,7 +60,7 @@ def from_name(gaz: Gazetteer, name: str, country: str = "", admin1: str = "") ->
 def from_point(gaz: Gazetteer, latitude: float, longitude: float, country: str = "") -> Choice:
     """A point clicked or typed; its admin units are those of the nearest place within
     ``NEAR_KM`` (so the name is found again for rows of the same governorate)."""
-    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or math.isnan(latitude):
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):  # NaN fails it too
         raise InputError(
             msg(
                 "{latitude}, {longitude} is not a point on Earth: give latitude (-90 to 90) "
@@ -68,7 +69,7 @@ def from_point(gaz: Gazetteer, latitude: float, longitude: float, country: str =
                 longitude=longitude,
             )
         )
-    code = gaz.countries.get(_key(country), "") if country else ""
+    code = gaz.countries.get(name_key(country), "") if country else ""
     near = _nearest(gaz, latitude, longitude, code)
     label = "a point on the map"
     if near is None:  # far from every village: the country of the nearest place
@@ -86,26 +87,14 @@ def from_point(gaz: Gazetteer, latitude: float, longitude: float, country: str =
     )
 
 
-def _key(text: str) -> str:
-    from conflictmap.names import name_key
-
-    return name_key(text)
-
-
 def _nearest(
     gaz: Gazetteer, latitude: float, longitude: float, country: str, within: float = NEAR_KM
 ) -> Place | None:
-    best, best_km = None, within
-    box = (0.2, 0.25) if within == NEAR_KM else (math.inf, math.inf)  # 15 km is < 0.2°
-    for place in gaz.places:
-        if place.precision != 1 or (country and place.country != country):
-            continue
-        if abs(place.latitude - latitude) > box[0] or abs(place.longitude - longitude) > box[1]:
-            continue
-        km = distance_km_between(latitude, longitude, place.latitude, place.longitude)
-        if km < best_km:
-            best, best_km = place, km
-    return best
+    """The nearest village (precision 1) of the country within ``within`` km, if any."""
+    villages = [p for p in gaz.places if p.precision == 1 and (not country or p.country == country)]
+    km = {p: distance_km_between(latitude, longitude, p.latitude, p.longitude) for p in villages}
+    best = min(km, key=km.get, default=None)
+    return best if best is not None and km[best] < within else None
 
 
 def _of_place(place: Place, label: str) -> Choice:
@@ -148,6 +137,11 @@ class PlaceToCheck:
     imported: int  # rows imported at a point to check
     candidates: tuple[dict, ...]
     rows: pd.DataFrame = field(repr=False, compare=False)
+
+    @property
+    def where(self) -> str:
+        """Its country and admin units as the rows write them ("Syria, Deir ez-Zor")."""
+        return ", ".join(x for x in (self.country, self.admin1, self.admin2) if x)
 
     def to_dict(self) -> dict:
         return {

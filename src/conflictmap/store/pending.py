@@ -10,11 +10,13 @@ from conflictmap.errors import StoreError
 from conflictmap.i18n.catalogue import msg
 from conflictmap.store.edits import now, os_user
 
-HELD = "held"  # as ``ingest.geocode`` names the states
+OPEN_SQL = (  # the rows still waiting, of live batches
+    "FROM pending p JOIN batches b ON b.id = p.batch_id "
+    "WHERE b.undone_at IS NULL AND p.resolved_at IS NULL"
+)
 PENDING_SQL = (
     "SELECT p.id, p.batch_id, b.file, p.line, p.state, p.problem, p.place, p.country, "
-    "p.admin1, p.admin2, p.candidates, p.incident_id, p.record, p.resolved_at "
-    "FROM pending p JOIN batches b ON b.id = p.batch_id WHERE b.undone_at IS NULL"
+    f"p.admin1, p.admin2, p.candidates, p.incident_id, p.record, p.resolved_at {OPEN_SQL}"
 )
 _WRITTEN = (
     "line",
@@ -45,21 +47,17 @@ class Pending:
             ),
         )
 
-    def pending(self, include_resolved: bool = False) -> pd.DataFrame:
+    def pending(self) -> pd.DataFrame:
         """The rows waiting for an analyst, of live batches, by place then line."""
-        where = "" if include_resolved else " AND p.resolved_at IS NULL"
-        return self.frame(f"{PENDING_SQL}{where} ORDER BY p.place, p.batch_id, p.line")
+        return self.frame(f"{PENDING_SQL} ORDER BY p.place, p.batch_id, p.line")
 
     def pending_count(self) -> int:
         """How many rows wait for an analyst (without reading them)."""
-        return self.run(
-            "SELECT count(*) FROM pending p JOIN batches b ON b.id = p.batch_id "
-            "WHERE b.undone_at IS NULL AND p.resolved_at IS NULL"
-        ).fetchone()[0]
+        return self.run(f"SELECT count(*) {OPEN_SQL}").fetchone()[0]
 
     def pending_by_id(self, ids: list[int]) -> pd.DataFrame:
         where, params = self.among("p.id", [int(i) for i in ids])
-        return self.frame(f"{PENDING_SQL} AND p.resolved_at IS NULL AND {where}", params)
+        return self.frame(f"{PENDING_SQL} AND {where}", params)
 
     def _resolve_pending(self, ids: list[int], user: str, batch_id: int | None) -> None:
         where, params = self.among("id", [int(i) for i in ids])

@@ -73,7 +73,7 @@ def page(ctx) -> None:
 
 def _label(ctx, group) -> str:
     _ = ctx.words
-    where = ", ".join(x for x in (group.country, group.admin1, group.admin2) if x)
+    where = group.where
     counts = []
     if group.held:
         counts.append(_("{count} held back", count=group.held))
