@@ -128,3 +128,33 @@ def test_a_faction_is_named_once_and_actors_pick_it_from_the_list(factions):
     assert shared_colours(joined(clash, actors)) == [
         (groups.loc[0, "colour"].lower(), [groups.loc[0, "faction"], "SDF"])
     ]
+
+
+def test_an_older_table_gets_the_regions_actors_and_keeps_its_own(env_data):
+    """A table saved before the lexicon grew: `factions add-seed` adds the seed's actors
+    it lacks, in their seed groups; the analyst's own groups, names and colours stay."""
+    from conflictmap.cli import main as cli
+    from conflictmap.factions import load_factions
+
+    own = (
+        "faction,colour,actor\n"
+        "Regime,#111111,Military Forces of Syria\n"
+        "Regime,#111111,قوات النظام\n"
+        "Our watch list,#222222,Kataib Hezbollah\n"
+    )
+    env_data.mkdir()
+    path = env_data / "factions.csv"
+    path.write_text(own, encoding="utf-8")
+    assert cli(["factions", "add-seed", "--dry-run"]) == 0
+    assert path.read_text(encoding="utf-8") == own  # a dry run saves nothing
+    assert cli(["factions", "add-seed"]) == 0
+    table = load_factions(path).table
+    by_actor = dict(zip(table["actor"], table["faction"], strict=True))
+    assert by_actor["Military Forces of Syria"] == "Regime"  # the analyst's groups stand
+    assert by_actor["Kataib Hezbollah"] == "Our watch list"
+    assert by_actor["ISIS"] == "Islamic State" and by_actor["قسد"] == "SDF"
+    colours = dict(zip(table["faction"], table["colour"], strict=True))
+    assert colours["Regime"] == "#111111" and colours["Islamic State"] == "#2c3e50"
+    assert table["actor"].map(str.lower).is_unique
+    assert cli(["factions", "add-seed"]) == 0  # a second time adds nothing
+    assert len(load_factions(path).table) == len(table)

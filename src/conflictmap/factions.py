@@ -20,6 +20,18 @@ from conflictmap.names import ascii_digits, is_arabic, normalise_arabic
 from conflictmap.settings import ROOT
 
 UNASSIGNED = "Unassigned"
+COLUMNS = ["faction", "colour", "actor", "actor_type"]
+CIVILIANS = "Civilians"  # ACLED's actor type of civilians
+ACTOR_TYPES = [  # ACLED's actor types (inter1/inter2 codes 1 to 8)
+    "State forces",
+    "Rebel group",
+    "Political militia",
+    "Identity militia",
+    "Rioters",
+    "Protesters",
+    CIVILIANS,
+    "External/Other forces",
+]
 UNASSIGNED_COLOUR = "#7f8c8d"
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _LATIN_ARTICLE = re.compile(r"\b(?:al|el)\s+")
@@ -29,12 +41,24 @@ def match_form(text: str) -> str:
     """Words normalised for matching actor names: case, hyphens, Arabic forms, 'al'."""
     text = ascii_digits(str(text)).lower()
     if is_arabic(text):
-        text = normalise_arabic(text)
+        text = normalise_arabic(text).replace("ميليشي", "مليشي")  # both spellings of militia
         words = re.sub(r"[^\w]+", " ", text).split()
         words = [w[2:] if w.startswith("ال") and len(w) > 3 else w for w in words]
         return " " + " ".join(words) + " "
     text = re.sub(r"[^\w]+", " ", text)
     return " " + " ".join(_LATIN_ARTICLE.sub("", text).split()) + " "
+
+
+def singular(word: str) -> str:
+    """A Latin word without its plural "s" ("militias", "forces"), for matching names
+    whatever their number; Arabic words and short ones ("ISIS") are kept."""
+    if not is_arabic(word) and len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _number_free(form: str) -> str:
+    return " " + " ".join(singular(w) for w in form.split()) + " "
 
 
 @dataclass(frozen=True)
@@ -47,18 +71,24 @@ class Factions:
         return colours | {UNASSIGNED: UNASSIGNED_COLOUR}
 
     @property
+    def civilians(self) -> str:
+        """The faction of the actors typed as civilians ("" if none is)."""
+        typed = self.table.loc[self.table["actor_type"] == CIVILIANS, "faction"]
+        return str(typed.iloc[0]) if len(typed) else ""
+
+    @property
     def names(self) -> list[str]:
         return [*dict.fromkeys(self.table["faction"]), UNASSIGNED]
 
     def _patterns(self) -> list[tuple[str, str]]:
         pairs = {
-            (match_form(a), f)
+            (_number_free(match_form(a)), f)
             for a, f in zip(self.table["actor"], self.table["faction"], strict=True)
         }
         return sorted(pairs, key=lambda p: -len(p[0]))
 
     def of_actor(self, actor: str, patterns=None) -> str:
-        form = match_form(actor)
+        form = _number_free(match_form(actor))
         for pattern, faction in patterns or self._patterns():
             if pattern.strip() and pattern in form:
                 return faction
@@ -112,7 +142,9 @@ def check_table(table: pd.DataFrame) -> pd.DataFrame:
                 missing=sorted(missing),
             )
         )
-    table = table[["faction", "colour", "actor"]].fillna("").astype(str)
+    if "actor_type" not in table.columns:
+        table = table.assign(actor_type="")  # ACLED's actor type: optional
+    table = table[COLUMNS].fillna("").astype(str)
     table = table.apply(lambda s: s.str.strip())
     table = table[(table["faction"] != "") | (table["actor"] != "")]
     for number, row in enumerate(table.itertuples(index=False), start=2):
@@ -160,14 +192,31 @@ def save_factions(table: pd.DataFrame, path: Path) -> Factions:
     return factions
 
 
+SEED = ROOT / "data" / "factions.csv"
+
+
+def with_seed_actors(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The analyst's table with the seed table's actors it does not know yet (a table
+    made before the region's lexicon grew): each goes to its seed faction, which is
+    added with its seed colour when the table lacks it. The analyst's own rows, groups
+    and colours are kept as they are. Returns the table and how many actors were added."""
+    seed = check_table(pd.read_csv(SEED, dtype=str, keep_default_na=False))
+    own = check_table(table)
+    known = {match_form(a) for a in own["actor"]}
+    new = seed.loc[~seed["actor"].map(match_form).isin(known)]
+    colours = dict(zip(own["faction"], own["colour"], strict=True))
+    new = new.assign(colour=new["faction"].map(colours).fillna(new["colour"]))
+    return check_table(pd.concat([own, new], ignore_index=True)), len(new)
+
+
 def groups_of(table: pd.DataFrame) -> pd.DataFrame:
     """One row per faction: its name and colour, in the table's order."""
     return table.drop_duplicates("faction")[["faction", "colour"]].reset_index(drop=True)
 
 
 def actors_of(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per actor name and the faction it belongs to."""
-    return table[["actor", "faction"]].reset_index(drop=True)
+    """One row per actor name, the faction it belongs to and its ACLED actor type."""
+    return table[["actor", "faction", "actor_type"]].reset_index(drop=True)
 
 
 def joined(groups: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
@@ -194,8 +243,9 @@ def joined(groups: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
                 faction=row["faction"],
             )
         )
-    table = actors.merge(groups, on="faction", how="left")[["faction", "colour", "actor"]]
-    return check_table(table)
+    if "actor_type" not in actors.columns:
+        actors = actors.assign(actor_type="")
+    return check_table(actors.merge(groups, on="faction", how="left")[COLUMNS])
 
 
 def shared_colours(table: pd.DataFrame) -> list[tuple[str, list[str]]]:

@@ -16,7 +16,7 @@ from conflictmap.cli.output import emit, progress, report_text, words_of, write_
 from conflictmap.errors import UsageError
 from conflictmap.export import export
 from conflictmap.extract import accepted_csv, draft
-from conflictmap.factions import load_factions
+from conflictmap.factions import load_factions, save_factions, with_seed_actors
 from conflictmap.filters import Filters
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.ingest.encoding import decode
@@ -288,6 +288,16 @@ def cmd_history(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_factions(args, settings: Settings) -> int:
+    """Bring an existing faction table up to the seed lexicon (its own rows kept)."""
+    table, added = with_seed_actors(load_factions(settings.factions_file).table)
+    if added and not args.dry_run:
+        save_factions(table, settings.factions_file)
+    done = "would be added" if args.dry_run else "added"
+    print(f"{added} actor name(s) of the seed table {done} to {settings.factions_file}.")
+    return 0
+
+
 def cmd_seed(args, settings: Settings) -> int:
     """Load the sample incidents into an empty store (``make run`` calls this)."""
     store = open_store(args.store, settings)
@@ -369,6 +379,7 @@ COMMANDS = {
     "undo": cmd_undo,
     "split": cmd_split,
     "seed": cmd_seed,
+    "factions": cmd_factions,
     "correct": cmd_correct,
     "history": cmd_history,
     "places": places.cmd_places,

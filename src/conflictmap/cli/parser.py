@@ -184,6 +184,11 @@ def _store(sub) -> None:
     p.add_argument("incident_id")
     p.add_argument("--store")
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser(
+        "factions", help="add the region's actors of the seed table that your table lacks"
+    )
+    p.add_argument("action", choices=["add-seed"])
+    p.add_argument("--dry-run", action="store_true", help="say what would be added; save nothing")
     p = sub.add_parser("seed", help="load data/sample into an empty store")
     p.add_argument("--store")
     p.add_argument("--force", action="store_true")

@@ -6,10 +6,12 @@ place of an incident that had none, "those clashes ...") is merged into the one 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from conflictmap.extract.lexicon import EVENT_PRIORITY, Lexicon
 from conflictmap.extract.reading import (
+    AIR,
     GENERIC_WORDS,
     Found,
     Reading,
@@ -17,10 +19,12 @@ from conflictmap.extract.reading import (
     Span,
     actor_patterns,
     actor_word,
+    named_actors,
     read_sentence,
+    report_context,
     sentences,
 )
-from conflictmap.factions import Factions, match_form
+from conflictmap.factions import UNASSIGNED, Factions, match_form
 from conflictmap.gazetteer import Gazetteer, distance_km
 
 
@@ -33,6 +37,10 @@ class Candidate:
     time_basis: str
     place: Found | None = None
     actors: list[tuple[str, str]] = field(default_factory=list)
+    targeted: set[str] = field(default_factory=set)  # factions named as a target
+    acting: set[str] = field(default_factory=set)  # factions named otherwise
+    flying: set[str] = field(default_factory=set)  # factions named as an air strike's
+    victims: str = ""  # the civilians' faction: never the first side
     event_type: str = ""
     sub_event_type: str = ""
     fatalities: int | None = None
@@ -42,19 +50,27 @@ class Candidate:
 
     def sides(self) -> tuple[str, str, str, str]:
         """actor1, assoc_actor_1, actor2, assoc_actor_2: one faction per side, the most
-        specific name first (a named group before "forces"/"militias")."""
+        specific name first (a named group before "forces"/"militias"); a faction named
+        only as a target is the second side."""
         by_faction: dict[str, list[str]] = {}
         for actor, faction in self.actors:
             names = by_faction.setdefault(faction, [])
             if actor not in names:
                 names.append(actor)
+        order = sorted(
+            by_faction,
+            key=lambda f: (f == self.victims, f not in self.flying, self.target_only(f)),
+        )
         sides = []
-        for names in list(by_faction.values())[:2]:
+        for names in [by_faction[f] for f in order][:2]:
             ranked = sorted(names, key=lambda n: _is_generic(n))
             sides.append((ranked[0], "; ".join(ranked[1:])))
         while len(sides) < 2:
             sides.append(("", ""))
         return sides[0][0], sides[0][1], sides[1][0], sides[1][1]
+
+    def target_only(self, faction: str) -> bool:
+        return faction in self.targeted and faction not in self.acting
 
     @property
     def include(self) -> bool:
@@ -101,6 +117,9 @@ def _absorb(c: Candidate, r: Reading, sentence: tuple[int, int]) -> None:
     c.sentences.append(sentence)
     c.spans += r.spans
     c.actors += [a for a in r.actors if a not in c.actors]
+    c.targeted |= r.targeted
+    c.acting |= r.acting
+    c.flying |= r.flying
     if r.event and (not c.event_type or _priority(r.event.event_type) < _priority(c.event_type)):
         c.event_type, c.sub_event_type = r.event.event_type, r.event.sub_event_type
     if r.killed is not None and (c.fatalities is None or r.killed > c.fatalities):
@@ -131,6 +150,8 @@ def _same(a: Found | None, b: Found | None) -> bool:
 
 
 _SKIP, _MERGE, _NEW = "skip", "merge", "new"
+UNDATED = "not stated; the publication date"
+NO_DEATHS = "no death reported (ACLED codes 0)"
 
 
 def _decide(current: Candidate | None, r: Reading, place: Found | None) -> str:
@@ -169,8 +190,9 @@ def extract(
     current: Candidate | None = None
     anchor = published
     patterns = actor_patterns(factions)
+    context = report_context(folded, lex, gaz)
     for a, b in sentences(folded, lex):
-        r = read_sentence(folded, a, b, lex, gaz, patterns, published, anchor)
+        r = read_sentence(folded, a, b, lex, gaz, patterns, published, anchor, context)
         sentence = (r.start, r.end)
         place = _best(r.places) if r.places else None
         step = _decide(current, r, place)
@@ -186,19 +208,61 @@ def extract(
             basis = f"not stated; after the incident before ({current.time_basis})"
         else:
             first = last = published
-            precision, basis = 2, "not stated; the publication date"
+            precision, basis = 2, UNDATED
+        before = current
         current = Candidate(len(out) + 1, first, last, precision, basis)
         if place is None and r.same_place and out:
             current.place = out[-1].place  # "in the area": where the incident before was
         _absorb(current, r, sentence)
+        if before is not None and not r.actors and not r.time and _same_kind(before, r):
+            _inherit_sides(current, before)  # "... and the strikes also hit X"
         out.append(current)
         for other in _listed_with(r.places, current.place):  # "strikes on X and Y"
             out.append(_sibling(current, other, len(out) + 1))
         anchor = first
-    kept = _fold_areas([c for c in out if c.place is not None or c.actors])
+    kept = _fold_undated(_fold_areas([c for c in out if c.place is not None or c.actors]))
+    named = named_actors(folded, lex, patterns)
     for i, c in enumerate(kept, 1):
         c.number = i
+        c.victims = factions.civilians
+        _unnamed_aircraft(c, lex, factions)
+        _two_sides(c, named)
+        if c.fatalities is None and not c.fatalities_note:
+            c.fatalities, c.fatalities_note = 0, NO_DEATHS
     return kept
+
+
+def _two_sides(c: Candidate, named: list[tuple[str, str]]) -> None:
+    """Sides the sentence does not name but the incident has: violence against civilians
+    is done to civilians; a battle that names one armed side is fought against the armed
+    group the report names most often besides it (its headline included)."""
+    factions = {f for _, f in c.actors}
+    if c.event_type == "Violence against civilians" and c.victims and c.victims not in factions:
+        name = next((a for a, f in named if f == c.victims), c.victims)
+        c.actors.append((name, c.victims))
+        c.targeted.add(c.victims)
+    if c.event_type != "Battles" or len(factions - {c.victims}) != 1:
+        return
+    others = Counter(f for _, f in named if f not in factions and f != c.victims)
+    if others:
+        faction = others.most_common(1)[0][0]
+        c.actors.append((next(a for a, f in named if f == faction), faction))
+        c.targeted.add(faction)
+
+
+def _unnamed_aircraft(c: Candidate, lex: Lexicon, factions: Factions) -> None:
+    """An air or drone strike that names no one as flying it, only who it hit: the
+    aircraft are unidentified (ACLED's "Unidentified Military Forces"), the first side."""
+    if c.sub_event_type != AIR or not lex.unknown_air or c.flying:
+        return
+    if not (c.actors or c.fatalities):
+        return
+    faction = factions.of_actor(lex.unknown_air) or UNASSIGNED
+    if faction in {f for _, f in c.actors}:
+        c.flying.add(faction)  # "a drone of unknown origin": named, first
+        return
+    c.actors.insert(0, (lex.unknown_air, faction))
+    c.flying.add(faction)
 
 
 AREA_KM = 75.0  # an area's incident this close to a village's, the same day, is that one
@@ -213,15 +277,14 @@ def _fold_areas(found: list[Candidate]) -> list[Candidate]:
     exact = [c for c in found if c.place is not None and c.place.precision == 1]
     kept = []
     for c in found:
-        # a governorate or district named alone (not "east of the city": a region apart)
-        broad = c.place is not None and c.place.precision > 1 and not c.place.direction
+        broad = c.place is not None and _broad(c.place)
         into = next(
             (
                 d
                 for d in exact
                 if broad
                 and abs((d.event_date - c.event_date).days) <= 1
-                and distance_km(d.place.place, c.place.place) <= AREA_KM
+                and _close(c, d)
                 and _same_sides(c, d)
             ),
             None,
@@ -229,12 +292,67 @@ def _fold_areas(found: list[Candidate]) -> list[Candidate]:
         if into is None:
             kept.append(c)
             continue
-        into.actors += [a for a in c.actors if a not in into.actors]
-        if into.fatalities is None and c.fatalities is not None:
-            into.fatalities, into.fatalities_note = c.fatalities, c.fatalities_note
-        into.sentences += c.sentences
-        into.spans += c.spans
+        if into.fatalities is not None:
+            c.fatalities = None  # the village's own toll stands
+        _merge_into(into, c)
     return kept
+
+
+def _same_kind(c: Candidate, r: Reading) -> bool:
+    return r.event is not None and r.event.event_type == c.event_type
+
+
+def _inherit_sides(c: Candidate, before: Candidate) -> None:
+    """A sentence that tells the same kind of incident, the same day, at another place,
+    without naming anyone: the sides of the incident before."""
+    c.actors = list(before.actors)
+    c.targeted, c.acting, c.flying = set(before.targeted), set(before.acting), set(before.flying)
+
+
+def _fold_undated(found: list[Candidate]) -> list[Candidate]:
+    """A report's lead often tells an incident with no date ("26 killed in a US strike on
+    Al-Bukamal") that a later sentence dates ("on Wednesday night"): an undated incident
+    is folded into a dated one at the same place (or an area around it) whose sides
+    agree."""
+    dated = [c for c in found if c.time_basis != UNDATED and c.place is not None]
+    kept = []
+    for c in found:
+        into = None
+        if c.time_basis == UNDATED and c.place is not None:
+            into = next((d for d in dated if _within(c, d) and _same_sides(c, d)), None)
+        if into is None:
+            kept.append(c)
+            continue
+        _merge_into(into, c)
+    return kept
+
+
+def _within(a: Candidate, b: Candidate) -> bool:
+    """Whether a's place is b's, or an area (not a region apart, "east of X") around b's
+    village."""
+    if _same(a.place, b.place):
+        return True
+    return _broad(a.place) and b.place.precision == 1 and _close(a, b)
+
+
+def _broad(place: Found) -> bool:
+    """A governorate or district named alone (not "east of the city": a region apart)."""
+    return place.precision > 1 and not place.direction
+
+
+def _close(a: Candidate, b: Candidate) -> bool:
+    return distance_km(a.place.place, b.place.place) <= AREA_KM
+
+
+def _merge_into(into: Candidate, c: Candidate) -> None:
+    into.actors += [a for a in c.actors if a not in into.actors]
+    into.targeted |= c.targeted
+    into.acting |= c.acting
+    into.flying |= c.flying
+    if c.fatalities is not None and (into.fatalities is None or c.fatalities > into.fatalities):
+        into.fatalities, into.fatalities_note = c.fatalities, c.fatalities_note
+    into.sentences += c.sentences
+    into.spans += c.spans
 
 
 def _same_sides(a: Candidate, b: Candidate) -> bool:
@@ -265,6 +383,7 @@ def _sibling(c: Candidate, place: Found, number: int) -> Candidate:
     is not repeated (it says so)."""
     twin = Candidate(number, c.event_date, c.end_date, c.time_precision, c.time_basis, place)
     twin.actors = list(c.actors)
+    twin.targeted, twin.acting, twin.flying = set(c.targeted), set(c.acting), set(c.flying)
     twin.event_type, twin.sub_event_type = c.event_type, c.sub_event_type
     twin.sentences, twin.spans = list(c.sentences), list(c.spans)
     if c.fatalities is not None:

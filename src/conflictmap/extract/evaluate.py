@@ -184,11 +184,23 @@ class RealTally:
 REAL_FIELDS = ("date", "groups", "event type", "fatalities")
 
 
-def _coded_place(gaz, incident: dict) -> Place | None:
+def _coded_place(gaz, incident: dict, context=()) -> Place | None:
     for name in (incident.get("location"), incident.get("location_ar")):
-        if name and (found := gaz.lookup(name, "", "")).place is not None:
+        if name and (found := gaz.lookup(name, context=context)).place is not None:
             return found.place
     return None
+
+
+def _coded_places(gaz, incidents: list[dict]) -> list[Place | None]:
+    """The coded places; a name with namesakes is the one nearest the report's other
+    coded places, as a coder reading the report would place it."""
+    sure = []
+    for incident in incidents:
+        for name in (incident.get("location"), incident.get("location_ar")):
+            found = gaz.lookup(name or "")
+            if found.place is not None and not found.ambiguous and found.place.precision == 1:
+                sure.append((found.place.latitude, found.place.longitude))
+    return [_coded_place(gaz, incident, tuple(sure)) for incident in incidents]
 
 
 def _groups(names, factions) -> Counter:
@@ -200,7 +212,7 @@ def score_real(text: str, coded: dict, gaz, factions, lex) -> RealTally:
     drafted = [c for c in extract(text, published, gaz, factions, lex) if c.include]
     expected = coded["incidents"]
     tally = RealTally(reports=1, expected=len(expected), drafted=len(drafted))
-    places = [_coded_place(gaz, e) for e in expected]
+    places = _coded_places(gaz, expected)
     tally.unplaced = sum(p is None for p in places)
     options = []
     for i, c in enumerate(drafted):

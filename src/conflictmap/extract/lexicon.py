@@ -99,6 +99,8 @@ class Lexicon:
     directions: tuple[tuple[str, re.Pattern, re.Pattern], ...]
     not_places: frozenset[str]
     min_population: int
+    target_before: re.Pattern
+    unknown_air: str
 
     def value(self, text: str) -> int | None:
         """The number a digit string or number words (`خمسة وعشرين`, `twenty-five`) say."""
@@ -139,6 +141,7 @@ def _load(path: Path) -> Lexicon:
     months = "|".join(re.escape(m) for m in sorted(MONTH_NAMES, key=len, reverse=True))
     killed = data["killed"]
     places = data["places"]
+    roles = data.get("roles", {})
     return Lexicon(
         dateline=re.compile(data.get("dateline", r"(?!x)x")),
         skip_lines=re.compile("|".join(_fold(s).lower() for s in data["skip_lines"])),
@@ -179,6 +182,11 @@ def _load(path: Path) -> Lexicon:
         directions=_directions(data["direction"]),
         not_places=frozenset(name_key(w) for w in places["not_places"]),
         min_population=int(places.get("min_population", 0)),
+        target_before=re.compile(
+            rf"(?<!\w)(?:{_alternation(roles.get('target_before', []))})"
+            r"(?:\s+(?:the|of|لـ?))*[\s\W]*$"
+        ),
+        unknown_air=roles.get("unknown_air", ""),
     )
 
 

@@ -11,8 +11,9 @@ from functools import lru_cache
 
 from conflictmap.dates import MONTH_NAMES
 from conflictmap.extract.lexicon import GENERIC_HEADS, UNIT_DAYS, EventRule, Lexicon, TimeRule
-from conflictmap.factions import Factions, match_form
+from conflictmap.factions import Factions, match_form, singular
 from conflictmap.gazetteer import Gazetteer, Place
+from conflictmap.gazetteer.model import distance_km_between
 from conflictmap.names import fold_with_offsets, is_arabic, name_key
 
 
@@ -45,6 +46,7 @@ class Found:
     near: bool = False
     written: str = ""  # the words of the report, for the location column
     listed: bool = False  # named in a list after the place before ("X, Y and Z")
+    sure: bool = True  # the name has one place only (no namesake)
 
     @property
     def location(self) -> str:
@@ -69,7 +71,11 @@ class Reading:
     places: list[Found] = field(default_factory=list)
     same_place: bool = False
     actors: list[tuple[str, str]] = field(default_factory=list)  # (table form, faction)
+    targeted: set[str] = field(default_factory=set)  # factions named as a target
+    acting: set[str] = field(default_factory=set)  # factions named otherwise
+    flying: set[str] = field(default_factory=set)  # factions named with an air strike's cue
     event: EventRule | None = None
+    event_at: tuple[int, int] = (0, 0)  # the cue's offsets in the folded sentence
     killed: int | None = None
     killed_note: str = ""
 
@@ -164,7 +170,7 @@ def _event(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) -> 
     for rule in lex.events:
         found = rule.regex.search(chunk)
         if found:
-            reading.event = rule
+            reading.event, reading.event_at = rule, found.span()
             reading.spans.append(
                 text.span("event", a + found.start(), a + found.end(), rule.event_type)
             )
@@ -219,9 +225,11 @@ def _variants(word: str) -> list[tuple[int, str]]:
     return out
 
 
-def _actors(text: ReportText, a: int, b: int, patterns, reading: Reading) -> None:
-    """Actor names from the faction table, longest first, each word used once."""
-    tokens = [t for t in _tokens(text.folded[a:b]) if t[0] not in ("al", "el")]
+def _actors(text: ReportText, a: int, b: int, patterns, lex, reading: Reading) -> None:
+    """Actor names from the faction table, longest first, each word used once; a name
+    right after a target word ("positions of") is a target."""
+    chunk = text.folded[a:b]
+    tokens = [t for t in _tokens(chunk) if t[0] not in ("al", "el")]
     forms = [{actor_word(f) for _, f in _variants(w)} for w, _, _ in tokens]
     used = [False] * len(tokens)
     for pattern, faction, actor in patterns:
@@ -232,17 +240,36 @@ def _actors(text: ReportText, a: int, b: int, patterns, reading: Reading) -> Non
             if all(pattern[k] in forms[i + k] for k in range(size)):
                 used[i : i + size] = [True] * size
                 reading.actors.append((i, actor, faction))
+                start, end = tokens[i][1], tokens[i + size - 1][2]
+                target = lex.target_before.search(chunk[max(0, start - 40) : start])
+                (reading.targeted if target else reading.acting).add(faction)
+                if not target and _flies(chunk, start, end, reading):
+                    reading.flying.add(faction)
                 reading.spans.append(
                     text.span("actor", a + tokens[i][1], a + tokens[i + size - 1][2], faction)
                 )
     reading.actors = [(actor, faction) for _, actor, faction in sorted(reading.actors)]
 
 
+AIR = "Air/drone strike"
+CUE_WORDS = 4  # an actor this many words from an air strike's cue carried it out
+
+
+def _flies(chunk: str, start: int, end: int, reading: Reading) -> bool:
+    """Whether the actor at chunk[start:end] carried out the sentence's air strike: its
+    name holds the cue ("Russian warplanes") or is a few words from it ("غارات أمريكية",
+    "the coalition carried out an airstrike")."""
+    if reading.event is None or reading.event.sub_event_type != AIR:
+        return False
+    if reading.event.regex.search(chunk[start:end]):
+        return True
+    cue_start, cue_end = reading.event_at
+    gap = chunk[end:cue_start] if end <= cue_start else chunk[cue_end:start]
+    return len(re.findall(r"\w+", gap)) <= CUE_WORDS
+
+
 def actor_word(word: str) -> str:
-    word = match_form(word).strip()
-    if not is_arabic(word) and len(word) > 4 and word.endswith("s"):
-        word = word[:-1]
-    return word
+    return singular(match_form(word).strip())
 
 
 GENERIC_WORDS = frozenset(actor_word(w) for w in GENERIC_HEADS)
@@ -264,22 +291,23 @@ def actor_patterns(factions: Factions):
 
 
 def _places(
-    text: ReportText, a: int, b: int, gaz: Gazetteer, lex: Lexicon, reading: Reading
+    text: ReportText, a: int, b: int, gaz: Gazetteer, lex: Lexicon, reading: Reading, context=()
 ) -> None:
     chunk = text.folded[a:b]
     tokens = _tokens(chunk)
     i, origin_run, last_end = 0, False, None
     while i < len(tokens):
-        hit = _place_at(text, a, tokens, i, gaz, lex)
+        hit = _place_at(text, a, tokens, i, gaz, lex, context)
         if hit is None:
             i += 1
             continue
-        size, dropped, place = hit
+        size, dropped, place, sure = hit
         start, end = tokens[i][1] + dropped, tokens[i + size - 1][2]
         before = chunk[max(0, start - 40) : start]
         joined = tokens[i][0].startswith("و")
         found = _with_direction(place, chunk, start, end, before, gaz, lex)
         found.written = text.span("place", a + start, a + end, "").text
+        found.sure = sure
         after = chunk[end : end + 12]
         origin = lex.origin_before.search(before) or lex.origin_after.match(after)
         if not found.direction and (origin or (origin_run and joined)):
@@ -311,8 +339,10 @@ _LIST_GAP = re.compile(r"\s*(?:,|،|and|or|&|و)?\s*(?:(?:the\s+)?(?:villages?|t
 LISTED = ("community", "quarter", "district", "sub-district")
 
 
-def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lexicon):
-    """The longest gazetteer name starting at token i: (tokens, letters dropped, place)."""
+def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lexicon, context):
+    """The longest gazetteer name starting at token i: (tokens, letters dropped, place,
+    whether the name has one place only); among namesakes, the one nearest the report's
+    other places (``context``)."""
     for size in (4, 3, 2, 1):
         if i + size > len(tokens):
             continue
@@ -329,7 +359,7 @@ def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lex
             ]
             if not is_arabic(form) and not original[:1].isupper():
                 continue
-            match = gaz.lookup(original)
+            match = gaz.lookup(original, context=context)
             if match.place is None:
                 continue
             place = match.place
@@ -341,9 +371,28 @@ def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lex
                 or place.precision > 1
                 or lex.place_before.search(chunk_before)
             )
+            if trusted and _stray(place, match, context):
+                continue
             if trusted:
-                return size, dropped, place
+                return size, dropped, place, not match.ambiguous
     return None
+
+
+STRAY_KM = 100.0  # a village this far from all the report's other places is a namesake
+
+
+def _stray(place: Place, match, context) -> bool:
+    """A village name of several places, all far from every other place the report names
+    (an "Al-Sukkariyah" near Al-Bukamal that the gazetteer lacks, read as one of five
+    others in Raqqa or Hama): a namesake, not the place meant. A name of one place
+    stands."""
+    if not context or place.precision != 1 or not match.ambiguous:
+        return False
+    others = [
+        distance_km_between(place.latitude, place.longitude, lat, lon) for lat, lon in context
+    ]
+    others = [d for d in others if d > 1.0]  # not the place itself
+    return bool(others) and min(others) > STRAY_KM
 
 
 def _with_direction(place: Place, chunk: str, start: int, end: int, before: str, gaz, lex):
@@ -366,13 +415,33 @@ def _with_direction(place: Place, chunk: str, start: int, end: int, before: str,
     return Found(place, place.precision, place.name)
 
 
+def named_actors(text: ReportText, lex, patterns) -> list[tuple[str, str]]:
+    """Every actor the report names, headline included, in order."""
+    reading = Reading(0, len(text.original))
+    _actors(text, 0, len(text.folded), patterns, lex, reading)
+    return reading.actors
+
+
+def report_context(text: ReportText, lex, gaz) -> tuple[tuple[float, float], ...]:
+    """Points of the towns and villages the report names that have no namesake: they
+    choose among the namesakes of its other names (the Jalaa near Al-Bukamal, not the
+    one in Hama)."""
+    reading = Reading(0, len(text.original))
+    _places(text, 0, len(text.folded), gaz, lex, reading)
+    return tuple(
+        (f.place.latitude, f.place.longitude)
+        for f in reading.places
+        if f.sure and f.place.precision == 1
+    )
+
+
 def read_sentence(
-    text: ReportText, a: int, b: int, lex, gaz, patterns, published, anchor
+    text: ReportText, a: int, b: int, lex, gaz, patterns, published, anchor, context=()
 ) -> Reading:
     reading = Reading(text.where[a], text.where[b - 1] + 1)
     _read_time(text, a, b, lex, published, anchor, reading)
     _event(text, a, b, lex, reading)
     _killed(text, a, b, lex, reading)
-    _actors(text, a, b, patterns, reading)
-    _places(text, a, b, gaz, lex, reading)
+    _actors(text, a, b, patterns, lex, reading)
+    _places(text, a, b, gaz, lex, reading, context)
     return reading

@@ -6,7 +6,15 @@ from __future__ import annotations
 import streamlit as st
 
 from conflictmap.errors import ConflictmapError
-from conflictmap.factions import actors_of, groups_of, joined, save_factions, shared_colours
+from conflictmap.factions import (
+    ACTOR_TYPES,
+    actors_of,
+    groups_of,
+    joined,
+    save_factions,
+    shared_colours,
+    with_seed_actors,
+)
 from conflictmap.i18n import N_
 from conflictmap.text import plain
 from conflictmap.ui import keys
@@ -59,8 +67,22 @@ def page(ctx) -> None:
         column_config={
             "actor": st.column_config.TextColumn(_("actor"), required=True),
             "faction": st.column_config.SelectboxColumn(_("faction"), options=names, required=True),
+            "actor_type": st.column_config.SelectboxColumn(
+                _("ACLED actor type"), options=ACTOR_TYPES
+            ),
         },
     )
+    missing = with_seed_actors(factions.table)[1]
+    if missing and st.button(
+        _("Add the region's {count} actor names that this table lacks", count=missing)
+    ):
+        table, _added = with_seed_actors(factions.table)
+        try:
+            save_factions(table, ctx.settings.factions_file)
+            st.success(_("Added; your own rows and colours are kept."))
+            st.rerun()
+        except ConflictmapError as exc:
+            failed(ctx, exc)
     if st.button(_("Save factions")):
         try:
             save_factions(joined(groups, actors), ctx.settings.factions_file)
