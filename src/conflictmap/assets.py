@@ -34,6 +34,7 @@ LOCAL: dict[str, str | None] = {
     "jquery": "jquery/dist/jquery.min.js",  # folium popups use $(...)
     "leaflet_draw_js": "leaflet-draw/dist/leaflet.draw.js",  # drawing an area to filter
     "leaflet_draw_css": "leaflet-draw/dist/leaflet.draw.css",
+    "protomaps_leaflet": "protomaps-leaflet/dist/protomaps-leaflet.js",  # a PMTiles basemap
     "bootstrap": None,
     "bootstrap_css": None,
     "glyphicons_css": None,

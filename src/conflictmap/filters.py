@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from conflictmap.factions import UNASSIGNED
-from conflictmap.i18n import ENGLISH, Wording
+from conflictmap.i18n import ENGLISH, N_, Wording
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ class Filters:
                 else w("of no event type (none selected)")
             )
         if self.min_fatalities:
-            parts.append(w("with at least {count} reported fatalities", count=self.min_fatalities))
+            parts.append(fatality_words(self.min_fatalities, w))
         if self.area:
             west, south, east, north = self.bbox()
             parts.append(
@@ -128,3 +128,17 @@ class Filters:
             ),
             "description": self.describe(),
         }
+
+
+_FEW = {  # the numbers whose words differ (English "fatality"; Arabic singular and dual)
+    1: N_("with at least 1 reported fatality"),
+    2: N_("with at least 2 reported fatalities"),
+}
+
+
+def fatality_words(count: int, w) -> str:
+    return (
+        w(_FEW[count])
+        if count in _FEW
+        else w("with at least {count} reported fatalities", count=count)
+    )

@@ -109,6 +109,7 @@ def test_every_command_on_a_store_of_thousands(busy, tmp_path):
         ("places", "learned", "--json"),
         ("area",),
         ("area", "set", "Deir ez-Zor; Al Anbar"),
+        ("factions", "add-seed", "--dry-run"),
     ]
     for call in calls:
         done = cli(*call, env=env)

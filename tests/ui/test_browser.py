@@ -335,7 +335,8 @@ def test_a_full_view_shows_hexagons_and_zooming_in_shows_single_incidents(
     page.get_by_text("3,000 incidents in view, more than the 1,000").wait_for(timeout=30_000)
     hexagons = frame.locator("path.leaflet-interactive")
     assert hexagons.count() > 20
-    assert "hexagons count them" in frame.locator(".cm-legend").inner_text()
+    legend = frame.locator(".cm-legend")
+    assert "more than the 1,000 drawn one by one" in legend.inner_text()
     page.screenshot(path=str(tmp_path / "hexagons.png"))
     click_a_visible_marker(page, frame)  # a hexagon: its popup gives the figures
     popup = frame.locator(".leaflet-popup-content")
@@ -350,6 +351,8 @@ def test_a_full_view_shows_hexagons_and_zooming_in_shows_single_incidents(
             break
     drawn_one_by_one.wait_for(timeout=30_000)
     assert frame.locator(".leaflet-container").evaluate("() => window.__sameMap === true")
+    # the legend says what this view draws: circles now, no hexagons
+    assert "Circle size" in legend.inner_text() and "hexagon" not in legend.inner_text()
     assert outside == []
     page.close()
 

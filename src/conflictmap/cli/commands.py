@@ -110,6 +110,7 @@ def map_spec_from(args, settings: Settings) -> MapSpec:
             cluster=args.cluster,
             uncertain=not args.hide_uncertain,
             words=words_of(args, settings),
+            region=settings.region,
         )
     if args.center:
         return MapSpec(
@@ -120,12 +121,14 @@ def map_spec_from(args, settings: Settings) -> MapSpec:
             cluster=args.cluster,
             uncertain=not args.hide_uncertain,
             words=words_of(args, settings),
+            region=settings.region,
         )
     return MapSpec(
         tiles=settings.tiles,
         cluster=args.cluster,
         uncertain=not args.hide_uncertain,
         words=words_of(args, settings),
+        region=settings.region,
     )
 
 

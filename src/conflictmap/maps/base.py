@@ -8,11 +8,15 @@ from dataclasses import dataclass, field
 
 import folium
 import pandas as pd
-from branca.element import Element
+from branca.element import Element, MacroElement
+from folium.template import Template
 
 from conflictmap.assets import PluginAssets, localise
 from conflictmap.i18n import ENGLISH, Wording
+from conflictmap.maps.archive import ArchiveLayer, is_archive, served_url
+from conflictmap.maps.basemap import Basemap
 from conflictmap.maps.context import LABEL_CSS
+from conflictmap.settings import Region
 
 MAX_MARKERS = 1000  # more incidents in view than this are counted in hexagons instead
 
@@ -31,11 +35,28 @@ OSM = (
 )
 
 
+class MapChrome(MacroElement):
+    """A scale bar in kilometres, and popups that open clear of the controls: a popup
+    near an edge pans the map until it clears the layer control (top right), the zoom and
+    drawing buttons (top left) and the legend (bottom left)."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
+L.Popup.mergeOptions({autoPanPaddingTopLeft: L.point(60, 150),
+  autoPanPaddingBottomRight: L.point(60, 40)});
+{% endmacro %}""")
+
+    def __init__(self):
+        super().__init__()
+        self._name = "MapChrome"
+
+
 @dataclass(frozen=True)
 class MapSpec:
     """What the map shows besides the incidents."""
 
-    tiles: str = "osm"  # "osm", "none", or a tile URL template of a local tile server
+    tiles: str = "osm"  # "osm", "none", a local .pmtiles archive, or a local tile server's URL
     center: tuple[float, float] = (35.0, 40.5)
     zoom: int = 8
     height: int = 620
@@ -48,6 +69,8 @@ class MapSpec:
     measure: str = "incidents"  # what an area's colour counts: incidents or fatalities
     pad_top: int = 0  # px kept clear at the top when fitting (a snapshot's title box)
     heat: bool = False  # show the heat layer (it is always in the layer control)
+    region: Region = field(default_factory=Region)  # drawn at 1:50m by the offline basemap
+    archive_url: str = ""  # where the page reads a PMTiles basemap ("": the app serves it)
 
 
 def base_map(spec: MapSpec, context=()) -> folium.Map:
@@ -56,13 +79,18 @@ def base_map(spec: MapSpec, context=()) -> folium.Map:
         location=spec.center,
         zoom_start=spec.zoom,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # ours: kilometres only (MapChrome)
         prefer_canvas=False,
         minZoom=3,
         maxZoom=18,
     )
+    fmap.add_child(Basemap(spec.region))  # under the tiles: what shows with no internet
+    fmap.add_child(MapChrome())
     if spec.tiles == "osm":
         folium.TileLayer(OSM[0], attr=OSM[1], name="OpenStreetMap", max_zoom=19).add_to(fmap)
+    elif is_archive(spec.tiles):
+        if url := spec.archive_url or served_url(spec.tiles):
+            fmap.add_child(ArchiveLayer(url, spec.words.lang))
     elif spec.tiles and spec.tiles != "none":
         folium.TileLayer(spec.tiles, attr="Local tile server", name="Basemap").add_to(fmap)
     for layer in context:
@@ -77,16 +105,33 @@ def set_view(fmap: folium.Map, frame: pd.DataFrame, spec: MapSpec) -> None:
         south, west, north, east = spec.bounds
         fmap.fit_bounds([[south, west], [north, east]], padding_top_left=(0, spec.pad_top))
     elif spec.fit and len(frame):
-        corners = [
-            [frame.latitude.min(), frame.longitude.min()],
-            [frame.latitude.max(), frame.longitude.max()],
-        ]
+        south, west, north, east = core_extent(frame, spec.region)
+        corners = [[south, west], [north, east]]
         fmap.fit_bounds(
             corners,
             max_zoom=11,
             padding_top_left=(20, 20 + spec.pad_top),
             padding_bottom_right=(20, 20),
         )
+
+
+CORE_SHARE = 0.5  # this share of the incidents in the work area: the view is theirs
+TRIM = 0.02  # the view leaves out this share of the incidents on each side...
+TRIMMED_FROM = 50  # ...when there are at least this many
+
+
+def core_extent(frame: pd.DataFrame, region: Region) -> tuple[float, float, float, float]:
+    """South, west, north, east of the incidents a first view should frame: those in the
+    work area when most are there, and without the few far-off rows (a mistyped point, a
+    stray country of a world export) that would otherwise open the map on the world."""
+    lat, lon = frame["latitude"].astype(float), frame["longitude"].astype(float)
+    inside = region.contains(lat, lon)
+    if inside.mean() >= CORE_SHARE:
+        lat, lon = lat[inside], lon[inside]
+    if len(lat) < TRIMMED_FROM:
+        return float(lat.min()), float(lon.min()), float(lat.max()), float(lon.max())
+    (south, north), (west, east) = lat.quantile([TRIM, 1 - TRIM]), lon.quantile([TRIM, 1 - TRIM])
+    return float(south), float(west), float(north), float(east)
 
 
 def extent(frame: pd.DataFrame) -> tuple[float, float, float, float]:

@@ -30,6 +30,7 @@ class Drawn:
     in_view: int = 0
     heat: object = None  # the heat layer (the dashboard adds it only when switched on)
     table: pd.DataFrame | None = None  # counts per area, when the map shows areas
+    precisions: frozenset = frozenset()  # the place precisions drawn one by one
 
 
 def incident_layers(
@@ -65,6 +66,7 @@ def incident_layers(
             present,
             in_view=len(inside),
             heat=heat_layer(rows, spec.heat, w),
+            precisions=frozenset(rows["geo_precision"].fillna(1).astype(int).clip(1, 3)),
         )
     bounds = view or extent(inside)
     resolution = hexbins.resolution_for(hexbins.metres_per_pixel(bounds, width_px))
@@ -114,7 +116,13 @@ def full_map(
     fmap.add_child(
         Legend(
             legend_html(
-                factions, drawn.present, caption, drawn.hexagons, spec.uncertain, spec.words
+                factions,
+                drawn.present,
+                caption,
+                drawn.hexagons,
+                spec.uncertain,
+                spec.words,
+                drawn.precisions,
             )
         )
     )

@@ -52,11 +52,43 @@ class PlaceLabels(folium.FeatureGroup):
     _template = Template("""
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.featureGroup({{ this.options|tojavascript }});
-{{ this.labels }}.forEach(function (p) {
-  L.marker([p[0], p[1]], {interactive: false, icon: L.divIcon({className: "empty",
-    html: '<div class="cm-label">' + p[2] + "</div>", iconSize: [0, 0],
-    iconAnchor: [-4, 6]})}).addTo({{ this.get_name() }});
-});
+(function (group, labels) {
+  // bigger places first (the list's order); a label that would overlap one already
+  // placed waits for a closer zoom
+  var pen = document.createElement("canvas").getContext("2d");
+  var scratch = document.createElement("div");
+  pen.font = "600 11px sans-serif";
+  var EVENTS = "zoomend moveend resize viewreset load";
+  var items = labels.map(function (p) {
+    scratch.innerHTML = p[2];
+    return {at: L.latLng(p[0], p[1]), width: pen.measureText(scratch.textContent).width + 6,
+      marker: L.marker([p[0], p[1]], {interactive: false, icon: L.divIcon({className: "empty",
+        html: '<div class="cm-label">' + p[2] + "</div>", iconSize: [0, 0],
+        iconAnchor: [-4, 6]})})};
+  });
+  function place() {
+    var map = group._map;
+    if (!map || !map._loaded) { return; }  // no view yet: placed on the first move
+    var size = map.getSize(), taken = [];
+    items.forEach(function (item) {
+      var pt = map.latLngToContainerPoint(item.at);
+      var box = [pt.x + 2, pt.y - 8, pt.x + 4 + item.width, pt.y + 7];
+      var seen = box[2] > 0 && box[0] < size.x && box[3] > 0 && box[1] < size.y;
+      var free = seen && taken.every(function (b) {
+        return b[2] < box[0] || b[0] > box[2] || b[3] < box[1] || b[1] > box[3];
+      });
+      if (free) {
+        taken.push(box);
+        if (!group.hasLayer(item.marker)) { group.addLayer(item.marker); }
+      } else if (group.hasLayer(item.marker)) {
+        group.removeLayer(item.marker);
+      }
+    });
+  }
+  group.on("add", function () { group._map.on(EVENTS, place); place(); });
+  group.on("remove", function (e) { e.target._map && e.target._map.off(EVENTS, place); });
+  window.__cmLabels = place;  // the browser tests ask where each label went
+})({{ this.get_name() }}, {{ this.labels }});
 {% endmacro %}""")
 
     def __init__(self, labels: list[tuple[float, float, str]], name: str = "Place names"):

@@ -40,7 +40,9 @@ PRECISION_STYLE = {  # geo_precision -> (fill opacity, dash pattern, words)
 UNCERTAIN_RADIUS_M = {2: 25_000, 3: 50_000}
 
 
-AREA_FILL = 0.04  # faint: many overlapping areas must not hide the places under them
+AREA_FILL = 0.025  # faint: many overlapping areas must not hide the places under them
+AREA_LINE = 0.3  # their outline too; full strength under the pointer
+FILLED_AREAS = 25  # more uncertain areas than this in view are drawn as outlines only
 
 
 # Neutral grey clusters: the stock green/yellow would read as faction colours.
@@ -126,13 +128,19 @@ class IncidentMarkers(MacroElement):
 {% macro script(this, kwargs) %}
 (function () {
   var parent = {{ this._parent.get_name() }}, records = {{ this.incidents }};
+  var AREA_LINE = {{ this.area_line }};
   var markers = records.map(function (d) {
     var box = document.createElement("div");  // an element: the map reports its text
     box.innerHTML = d[8];
     var style = {radius: d[2], color: d[3], weight: d[4], dashArray: d[5], fill: true,
       fillColor: d[6], fillOpacity: d[7], opacity: 0.9};
-    var mark = d[12] ? L.circle([d[0], d[1]], Object.assign(style, {radius: d[12]}))
+    var mark = d[12] ? L.circle([d[0], d[1]], Object.assign(style, {radius: d[12],
+                         opacity: AREA_LINE}))
                      : L.circleMarker([d[0], d[1]], style);
+    if (d[12]) {  // an uncertain place: faint, drawn out while the pointer is on it
+      mark.on("mouseover", function () { mark.setStyle({opacity: 0.9, fillOpacity: 0.12}); });
+      mark.on("mouseout", function () { mark.setStyle({opacity: AREA_LINE, fillOpacity: d[7]}); });
+    }
     return mark.bindPopup(box, {maxWidth: 380}).bindTooltip(d[9]);
   });
   if (parent.addLayers) { parent.addLayers(markers); }
@@ -149,10 +157,13 @@ class IncidentMarkers(MacroElement):
     def __init__(self, records: list[list]):
         super().__init__()
         self._name = "IncidentMarkers"
+        self.area_line = AREA_LINE
         self.incidents = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
 
 
-def _record(row, colours: dict[str, str], area: bool, w: Wording = ENGLISH) -> list:
+def _record(
+    row, colours: dict[str, str], area: bool, w: Wording = ENGLISH, fill: float = AREA_FILL
+) -> list:
     """One incident for ``IncidentMarkers``: position, style, popup, tooltip, its days
     (for playback) and, for an uncertain place drawn as an area, the radius in metres."""
     precision = int(row.geo_precision) if pd.notna(row.geo_precision) else 1
@@ -168,7 +179,7 @@ def _record(row, colours: dict[str, str], area: bool, w: Wording = ENGLISH) -> l
         1 if area else 2 if dash else 1.5,
         dash,
         colours.get(row.faction, "#7f8c8d"),
-        AREA_FILL if area else fill_opacity,
+        fill if area else fill_opacity,
         popup_html(row, w),
         tooltip_text(row, w),
         _day(row.event_date),
@@ -209,9 +220,10 @@ def incident_layer(
     groups = [localise(exact)]
     if uncertain:
         areas = folium.FeatureGroup(name=w(UNCERTAIN_LAYER), control=True)
-        areas.add_child(
-            IncidentMarkers([_record(r, colours, True, w) for r in shown[vague].itertuples()])
-        )
+        # past a few dozen, faint fills still add up to a wash over the valley: outlines
+        fill = AREA_FILL if vague.sum() <= FILLED_AREAS else 0.0
+        records = [_record(r, colours, True, w, fill) for r in shown[vague].itertuples()]
+        areas.add_child(IncidentMarkers(records))
         groups.insert(0, localise(areas))  # under the exact ones
     return groups
 

@@ -4,6 +4,7 @@ like, and the caption lines (filters, sources) a snapshot carries.
 
 from __future__ import annotations
 
+import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -14,18 +15,51 @@ from conflictmap.text import html_text
 
 
 class Legend(MacroElement):
-    """A fixed box on the map: faction colours, sizes, precision, and optional caption."""
+    """The legend box, a map control at the bottom left: Leaflet stacks it above the
+    scale bar and beside the other controls, so that neither covers the other."""
 
     _template = Template("""
-{% macro html(this, kwargs) %}
-<div class="cm-legend" style="position:absolute;z-index:1000;bottom:24px;left:10px;
- background:rgba(255,255,255,.93);padding:8px 10px;border:1px solid #999;border-radius:4px;
- font:12px/1.35 sans-serif;max-width:340px;">{{ this.body }}</div>
+{% macro header(this, kwargs) %}
+<style>.cm-legend{background:rgba(255,255,255,.93);padding:8px 10px;border:1px solid #999;
+ border-radius:4px;font:12px/1.35 sans-serif;max-width:340px;max-height:45vh;
+ overflow-y:auto;clear:both}</style>
+{% endmacro %}
+{% macro script(this, kwargs) %}
+(function () {
+  var legend = L.control({position: "bottomleft"});
+  legend.onAdd = function () {
+    var box = L.DomUtil.create("div", "cm-legend");
+    box.innerHTML = {{ this.body|tojson }};
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    return box;
+  };
+  legend.addTo({{ this._parent.get_name() }});
+})();
 {% endmacro %}""")
 
     def __init__(self, body: str):
         super().__init__()
         self._name = "Legend"
+        self.body = body
+
+
+class LegendUpdate(folium.FeatureGroup):
+    """Puts the legend of what a view draws into the map's legend box: the dashboard's
+    map is drawn once, and its layers (this one among them) change with the view."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.featureGroup();
+(function () {
+  var box = document.querySelector(".cm-legend");
+  if (box) { box.innerHTML = {{ this.body|tojson }}; }
+})();
+{% endmacro %}""")
+
+    def __init__(self, body: str):
+        super().__init__(name="legend", control=False)
+        self._name = "LegendUpdate"
         self.body = body
 
 
@@ -44,9 +78,11 @@ def legend_html(
     hexagons: str = "",
     uncertain: bool = True,
     words: Wording = ENGLISH,
+    precisions=None,
 ) -> str:
     """The legend, in the chosen language; ``hexagons`` (a sentence) replaces the circle
-    key when the view is counted in hexagons."""
+    key when the view is counted in hexagons; ``precisions`` (those drawn) limits the
+    place key to what is on the map."""
     e, w = html_text, words
     rows = [
         f'<div><span style="display:inline-block;width:11px;height:11px;'
@@ -65,6 +101,7 @@ def legend_html(
         rows += [
             f"<div>{e(precision_key(p, uncertain, w))}: {e(w(words_))}</div>"
             for p, (_, _, words_) in PRECISION_STYLE.items()
+            if precisions is None or p in precisions
         ]
     rows += [f"<div style='margin-top:4px'>{e(line)}</div>" for line in caption]
     return f"<div dir='{w.dir}'><b>{e(w('Factions'))}</b>" + "".join(rows) + "</div>"

@@ -34,6 +34,8 @@ ANIMATION = "animation"
 # the map and what the analyst did on it
 MAP = "map"  # streamlit-folium's returned state
 VIEW = "view"
+PLACE_SEARCH = "place_search"  # the search box over the map
+PLACE_FOUND = "place_found"  # what it found: the map moves there
 CLICKED = "clicked"
 INCIDENT = "incident"
 DRAWINGS_SEEN = "drawings_seen"

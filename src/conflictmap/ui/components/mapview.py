@@ -9,21 +9,21 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from conflictmap import (
-    i18n,
     playback,
     views,
 )
 from conflictmap.assets import localise
 from conflictmap.csvfile import csv_bytes
 from conflictmap.maps import playback as playback_map
-from conflictmap.maps.base import MAX_MARKERS, MapSpec, base_map, set_view
+from conflictmap.maps.base import MapSpec, base_map, set_view
 from conflictmap.maps.compose import incident_layers
 from conflictmap.maps.context import context_layers
 from conflictmap.maps.drawing import add_draw_tools
 from conflictmap.maps.incidents import area_layer, highlight_layer
-from conflictmap.maps.legend import Legend, legend_html
+from conflictmap.maps.legend import Legend, LegendUpdate, legend_html
 from conflictmap.text import plain
 from conflictmap.ui import keys
+from conflictmap.ui.components.search import found_layer, found_place
 
 
 def follow_playback(state) -> None:
@@ -62,17 +62,22 @@ def show_map(ctx, shown, frame, factions, spec: MapSpec, store, timing, units, o
         lambda chosen: views.full_rows(store, factions, chosen),
         units,
     )
+    found = found_place()
     st_folium(
         fmap,
         key=keys.MAP,
         height=spec.height,
         use_container_width=True,
+        center=found["point"] if found else None,  # moves the map, does not redraw it
+        zoom=found["zoom"] if found else None,
         feature_group_to_add=[
             *drawn.layers,
             *([drawn.heat] if spec.heat and drawn.heat else []),  # st_folium shows every group
             *overlays,
             area_layer(st.session_state.get(keys.AREA), _),
             highlight_layer(shown.loc[shown["incident_id"].isin(table_selection())], _),
+            view_legend(drawn, factions, spec),
+            found_layer(found, _),
         ],
         layer_control=folium.LayerControl(collapsed=False),
         returned_objects=[
@@ -89,14 +94,28 @@ def show_map(ctx, shown, frame, factions, spec: MapSpec, store, timing, units, o
     say_what_was_drawn(ctx, drawn, units)
 
 
+def view_legend(drawn, factions, spec: MapSpec) -> LegendUpdate:
+    """The legend of what this view draws: its factions, hexagons or circles, the
+    precisions on the map."""
+    body = legend_html(
+        factions,
+        drawn.present,
+        hexagons=drawn.hexagons,
+        uncertain=spec.uncertain,
+        words=spec.words,
+        precisions=drawn.precisions,
+    )
+    return LegendUpdate(body)
+
+
 def empty_map(ctx, frame, factions, spec: MapSpec, timing):
     """The map before its incidents: base, context layers, the whole store's view (constant,
     so filters never move the map), legend, drawing tools and playback."""
     _ = ctx.words
     fmap = base_map(spec, context_layers(ctx.settings, _))
     set_view(fmap, frame, spec)
-    note = _(HEXAGON_NOTE, count=f"{MAX_MARKERS:,}")
-    fmap.add_child(Legend(legend_html(factions, stored_factions(frame, factions), [note], words=_)))
+    # the store's factions until the view's own legend (``view_legend``) replaces it
+    fmap.add_child(Legend(legend_html(factions, stored_factions(frame, factions), words=_)))
     add_draw_tools(fmap, _)
     if timing is not None:
         playback_map.add_playback(fmap, *timing, words=_)
@@ -172,6 +191,3 @@ def follow_drawing(state) -> None:
     if area != st.session_state.get(keys.AREA):
         st.session_state[keys.AREA] = area
         st.rerun(scope="app")  # every count, chart and export follows the area
-
-
-HEXAGON_NOTE = i18n.N_("Over {count} incidents in view: hexagons count them (see under the map).")

@@ -100,6 +100,7 @@ def show_group(ctx, group) -> None:
             height=420,
             bounds=(region.south, region.west, region.north, region.east),
             words=_,
+            region=region,
         )
         others = ctx.store.batch_places(sorted({int(b) for b in group.rows["batch_id"]}))
         fmap = check_map(group.candidates, others, spec, context_layers(ctx.settings, _), _)
