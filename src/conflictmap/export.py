@@ -21,6 +21,7 @@ from conflictmap.csvfile import csv_bytes
 from conflictmap.factions import Factions
 from conflictmap.filters import Filters
 from conflictmap.i18n import ENGLISH, Wording
+from conflictmap.maps.archive import is_archive
 from conflictmap.maps.base import MapSpec
 from conflictmap.maps.compose import full_map
 from conflictmap.schema import NAMES
@@ -91,6 +92,9 @@ def to_html(
     )
     listed = "; ".join(sources[:8]) + (" ..." if len(sources) > 8 else "")
     caption = [stamp(filters, len(frame), w), w("Sources: {sources}", sources=listed or w("none"))]
+    if is_archive(spec.tiles):  # a whole archive does not fit in one file
+        spec = replace(spec, tiles="none")
+        caption.append(w("Basemap: the offline one (a PMTiles archive is not carried in a file)."))
     fmap = full_map(frame, factions, spec, caption, context, area=filters.area, units=units)
     return inline(fmap.get_root().render()).encode("utf-8")
 

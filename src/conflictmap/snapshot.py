@@ -15,8 +15,10 @@ import datetime as dt
 import io
 import os
 import queue
+import re
 import shutil
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pandas as pd
 from branca.element import Element, MacroElement
@@ -30,8 +32,10 @@ from conflictmap.filters import Filters
 from conflictmap.i18n import ENGLISH, Wording
 from conflictmap.i18n.catalogue import msg
 from conflictmap.maps import playback as playback_map
+from conflictmap.maps.archive import ARCHIVE_URL, archive_path, is_archive
 from conflictmap.maps.base import MapSpec
 from conflictmap.maps.compose import full_map
+from conflictmap.settings import Settings
 from conflictmap.text import html_text
 
 SIZES = {
@@ -99,7 +103,7 @@ class ReadySignal(MacroElement):
   function ready() { if (!done) { done = true; setTimeout(function () {
     window.__cmMap = map; window.__cmReady = true; }, 300); } }
   map.eachLayer(function (layer) {
-    if (layer instanceof L.TileLayer) { pending++; layer.once('load', function () {
+    if (layer instanceof L.GridLayer) { pending++; layer.once('load', function () {
       if (--pending === 0) { ready(); } }); }
   });
   map.whenReady(function () { if (pending === 0) { ready(); } });
@@ -151,9 +155,15 @@ def title_html(
     as it steps."""
     e = html_text
     made = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    credits = [w("place names: GeoNames (CC BY 4.0)"), w("map: Leaflet")]
+    credits = [
+        w("place names: GeoNames (CC BY 4.0), OCHA"),
+        w("land and borders: Natural Earth; rivers and lakes: GSHHG"),
+        w("map: Leaflet"),
+    ]
     if tiles == "osm":
         credits.insert(0, w("basemap © OpenStreetMap contributors"))
+    elif is_archive(tiles):
+        credits.insert(0, w("basemap: the team's PMTiles archive"))
     count = (
         w("{count} incident", count="1")
         if len(frame) == 1
@@ -204,6 +214,8 @@ def snapshot_html(
     ``frame`` may be the map index, with ``fetch`` reading whole rows (see ``full_map``).
     With ``playback``, the map carries the playback control at its frame (an animation
     steps it, see ``animate``) and the title says which window is shown."""
+    if is_archive(map_spec.tiles):  # Chromium reads it through Playwright (_page)
+        map_spec = replace(map_spec, archive_url=ARCHIVE_URL)
     fmap = full_map(
         frame,
         factions,
@@ -227,6 +239,33 @@ def snapshot_html(
     fmap.get_root().header.add_child(Element(SNAPSHOT_CSS), name="cm_snapshot_css")
     fmap.add_child(ReadySignal())
     return inline(fmap.get_root().render())
+
+
+def _archive_handler(path: Path):
+    """Serves the PMTiles archive to the snapshot's page by byte ranges, as a web server
+    would (the page itself has no server)."""
+
+    def handle(route) -> None:
+        size = path.stat().st_size
+        asked = re.match(r"bytes=(\d+)-(\d*)", route.request.headers.get("range", ""))
+        start = int(asked[1]) if asked else 0
+        end = min(int(asked[2]) if asked and asked[2] else size - 1, size - 1)
+        with path.open("rb") as archive:
+            archive.seek(start)
+            body = archive.read(end - start + 1)
+        route.fulfill(
+            status=206 if asked else 200,
+            body=body,
+            headers={
+                "Content-Type": "application/octet-stream",
+                "Content-Range": f"bytes {start}-{end}/{size}",
+                "Accept-Ranges": "bytes",
+                "Access-Control-Allow-Origin": "*",
+                "Access-Control-Expose-Headers": "Content-Range, Content-Length, ETag",
+            },
+        )
+
+    return handle
 
 
 def chromium_path() -> str:
@@ -254,8 +293,14 @@ def _page(page_html: str, spec: SnapshotSpec, outside: list[str]):
             )
             page.on(
                 "request",
-                lambda r: outside.append(r.url) if r.url.startswith(("http:", "https:")) else None,
+                lambda r: (
+                    outside.append(r.url)
+                    if r.url.startswith(("http:", "https:")) and r.url != ARCHIVE_URL
+                    else None
+                ),
             )
+            if ARCHIVE_URL in page_html:
+                page.route(ARCHIVE_URL, _archive_handler(archive_path(Settings().tiles)))
             page.set_content(page_html, wait_until="load")
             page.wait_for_function("window.__cmReady === true", timeout=READY_TIMEOUT_MS)
             yield page

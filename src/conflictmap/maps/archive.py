@@ -34,6 +34,14 @@ def archive_path(tiles: str) -> Path:
     return Path(tiles).expanduser().resolve()
 
 
+def deepest_zoom(tiles: str) -> int:
+    """The archive's last zoom level with data (deeper views enlarge it)."""
+    from pmtiles.reader import MmapSource, Reader
+
+    with archive_path(tiles).open("rb") as archive:
+        return int(Reader(MmapSource(archive)).header()["max_zoom"])
+
+
 def served_url(tiles: str) -> str | None:
     """Where the dashboard's browser reads the archive (a link under static/tiles, made
     once); None when the file is not there."""
@@ -56,12 +64,16 @@ class ArchiveLayer(JSCSSMixin, folium.MacroElement):
     default_js = [("protomaps_leaflet", "")]
     _template = Template("""
 {% macro script(this, kwargs) %}
-protomapsL.leafletLayer({url: {{ this.url }}, flavor: "light", lang: {{ this.lang }},
-  attribution: {{ this.credit }}, maxDataZoom: 15}).addTo({{ this._parent.get_name() }});
+(function () {
+  var layer = protomapsL.leafletLayer({url: {{ this.url }}, flavor: "light",
+    lang: {{ this.lang }}, attribution: {{ this.credit }}, maxDataZoom: {{ this.zoom }}});
+  layer.backgroundColor = null;  // where the archive has no tile, the offline basemap shows
+  layer.addTo({{ this._parent.get_name() }});
+})();
 {% endmacro %}""")
 
-    def __init__(self, url: str, lang: str = "en"):
+    def __init__(self, url: str, lang: str = "en", zoom: int = 15):
         super().__init__()
         self._name = "ArchiveLayer"
-        self.url, self.lang = json.dumps(url), json.dumps(lang)
+        self.url, self.lang, self.zoom = json.dumps(url), json.dumps(lang), int(zoom)
         self.credit = json.dumps("Basemap: your PMTiles archive")

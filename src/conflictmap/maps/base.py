@@ -13,7 +13,7 @@ from folium.template import Template
 
 from conflictmap.assets import PluginAssets, localise
 from conflictmap.i18n import ENGLISH, Wording
-from conflictmap.maps.archive import ArchiveLayer, is_archive, served_url
+from conflictmap.maps.archive import ArchiveLayer, deepest_zoom, is_archive, served_url
 from conflictmap.maps.basemap import Basemap
 from conflictmap.maps.context import LABEL_CSS
 from conflictmap.settings import Region
@@ -90,7 +90,7 @@ def base_map(spec: MapSpec, context=()) -> folium.Map:
         folium.TileLayer(OSM[0], attr=OSM[1], name="OpenStreetMap", max_zoom=19).add_to(fmap)
     elif is_archive(spec.tiles):
         if url := spec.archive_url or served_url(spec.tiles):
-            fmap.add_child(ArchiveLayer(url, spec.words.lang))
+            fmap.add_child(ArchiveLayer(url, spec.words.lang, deepest_zoom(spec.tiles)))
     elif spec.tiles and spec.tiles != "none":
         folium.TileLayer(spec.tiles, attr="Local tile server", name="Basemap").add_to(fmap)
     for layer in context:
