@@ -7,6 +7,8 @@ then Streamlit's upload endpoint takes files from any session (see uploadgate.py
 import streamlit as st
 from starlette.middleware import Middleware
 
+from conflictmap.maps.archive import archive_route
 from conflictmap.uploadgate import UploadGate
 
-app = st.App("app.py", middleware=[Middleware(UploadGate)])
+# the route gives the browser a PMTiles basemap archive, if one is set (CONFLICTMAP_TILES)
+app = st.App("app.py", middleware=[Middleware(UploadGate)], routes=[archive_route()])

@@ -2,16 +2,14 @@
 (``CONFLICTMAP_TILES=/path/region.pmtiles``), drawn by protomaps-leaflet (npm, served by
 the app like the other map scripts), over the offline basemap.
 
-The browser reads the archive by range requests. The dashboard serves it from
-``static/tiles/`` (a link to the file, git-ignored); a snapshot's Chromium page is given
-it by Playwright (``ARCHIVE_URL``); a standalone HTML export cannot carry a whole archive
-and keeps the offline basemap only, and says so.
+The browser reads the archive by range requests. The dashboard's server (serve.py)
+answers them at ``SERVED_AT`` (``archive_route``); a snapshot's Chromium page is given it
+by Playwright (``ARCHIVE_URL``); a standalone HTML export cannot carry a whole archive and
+keeps the offline basemap only, and says so.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 from pathlib import Path
 
@@ -19,10 +17,7 @@ import folium
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from conflictmap.assets import STATIC
-
-TILE_DIR = STATIC / "tiles"
-SERVED_AT = "/app/static/tiles/"
+SERVED_AT = "/cm/basemap.pmtiles"
 ARCHIVE_URL = "http://conflictmap.archive/basemap.pmtiles"  # a snapshot's, see snapshot.py
 
 
@@ -43,18 +38,26 @@ def deepest_zoom(tiles: str) -> int:
 
 
 def served_url(tiles: str) -> str | None:
-    """Where the dashboard's browser reads the archive (a link under static/tiles, made
-    once); None when the file is not there."""
-    path = archive_path(tiles)
-    if not path.is_file():
-        return None
-    name = hashlib.sha1(str(path).encode()).hexdigest()[:12] + ".pmtiles"
-    link = TILE_DIR / name
-    if not link.exists():
-        TILE_DIR.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileExistsError):  # another session made it meanwhile
-            link.symlink_to(path)
-    return SERVED_AT + name
+    """Where the dashboard's browser reads the archive; None when the file is not there
+    (the offline basemap shows alone)."""
+    return SERVED_AT if archive_path(tiles).is_file() else None
+
+
+def archive_route():
+    """The dashboard server's route to the archive named by CONFLICTMAP_TILES, with byte
+    ranges (Starlette's file response); 404 when no archive is set."""
+    from starlette.responses import FileResponse, PlainTextResponse
+    from starlette.routing import Route
+
+    from conflictmap.settings import Settings
+
+    def answer(request):
+        tiles = Settings().tiles
+        if not is_archive(tiles) or not archive_path(tiles).is_file():
+            return PlainTextResponse("No PMTiles archive is set (CONFLICTMAP_TILES).", 404)
+        return FileResponse(archive_path(tiles), media_type="application/octet-stream")
+
+    return Route(SERVED_AT, answer, methods=["GET", "HEAD"])
 
 
 class ArchiveLayer(JSCSSMixin, folium.MacroElement):

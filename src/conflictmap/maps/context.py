@@ -62,7 +62,8 @@ var {{ this.get_name() }} = L.featureGroup({{ this.options|tojavascript }});
   var items = labels.map(function (p) {
     scratch.innerHTML = p[2];
     return {at: L.latLng(p[0], p[1]), width: pen.measureText(scratch.textContent).width + 6,
-      marker: L.marker([p[0], p[1]], {interactive: false, icon: L.divIcon({className: "empty",
+      marker: L.marker([p[0], p[1]], {interactive: false, pane: "cmLabels",
+        icon: L.divIcon({className: "empty",
         html: '<div class="cm-label">' + p[2] + "</div>", iconSize: [0, 0],
         iconAnchor: [-4, 6]})})};
   });
@@ -85,7 +86,15 @@ var {{ this.get_name() }} = L.featureGroup({{ this.options|tojavascript }});
       }
     });
   }
-  group.on("add", function () { group._map.on(EVENTS, place); place(); });
+  group.on("add", function () {
+    var map = group._map;
+    if (!map.getPane("cmLabels")) {  // names over the incidents, never in the way of a click
+      map.createPane("cmLabels").style.zIndex = 640;
+      map.getPane("cmLabels").style.pointerEvents = "none";
+    }
+    map.on(EVENTS, place);
+    place();
+  });
   group.on("remove", function (e) { e.target._map && e.target._map.off(EVENTS, place); });
   window.__cmLabels = place;  // the browser tests ask where each label went
 })({{ this.get_name() }}, {{ this.labels }});

@@ -40,9 +40,11 @@ PRECISION_STYLE = {  # geo_precision -> (fill opacity, dash pattern, words)
 UNCERTAIN_RADIUS_M = {2: 25_000, 3: 50_000}
 
 
-AREA_FILL = 0.025  # faint: many overlapping areas must not hide the places under them
-AREA_LINE = 0.3  # their outline too; full strength under the pointer
-FILLED_AREAS = 25  # more uncertain areas than this in view are drawn as outlines only
+# An uncertain place's area is an outline only: filled, even faintly, a few dozen of them
+# overlapping wash the valley out (zoomed in, the view lies inside all of them); under the
+# pointer it is drawn out, filled.
+AREA_FILL = 0.0
+AREA_LINE = 0.3
 
 
 # Neutral grey clusters: the stock green/yellow would read as faction colours.
@@ -138,7 +140,7 @@ class IncidentMarkers(MacroElement):
                          opacity: AREA_LINE}))
                      : L.circleMarker([d[0], d[1]], style);
     if (d[12]) {  // an uncertain place: faint, drawn out while the pointer is on it
-      mark.on("mouseover", function () { mark.setStyle({opacity: 0.9, fillOpacity: 0.12}); });
+      mark.on("mouseover", function () { mark.setStyle({opacity: 0.9, fillOpacity: 0.15}); });
       mark.on("mouseout", function () { mark.setStyle({opacity: AREA_LINE, fillOpacity: d[7]}); });
     }
     return mark.bindPopup(box, {maxWidth: 380}).bindTooltip(d[9]);
@@ -161,9 +163,7 @@ class IncidentMarkers(MacroElement):
         self.incidents = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
 
 
-def _record(
-    row, colours: dict[str, str], area: bool, w: Wording = ENGLISH, fill: float = AREA_FILL
-) -> list:
+def _record(row, colours: dict[str, str], area: bool, w: Wording = ENGLISH) -> list:
     """One incident for ``IncidentMarkers``: position, style, popup, tooltip, its days
     (for playback) and, for an uncertain place drawn as an area, the radius in metres."""
     precision = int(row.geo_precision) if pd.notna(row.geo_precision) else 1
@@ -179,7 +179,7 @@ def _record(
         1 if area else 2 if dash else 1.5,
         dash,
         colours.get(row.faction, "#7f8c8d"),
-        fill if area else fill_opacity,
+        AREA_FILL if area else fill_opacity,
         popup_html(row, w),
         tooltip_text(row, w),
         _day(row.event_date),
@@ -220,9 +220,7 @@ def incident_layer(
     groups = [localise(exact)]
     if uncertain:
         areas = folium.FeatureGroup(name=w(UNCERTAIN_LAYER), control=True)
-        # past a few dozen, faint fills still add up to a wash over the valley: outlines
-        fill = AREA_FILL if vague.sum() <= FILLED_AREAS else 0.0
-        records = [_record(r, colours, True, w, fill) for r in shown[vague].itertuples()]
+        records = [_record(r, colours, True, w) for r in shown[vague].itertuples()]
         areas.add_child(IncidentMarkers(records))
         groups.insert(0, localise(areas))  # under the exact ones
     return groups

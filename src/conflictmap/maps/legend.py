@@ -46,21 +46,21 @@ class Legend(MacroElement):
 
 class LegendUpdate(folium.FeatureGroup):
     """Puts the legend of what a view draws into the map's legend box: the dashboard's
-    map is drawn once, and its layers (this one among them) change with the view."""
+    map is drawn once, and its layers (this one among them) change with the view. An
+    empty legend hides the box (counts per area have their own key)."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.featureGroup();
 (function () {
-  var box = document.querySelector(".cm-legend");
-  if (box) { box.innerHTML = {{ this.body|tojson }}; }
+  var box = document.querySelector(".cm-legend"), body = {{ this.body|tojson }};
+  if (box) { box.innerHTML = body; box.style.display = body ? "" : "none"; }
 })();
 {% endmacro %}""")
 
     def __init__(self, body: str):
-        super().__init__(name="legend", control=False)
-        self._name = "LegendUpdate"
-        self.body = body
+        super().__init__(name="legend", control=False)  # keeps FeatureGroup's own _name:
+        self.body = body  # streamlit-folium finds the group by it
 
 
 def precision_key(precision: int, uncertain: bool = True, w: Wording = ENGLISH) -> str:

@@ -22,18 +22,23 @@ from conflictmap.errors import ConflictmapError
 from conflictmap.filters import Filters
 from conflictmap.gazetteer import load_gazetteer
 from conflictmap.gazetteer.load import save_work_area
+from conflictmap.maps.archive import is_archive
 from conflictmap.maps.base import MAX_MARKERS
 from conflictmap.text import plain
 from conflictmap.ui import keys
 from conflictmap.ui.feedback import failed
 
-BASEMAPS = {"osm": "OpenStreetMap (online)", "none": "None (offline: place names and layers)"}
+BASEMAPS = {
+    "osm": "OpenStreetMap (online; offline, the built-in basemap shows)",
+    "none": "Built-in (offline: land, borders, rivers, place names)",
+}
 
 
 def basemaps(ctx) -> dict[str, str]:
     if ctx.settings.tiles in BASEMAPS:
         return BASEMAPS
-    return {ctx.settings.tiles: "Local tile server", **BASEMAPS}
+    own = "Your PMTiles archive" if is_archive(ctx.settings.tiles) else "Local tile server"
+    return {ctx.settings.tiles: own, **BASEMAPS}
 
 
 def read_look(ctx, boundaries: dict) -> share.Look:

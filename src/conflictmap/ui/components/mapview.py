@@ -96,7 +96,9 @@ def show_map(ctx, shown, frame, factions, spec: MapSpec, store, timing, units, o
 
 def view_legend(drawn, factions, spec: MapSpec) -> LegendUpdate:
     """The legend of what this view draws: its factions, hexagons or circles, the
-    precisions on the map."""
+    precisions on the map; none for counts per area (their key is the choropleth's)."""
+    if drawn.table is not None:
+        return LegendUpdate("")
     body = legend_html(
         factions,
         drawn.present,
