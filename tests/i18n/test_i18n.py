@@ -162,7 +162,7 @@ def test_the_filter_sentence_in_arabic(settings):
     )
     assert filters.describe(language.wording("ar", settings)) == (
         "الحوادث من 1 حزيران 2018 إلى 30 حزيران 2018 بمشاركة الميليشيات المدعومة من إيران"
-        " أو قوات الحكومة السورية من نوع معارك مع 2 قتيلاً مبلَّغاً عنهم على الأقل."
+        " أو قوات الحكومة السورية من نوع معارك مع قتيلين مبلَّغ عنهما على الأقل."  # the dual
     )
     assert filters.describe().startswith("Incidents from 2018-06-01 to 2018-06-30 involving")
 
@@ -196,7 +196,8 @@ def test_the_dashboard_in_arabic_from_a_link_and_back(env_data):
     from conftest import map_component
 
     args = json.loads(map_component(at).proto.json_args)
-    assert "الفصائل" in args["html"] and "الميليشيات المدعومة من إيران" in args["html"]
+    legend = args["script"]  # the legend is a map control, built by the map's script
+    assert "الفصائل" in legend and "الميليشيات المدعومة من إيران" in legend
     assert "البوكمال" in args["feature_group"] and "المعرّف Id" in args["feature_group"]
     assert str(at.query_params["lang"]).strip("[]'") == "ar"
     at.sidebar.radio(key="lang").set_value("en").run()

@@ -1,3 +1,4 @@
+import json
 import re
 
 import folium
@@ -66,7 +67,11 @@ def test_legend_escapes_faction_names(factions):
         .get_root()
         .render()
     )
-    assert PAYLOAD not in html and "&lt;script&gt;" in html
+    assert PAYLOAD not in html
+    # the legend control's body: a JSON string of escaped HTML
+    (body,) = re.findall(r"box\.innerHTML = (\"(?:[^\"\\]|\\.)*\");", html)
+    legend = json.loads(body)
+    assert "&lt;script&gt;" in legend and "<script>" not in legend and "<img" not in legend
 
 
 def test_size_grows_with_fatalities_and_is_capped():

@@ -129,8 +129,8 @@ class IncidentMarkers(MacroElement):
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function () {
-  var parent = {{ this._parent.get_name() }}, records = {{ this.incidents }};
   var AREA_LINE = {{ this.area_line }};
+  var parent = {{ this._parent.get_name() }}, records = {{ this.incidents }};
   var markers = records.map(function (d) {
     var box = document.createElement("div");  // an element: the map reports its text
     box.innerHTML = d[8];

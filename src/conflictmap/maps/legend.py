@@ -4,6 +4,8 @@ like, and the caption lines (filters, sources) a snapshot carries.
 
 from __future__ import annotations
 
+import json
+
 import folium
 from branca.element import MacroElement
 from jinja2 import Template
@@ -12,6 +14,13 @@ from conflictmap.factions import Factions
 from conflictmap.i18n import ENGLISH, Wording
 from conflictmap.maps.incidents import PRECISION_STYLE, UNCERTAIN_RADIUS_M
 from conflictmap.text import html_text
+
+
+def script_string(text: str) -> str:
+    """A JS string literal of ``text`` that cannot end its script element (<, >, & as
+    escapes), written in its own script (Arabic stays readable in the page)."""
+    literal = json.dumps(text, ensure_ascii=False)
+    return literal.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class Legend(MacroElement):
@@ -29,7 +38,7 @@ class Legend(MacroElement):
   var legend = L.control({position: "bottomleft"});
   legend.onAdd = function () {
     var box = L.DomUtil.create("div", "cm-legend");
-    box.innerHTML = {{ this.body|tojson }};
+    box.innerHTML = {{ this.body_js }};
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
     return box;
@@ -41,7 +50,7 @@ class Legend(MacroElement):
     def __init__(self, body: str):
         super().__init__()
         self._name = "Legend"
-        self.body = body
+        self.body_js = script_string(body)
 
 
 class LegendUpdate(folium.FeatureGroup):
@@ -53,14 +62,14 @@ class LegendUpdate(folium.FeatureGroup):
 {% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.featureGroup();
 (function () {
-  var box = document.querySelector(".cm-legend"), body = {{ this.body|tojson }};
+  var box = document.querySelector(".cm-legend"), body = {{ this.body_js }};
   if (box) { box.innerHTML = body; box.style.display = body ? "" : "none"; }
 })();
 {% endmacro %}""")
 
     def __init__(self, body: str):
         super().__init__(name="legend", control=False)  # keeps FeatureGroup's own _name:
-        self.body = body  # streamlit-folium finds the group by it
+        self.body_js = script_string(body)  # streamlit-folium finds the group by it
 
 
 def precision_key(precision: int, uncertain: bool = True, w: Wording = ENGLISH) -> str:
@@ -101,7 +110,7 @@ def legend_html(
         rows += [
             f"<div>{e(precision_key(p, uncertain, w))}: {e(w(words_))}</div>"
             for p, (_, _, words_) in PRECISION_STYLE.items()
-            if precisions is None or p in precisions
+            if precisions is None or p in precisions or not uncertain  # hidden: said
         ]
     rows += [f"<div style='margin-top:4px'>{e(line)}</div>" for line in caption]
     return f"<div dir='{w.dir}'><b>{e(w('Factions'))}</b>" + "".join(rows) + "</div>"
