@@ -48,6 +48,31 @@ def in_view(frame: pd.DataFrame, bounds: tuple[float, float, float, float] | Non
     return (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
 
 
+def drawn_box(view, last=None) -> tuple[float, float, float, float] | None:
+    """The box whose incidents a view draws: the view widened by a grid step of its own
+    size on each side, kept while later views stay inside it at the same scale. A pan
+    (a popup's own auto-pan too) then redraws nothing, so an open popup stays open."""
+    if view is None:
+        return None
+    south, west, north, east = view
+    if last is not None:
+        l_south, l_west, l_north, l_east = last
+        inside = l_south <= south and north <= l_north and l_west <= west and east <= l_east
+        ratio = (l_east - l_west) / max(east - west, 1e-9)
+        if inside and 2.0 <= ratio <= 6.0:
+            return tuple(last)
+
+    def widened(low: float, high: float, limit: float) -> tuple[float, float]:
+        step = 2.0 ** math.floor(math.log2(max(high - low, 1e-6)))
+        return (
+            max(math.floor(low / step) * step - step, -limit),
+            min(math.ceil(high / step) * step + step, limit),
+        )
+
+    (south, north), (west, east) = widened(south, north, 90.0), widened(west, east, 180.0)
+    return south, west, north, east
+
+
 @dataclass(frozen=True)
 class Hexagons:
     """Per hexagon: the H3 cell, incidents, fatalities, and both per faction."""

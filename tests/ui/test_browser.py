@@ -332,7 +332,9 @@ def test_a_full_view_shows_hexagons_and_zooming_in_shows_single_incidents(
     big_server, browser, tmp_path
 ):
     page, frame, outside = open_page(browser, big_server)
-    page.get_by_text("3,000 incidents in view, more than the 1,000").wait_for(timeout=30_000)
+    page.get_by_text("3,000 incidents in and around the view, more than the 1,000").wait_for(
+        timeout=30_000
+    )
     hexagons = frame.locator("path.leaflet-interactive")
     assert hexagons.count() > 20
     legend = frame.locator(".cm-legend")

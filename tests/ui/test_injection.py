@@ -12,7 +12,6 @@ import subprocess
 import sys
 
 import pytest
-from test_browser import browser, free_port, open_page, settled_total, start_app  # noqa: F401
 
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
@@ -22,6 +21,7 @@ from conflictmap.snapshot import SnapshotSpec, snapshot_html
 from conflictmap.store import open_store
 from conflictmap.views import with_factions
 from conftest import ROOT
+from test_browser import browser, free_port, open_page, settled_total, start_app  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

@@ -41,21 +41,26 @@ def incident_layers(
     width_px: int = 1000,
     fetch=None,
     units=None,
+    around: tuple[float, float, float, float] | None = None,
 ) -> Drawn:
     """The incidents of a view: one circle each when they are at most MAX_MARKERS, else
     counted in H3 hexagons sized to the view's scale (always, with ``aggregate`` set to
     hexagons), or counted per area of ``units`` (a boundary file) as a choropleth.
     ``frame`` may be the map index (``mapindex``); ``fetch`` then reads the whole rows of
-    the incidents drawn one by one (their popups need every field)."""
+    the incidents drawn one by one (their popups need every field). ``around`` (a box
+    holding the view, see ``hexbins.drawn_box``) is what is drawn and counted: a pan
+    within it changes nothing on the map."""
     if not spec.uncertain:  # hidden: neither drawn nor counted in hexagons
         frame = frame.loc[frame["geo_precision"].fillna(1) < 2]
-    inside = frame.loc[hexbins.in_view(frame, view)] if view else frame
+    around = around or view
+    inside = frame.loc[hexbins.in_view(frame, around)] if around else frame
+    seen = int(hexbins.in_view(frame, view).sum()) if view else len(frame)  # in view itself
     present = [str(f) for f in pd.unique(inside["faction"].astype(object))] if len(inside) else []
     w = spec.words
     if spec.aggregate == "areas" and units is not None:
         table = areas.count(units, frame)  # every unit, whatever the view
         layer = choropleth.choropleth_layer(units, table, spec.measure, w)
-        return Drawn([layer], present, in_view=len(inside), table=table)
+        return Drawn([layer], present, in_view=seen, table=table)
     if len(inside) <= MAX_MARKERS and spec.aggregate != "hexagons":
         # all of them when they all fit: the layer is then the same wherever the analyst
         # pans, so a pan (a popup's own auto-pan too) does not redraw it and close the popup
@@ -64,7 +69,7 @@ def incident_layers(
         return Drawn(
             incident_layer(rows, factions, spec.cluster, spec.uncertain, w),
             present,
-            in_view=len(inside),
+            in_view=seen,
             heat=heat_layer(rows, spec.heat, w),
             precisions=frozenset(rows["geo_precision"].fillna(1).astype(int).clip(1, 3)),
         )
@@ -77,7 +82,8 @@ def incident_layers(
         else w("more than the {most} drawn one by one", most=f"{MAX_MARKERS:,}")
     )
     key = w(
-        "{count} incidents in view, {why}: each hexagon (H3 level {level}, edge about {km} km) "
+        "{count} incidents in and around the view, {why}: each hexagon (H3 level {level}, "
+        "edge about {km} km) "
         "counts the incidents in it, coloured by the faction with most of them, darker with "
         "more; click one for the figures by faction. Zoom in or filter to see single incidents.",
         count=f"{len(inside):,}",

@@ -34,6 +34,7 @@ ANIMATION = "animation"
 # the map and what the analyst did on it
 MAP = "map"  # streamlit-folium's returned state
 VIEW = "view"
+DRAWN_BOX = "drawn_box"  # the box around the view whose incidents the map draws
 PLACE_SEARCH = "place_search"  # the search box over the map
 PLACE_FOUND = "place_found"  # what it found: the map moves there
 CLICKED = "clicked"

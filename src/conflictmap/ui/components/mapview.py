@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from conflictmap import (
+    hexbins,
     playback,
     views,
 )
@@ -53,6 +54,8 @@ def show_map(ctx, shown, frame, factions, spec: MapSpec, store, timing, units, o
     if clicked and clicked != st.session_state.get(keys.CLICKED):
         st.session_state[keys.CLICKED] = st.session_state[keys.INCIDENT] = clicked
         st.rerun(scope="app")  # the incident panel under the map follows the click
+    box = hexbins.drawn_box(view, st.session_state.get(keys.DRAWN_BOX))
+    st.session_state[keys.DRAWN_BOX] = box  # pans inside it redraw nothing
     drawn = incident_layers(
         shown,
         factions,
@@ -61,6 +64,7 @@ def show_map(ctx, shown, frame, factions, spec: MapSpec, store, timing, units, o
         views.view_width(state),
         lambda chosen: views.full_rows(store, factions, chosen),
         units,
+        around=box,
     )
     found = found_place()
     st_folium(
