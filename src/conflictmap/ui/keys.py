@@ -84,6 +84,7 @@ WORK_AREA = "work_area"
 
 # widget values the map page keeps while the analyst visits another page
 KEPT = (
+    PLACE_SEARCH,
     DATES,
     FACTIONS,
     TYPES,

@@ -26,6 +26,7 @@ from conflictmap.maps.archive import is_archive
 from conflictmap.maps.base import MAX_MARKERS
 from conflictmap.text import plain
 from conflictmap.ui import keys
+from conflictmap.ui.components.search import search_place
 from conflictmap.ui.feedback import failed
 
 BASEMAPS = {
@@ -46,6 +47,7 @@ def read_look(ctx, boundaries: dict) -> share.Look:
     _ = ctx.words
     side = st.sidebar
     side.header(_("Map"))
+    search_place(ctx, side)
     choices = basemaps(ctx)
     if st.session_state.get(keys.BASEMAP) not in choices:
         st.session_state[keys.BASEMAP] = ctx.settings.tiles

@@ -1,5 +1,6 @@
-"""A place search over the map: a gazetteer name in either script (any spelling the
-gazetteer reads) moves the map to the place, without redrawing it."""
+"""A place search for the map (in the sidebar, with the map's settings): a gazetteer name
+in either script (any spelling the gazetteer reads) moves the map to the place, without
+redrawing it. (Above the map, its box made the map's clicks miss their layers.)"""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from conflictmap.ui import keys
 ZOOM = {1: 12, 2: 10, 3: 8}  # a town, near a place / a district, a governorate
 
 
-def search_place(ctx) -> None:
+def search_place(ctx, where=st.sidebar) -> None:
     """The search box; what it found is kept for the map (``found_place``)."""
     _ = ctx.words
-    asked = st.text_input(
+    asked = where.text_input(
         _("Go to a place"),
         key=keys.PLACE_SEARCH,
         placeholder=_("a town or village, in Arabic or English: البوكمال, Abu Kamal…"),
@@ -26,7 +27,7 @@ def search_place(ctx) -> None:
         return
     kept = st.session_state.get(keys.PLACE_FOUND)
     if kept and kept["asked"] == asked:
-        st.caption(
+        where.caption(
             plain(_("On the map: {name} ({where}).", name=kept["name"], where=kept["where"]))
         )
         return
@@ -37,7 +38,7 @@ def search_place(ctx) -> None:
         said = _("No place called '{name}' in the gazetteer.", name=asked)
         if close:
             said += " " + _("Close names: {names}.", names=close)
-        st.warning(plain(said))
+        where.warning(plain(said))
         return
     place = match.place
     name = ctx.words.name(place.name)
@@ -49,7 +50,9 @@ def search_place(ctx) -> None:
         "zoom": ZOOM.get(match.precision, 10),
     }
     found = st.session_state[keys.PLACE_FOUND]
-    st.caption(plain(_("On the map: {name} ({where}).", name=found["name"], where=found["where"])))
+    where.caption(
+        plain(_("On the map: {name} ({where}).", name=found["name"], where=found["where"]))
+    )
 
 
 def found_place() -> dict | None:

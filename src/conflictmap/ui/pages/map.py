@@ -24,7 +24,6 @@ from conflictmap.ui.components.changes import show_changes
 from conflictmap.ui.components.downloads import show_downloads
 from conflictmap.ui.components.incident import show_incident
 from conflictmap.ui.components.mapview import show_map
-from conflictmap.ui.components.search import search_place
 from conflictmap.ui.components.snapshot import show_snapshot
 from conflictmap.ui.components.table import show_table
 from conflictmap.ui.context import current
@@ -112,7 +111,6 @@ def map_page(ctx, frame, factions, store, user) -> None:
     timing = (filters.date_from, filters.date_to, started) if started else None
     compared = read_changes(ctx, filters, first, last)
     undated, overlays = change_overlays(ctx, frame, filters, compared)
-    search_place(ctx)
     show_map(ctx, shown, frame, factions, spec, store, timing, units, overlays())
     if compared:
         show_changes(ctx, undated, *compared)
