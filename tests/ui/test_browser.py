@@ -32,7 +32,8 @@ def free_port() -> int:
 
 def start_app(data_dir, port: int, **extra_env) -> subprocess.Popen:
     """The dashboard as `make run` serves it: serve.py (app.py behind the upload gate)."""
-    env = dict(os.environ, CONFLICTMAP_DATA=str(data_dir), CONFLICTMAP_TILES="none", **extra_env)
+    env = dict(os.environ, CONFLICTMAP_DATA=str(data_dir), CONFLICTMAP_TILES="none")
+    env.update(extra_env)  # e.g. a PMTiles archive instead of no tiles
     env.pop("CONFLICTMAP_STORE", None)
     process = subprocess.Popen(
         [
@@ -194,7 +195,7 @@ def click_a_visible_marker(page, frame) -> None:
         if inside and not covered(x, y):
             page.mouse.click(x, y)
             return
-    pytest.fail("no marker visible on the map to click")
+    pytest.fail(f"no marker visible on the map to click ({markers.count()} drawn; {covers})")
 
 
 def open_a_popup(page, frame):

@@ -143,7 +143,8 @@ class IncidentMarkers(MacroElement):
       mark.on("mouseover", function () { mark.setStyle({opacity: 0.9, fillOpacity: 0.15}); });
       mark.on("mouseout", function () { mark.setStyle({opacity: AREA_LINE, fillOpacity: d[7]}); });
     }
-    return mark.bindPopup(box, {maxWidth: 380}).bindTooltip(d[9]);
+    // at most 300 px high (it scrolls): it fits under the layer control when it pans
+    return mark.bindPopup(box, {maxWidth: 380, maxHeight: 300}).bindTooltip(d[9]);
   });
   if (parent.addLayers) { parent.addLayers(markers); }
   else { markers.forEach(function (m) { parent.addLayer(m); }); }
