@@ -54,19 +54,32 @@ def shared_data_folder():
 
 
 def one_map(page):
-    """The map's frame once Streamlit has dropped the one it replaced (a language switch
-    or a toggle briefly leaves two)."""
+    """The map's frame: a language switch or a toggle leaves for a while a hidden copy of
+    the component (width -1) next to the shown one."""
     frames = page.locator("iframe[title*='streamlit_folium']")
     deadline = time.time() + 30
-    while frames.count() != 1 and time.time() < deadline:
+    while time.time() < deadline:
+        shown = [
+            i
+            for i in range(frames.count())
+            if (b := frames.nth(i).bounding_box()) and b["width"] > 100
+        ]
+        if len(shown) == 1:
+            frame = frames.nth(shown[0]).content_frame
+            frame.locator(".leaflet-container").wait_for(timeout=60_000)
+            return frame
         page.wait_for_timeout(300)
-    frame = page.frame_locator("iframe[title*='streamlit_folium']")
-    frame.locator(".leaflet-container").wait_for(timeout=60_000)
-    return frame
+    pytest.fail("no single map on the page")
 
 
 def map_picture(page) -> np.ndarray:
-    shot = page.locator("iframe[title*='streamlit_folium']").screenshot()
+    frames = page.locator("iframe[title*='streamlit_folium']")
+    shown = [
+        i
+        for i in range(frames.count())
+        if (frames.nth(i).bounding_box() or {}).get("width", 0) > 100
+    ]
+    shot = frames.nth(shown[0]).screenshot()
     return np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(int)
 
 

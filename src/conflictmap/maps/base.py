@@ -37,14 +37,47 @@ OSM = (
 
 class MapChrome(MacroElement):
     """A scale bar in kilometres, and popups that open clear of the controls: a popup
-    near an edge pans the map until it clears the layer control (top right), the zoom and
-    drawing buttons (top left) and the legend (bottom left)."""
+    near an edge pans the map until it clears the controls of the top corners (the layer
+    control, the zoom and drawing buttons, the playback box), measured at each click."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
-L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
-L.Popup.mergeOptions({autoPanPaddingTopLeft: L.point(60, 150),
-  autoPanPaddingBottomRight: L.point(60, 40)});
+(function (map) {
+  L.control.scale({imperial: false, maxWidth: 160}).addTo(map);
+  // before a click opens a popup, its pan keeps it below the controls of the top corners
+  // (the layer control's height depends on its layers) and above the scale
+  function clear() {
+    var corners = map._controlCorners, top = 0;
+    ["topleft", "topright"].forEach(function (c) { top = Math.max(top, corners[c].offsetHeight); });
+    L.Popup.prototype.options.autoPanPaddingTopLeft = L.point(60, top + 16);
+    L.Popup.prototype.options.autoPanPaddingBottomRight = L.point(60, 40);
+  }
+  map.on("preclick", clear);
+  map.whenReady(clear);
+  // an open popup still under a control (the legend, bottom left) moves the shorter way
+  // clear of it: sideways or up
+  map.on("popupopen", function (e) {
+    setTimeout(function () {
+      var shown = e.popup.getElement();
+      if (!shown || !map.hasLayer(e.popup)) { return; }
+      var p = shown.getBoundingClientRect(), dx = 0, dy = 0;
+      map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) {
+        var b = c.getBoundingClientRect();
+        if (b.right <= p.left || b.left >= p.right || b.bottom <= p.top || b.top >= p.bottom) {
+          return;
+        }
+        var moves = [[b.right - p.left + 8, 0], [-(p.right - b.left + 8), 0],
+          [0, b.bottom - p.top + 8], [0, -(p.bottom - b.top + 8)]];
+        moves.sort(function (a, b2) {
+          return Math.abs(a[0]) + Math.abs(a[1]) - Math.abs(b2[0]) - Math.abs(b2[1]);
+        });
+        dx = Math.abs(moves[0][0]) > Math.abs(dx) ? moves[0][0] : dx;
+        dy = Math.abs(moves[0][1]) > Math.abs(dy) ? moves[0][1] : dy;
+      });
+      if (dx || dy) { map.panBy([-dx, -dy]); }
+    }, 350);
+  });
+})({{ this._parent.get_name() }});
 {% endmacro %}""")
 
     def __init__(self):
