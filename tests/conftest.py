@@ -171,3 +171,20 @@ def map_component(at):
     return next(
         e for e in at.get("component_instance") if "streamlit_folium" in e.proto.component_name
     )
+
+
+@pytest.fixture(scope="module")
+def tools():
+    """The drafting's tools (gazetteer, faction table, reading rules) as the app loads
+    them."""
+    from conflictmap.extract import load_lexicon
+    from conflictmap.factions import load_factions
+    from conflictmap.gazetteer import load_gazetteer
+    from conflictmap.settings import Settings
+
+    settings = Settings()
+    return (
+        load_gazetteer(settings),
+        load_factions(settings.factions_file),
+        load_lexicon(settings.lexicon_file),
+    )

@@ -19,8 +19,6 @@ from conflictmap.extract import (
     marked_html,
 )
 from conflictmap.extract.evaluate import score_folder, table
-from conflictmap.factions import load_factions
-from conflictmap.gazetteer import load_gazetteer
 from conflictmap.ingest.pipeline import import_bytes
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
@@ -33,16 +31,6 @@ GOV, IRAN, QUDS = (
     "Iran-backed militias",
     "Liwa al-Quds (analyst to place)",
 )
-
-
-@pytest.fixture(scope="module")
-def tools():
-    settings = Settings()
-    return (
-        load_gazetteer(settings),
-        load_factions(settings.factions_file),
-        load_lexicon(settings.lexicon_file),
-    )
 
 
 def rows(text: str, published: str, tools) -> list[dict]:

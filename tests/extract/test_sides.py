@@ -8,22 +8,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from conflictmap.extract import candidate_rows, load_lexicon
-from conflictmap.factions import Factions, check_table, load_factions
-from conflictmap.gazetteer import load_gazetteer
-from conflictmap.settings import Settings
+from conflictmap.extract import candidate_rows
+from conflictmap.factions import Factions, check_table
 
 UNKNOWN_AIR = "Unidentified armed groups"
-
-
-@pytest.fixture(scope="module")
-def tools():
-    settings = Settings()
-    return (
-        load_gazetteer(settings),
-        load_factions(settings.factions_file),
-        load_lexicon(settings.lexicon_file),
-    )
 
 
 def rows(text: str, published: str, tools) -> list[dict]:

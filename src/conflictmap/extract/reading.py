@@ -86,6 +86,7 @@ class ReportText:
     def __init__(self, text: str):
         self.original = text
         self.folded, self.where = fold_with_offsets(text)
+        self.lookups: dict = {}  # gazetteer answers for this report's names
 
     def span(self, kind: str, start: int, end: int, meaning: str) -> Span:
         a, b = self.where[start], self.where[end - 1] + 1 if end > start else self.where[start]
@@ -232,22 +233,27 @@ def _actors(text: ReportText, a: int, b: int, patterns, lex, reading: Reading) -
     tokens = [t for t in _tokens(chunk) if t[0] not in ("al", "el")]
     forms = [{actor_word(f) for _, f in _variants(w)} for w, _, _ in tokens]
     used = [False] * len(tokens)
-    for pattern, faction, actor in patterns:
-        size = len(pattern)
-        for i in range(len(tokens) - size + 1):
-            if any(used[i : i + size]):
-                continue
-            if all(pattern[k] in forms[i + k] for k in range(size)):
-                used[i : i + size] = [True] * size
-                reading.actors.append((i, actor, faction))
-                start, end = tokens[i][1], tokens[i + size - 1][2]
-                target = lex.target_before.search(chunk[max(0, start - 40) : start])
-                (reading.targeted if target else reading.acting).add(faction)
-                if not target and _flies(chunk, start, end, reading):
-                    reading.flying.add(faction)
-                reading.spans.append(
-                    text.span("actor", a + tokens[i][1], a + tokens[i + size - 1][2], faction)
-                )
+    found = []  # (pattern's rank, position, pattern, faction, actor) of every match
+    for i, starts in enumerate(forms):
+        for form in starts:
+            for rank, pattern, faction, actor in patterns.starting.get(form, ()):
+                size = len(pattern)
+                if i + size <= len(tokens) and all(
+                    pattern[k] in forms[i + k] for k in range(1, size)
+                ):
+                    found.append((rank, i, pattern, faction, actor))
+    for _, i, pattern, faction, actor in sorted(found, key=lambda m: (m[0], m[1])):
+        size = len(pattern)  # longest names first, each word used once
+        if any(used[i : i + size]):
+            continue
+        used[i : i + size] = [True] * size
+        reading.actors.append((i, actor, faction))
+        start, end = tokens[i][1], tokens[i + size - 1][2]
+        target = lex.target_before.search(chunk[max(0, start - 40) : start])
+        (reading.targeted if target else reading.acting).add(faction)
+        if not target and _flies(chunk, start, end, reading):
+            reading.flying.add(faction)
+        reading.spans.append(text.span("actor", a + start, a + end, faction))
     reading.actors = [(actor, faction) for _, actor, faction in sorted(reading.actors)]
 
 
@@ -275,17 +281,29 @@ def actor_word(word: str) -> str:
 GENERIC_WORDS = frozenset(actor_word(w) for w in GENERIC_HEADS)
 
 
+@dataclass(frozen=True)
+class ActorPatterns:
+    """The faction table's names as word tuples by their first word, each with its rank
+    (longest names first: a longer name wins the words it shares with a shorter one)."""
+
+    starting: dict  # first word -> [(rank, words, faction, actor)]
+
+
 @lru_cache(maxsize=8)
-def _patterns_for(rows: tuple[tuple[str, str], ...]) -> list[tuple[tuple[str, ...], str, str]]:
+def _patterns_for(rows: tuple[tuple[str, str], ...]) -> ActorPatterns:
     out = {}
     for actor, faction in rows:
         words = tuple(actor_word(w) for w in match_form(actor).split())
         if words:
             out.setdefault(words, (faction, actor))
-    return sorted(((w, f, a) for w, (f, a) in out.items()), key=lambda p: -len(p[0]))
+    ordered = sorted(((w, f, a) for w, (f, a) in out.items()), key=lambda p: -len(p[0]))
+    starting: dict = {}
+    for rank, (words, faction, actor) in enumerate(ordered):
+        starting.setdefault(words[0], []).append((rank, words, faction, actor))
+    return ActorPatterns(starting)
 
 
-def actor_patterns(factions: Factions):
+def actor_patterns(factions: Factions) -> ActorPatterns:
     rows = tuple(zip(factions.table["actor"], factions.table["faction"], strict=True))
     return _patterns_for(rows)
 
@@ -359,7 +377,7 @@ def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lex
             ]
             if not is_arabic(form) and not original[:1].isupper():
                 continue
-            match = gaz.lookup(original, context=context)
+            match = _looked_up(text, gaz, original, context)
             if match.place is None:
                 continue
             place = match.place
@@ -376,6 +394,20 @@ def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lex
             if trusted:
                 return size, dropped, place, not match.ambiguous
     return None
+
+
+def _looked_up(text: ReportText, gaz, name: str, context):
+    """The gazetteer's answer for a name of the report, asked once per report; a name of
+    several places is asked again with the report's other places."""
+    plain = text.lookups.get(name)
+    if plain is None:
+        plain = text.lookups[name] = gaz.lookup(name)
+    if not (context and plain.ambiguous):
+        return plain
+    key = (name, context)
+    if key not in text.lookups:
+        text.lookups[key] = gaz.lookup(name, context=context)
+    return text.lookups[key]
 
 
 STRAY_KM = 100.0  # a village this far from all the report's other places is a namesake
