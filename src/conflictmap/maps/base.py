@@ -54,29 +54,38 @@ class MapChrome(MacroElement):
   }
   map.on("preclick", clear);
   map.whenReady(clear);
-  // an open popup still under a control (the legend, bottom left) moves the shorter way
-  // clear of it: sideways or up
-  map.on("popupopen", function (e) {
-    setTimeout(function () {
-      var shown = e.popup.getElement();
-      if (!shown || !map.hasLayer(e.popup)) { return; }
-      var p = shown.getBoundingClientRect(), dx = 0, dy = 0;
-      map.getContainer().querySelectorAll(".leaflet-control").forEach(function (c) {
-        var b = c.getBoundingClientRect();
-        if (b.right <= p.left || b.left >= p.right || b.bottom <= p.top || b.top >= p.bottom) {
-          return;
-        }
-        var moves = [[b.right - p.left + 8, 0], [-(p.right - b.left + 8), 0],
-          [0, b.bottom - p.top + 8], [0, -(p.bottom - b.top + 8)]];
-        moves.sort(function (a, b2) {
-          return Math.abs(a[0]) + Math.abs(a[1]) - Math.abs(b2[0]) - Math.abs(b2[1]);
+  // an open popup still under a control (the legend, bottom left) moves the shortest way
+  // that leaves it clear of every control and inside the map
+  function clearOf() {
+    var popup = map._popup;  // the open one (Leaflet keeps one per map)
+    var shown = popup && map.hasLayer(popup) && popup.getElement();
+    if (shown) {
+      var p = shown.getBoundingClientRect(), area = map.getContainer().getBoundingClientRect();
+      var boxes = [].map.call(map.getContainer().querySelectorAll(".leaflet-control"),
+        function (c) { return c.getBoundingClientRect(); });
+      function clashes(dx, dy) {
+        var l = p.left + dx, r = p.right + dx, t = p.top + dy, b = p.bottom + dy;
+        if (l < area.left || r > area.right || t < area.top || b > area.bottom) { return true; }
+        return boxes.some(function (c) {
+          return !(c.right <= l || c.left >= r || c.bottom <= t || c.top >= b);
         });
-        dx = Math.abs(moves[0][0]) > Math.abs(dx) ? moves[0][0] : dx;
-        dy = Math.abs(moves[0][1]) > Math.abs(dy) ? moves[0][1] : dy;
+      }
+      if (!clashes(0, 0)) { return; }
+      var moves = [];
+      boxes.forEach(function (c) {
+        moves.push([c.right - p.left + 8, 0], [c.left - p.right - 8, 0],
+          [0, c.bottom - p.top + 8], [0, c.top - p.bottom - 8]);
       });
-      if (dx || dy) { map.panBy([-dx, -dy]); }
-    }, 350);
-  });
+      moves.sort(function (a, b) {
+        return Math.abs(a[0]) + Math.abs(a[1]) - Math.abs(b[0]) - Math.abs(b[1]);
+      });
+      var move = moves.find(function (m) { return !clashes(m[0], m[1]); });
+      if (move) { map.panBy([-move[0], -move[1]]); }
+    }
+  }
+  // once the popup's own pan (and any redraw) has settled
+  map.on("popupopen", function () { setTimeout(clearOf, 350); });
+  map.on("moveend", function () { if (map._popup) { setTimeout(clearOf, 100); } });
 })({{ this._parent.get_name() }});
 {% endmacro %}""")
 
