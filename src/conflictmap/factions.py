@@ -21,6 +21,7 @@ from conflictmap.settings import ROOT
 
 UNASSIGNED = "Unassigned"
 COLUMNS = ["faction", "colour", "actor", "actor_type"]
+SEED = ROOT / "data" / "factions.csv"  # the region's actors, shipped with conflictmap
 CIVILIANS = "Civilians"  # ACLED's actor type of civilians
 ACTOR_TYPES = [  # ACLED's actor types (inter1/inter2 codes 1 to 8)
     "State forces",
@@ -57,8 +58,9 @@ def singular(word: str) -> str:
     return word
 
 
-def _number_free(form: str) -> str:
-    return " " + " ".join(singular(w) for w in form.split()) + " "
+def _name_key(actor: str) -> str:
+    """An actor's name as matched: normalised, and each word without its plural "s"."""
+    return " " + " ".join(singular(w) for w in match_form(actor).split()) + " "
 
 
 @dataclass(frozen=True)
@@ -82,13 +84,13 @@ class Factions:
 
     def _patterns(self) -> list[tuple[str, str]]:
         pairs = {
-            (_number_free(match_form(a)), f)
+            (_name_key(a), f)
             for a, f in zip(self.table["actor"], self.table["faction"], strict=True)
         }
         return sorted(pairs, key=lambda p: -len(p[0]))
 
     def of_actor(self, actor: str, patterns=None) -> str:
-        form = _number_free(match_form(actor))
+        form = _name_key(actor)
         for pattern, faction in patterns or self._patterns():
             if pattern.strip() and pattern in form:
                 return faction
@@ -178,7 +180,7 @@ def check_table(table: pd.DataFrame) -> pd.DataFrame:
 
 def load_factions(path: Path) -> Factions:
     """The analyst's table, or the seed table shipped in the repository's data/."""
-    source = path if path.exists() else ROOT / "data" / "factions.csv"
+    source = path if path.exists() else SEED
     return Factions(check_table(pd.read_csv(source, dtype=str, keep_default_na=False)))
 
 
@@ -192,18 +194,15 @@ def save_factions(table: pd.DataFrame, path: Path) -> Factions:
     return factions
 
 
-SEED = ROOT / "data" / "factions.csv"
-
-
 def with_seed_actors(table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """The analyst's table with the seed table's actors it does not know yet (a table
     made before the region's lexicon grew): each goes to its seed faction, which is
     added with its seed colour when the table lacks it. The analyst's own rows, groups
     and colours are kept as they are. Returns the table and how many actors were added."""
-    seed = check_table(pd.read_csv(SEED, dtype=str, keep_default_na=False))
+    seed = load_factions(SEED).table
     own = check_table(table)
-    known = {match_form(a) for a in own["actor"]}
-    new = seed.loc[~seed["actor"].map(match_form).isin(known)]
+    known = {_name_key(a) for a in own["actor"]}  # as the table matches them
+    new = seed.loc[~seed["actor"].map(_name_key).isin(known)]
     colours = dict(zip(own["faction"], own["colour"], strict=True))
     new = new.assign(colour=new["faction"].map(colours).fillna(new["colour"]))
     return check_table(pd.concat([own, new], ignore_index=True)), len(new)

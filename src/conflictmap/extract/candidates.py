@@ -222,9 +222,10 @@ def extract(
         anchor = first
     kept = _fold_undated(_fold_areas([c for c in out if c.place is not None or c.actors]))
     named = named_actors(folded, lex, patterns)
+    civilians = factions.civilians
     for i, c in enumerate(kept, 1):
         c.number = i
-        c.victims = factions.civilians
+        c.victims = civilians
         _unnamed_aircraft(c, lex, factions)
         _two_sides(c, named)
         if c.fatalities is None and not c.fatalities_note:
@@ -272,28 +273,33 @@ def _fold_areas(found: list[Candidate]) -> list[Candidate]:
     """A report that says "in the countryside of Deir ez-Zor" in one sentence and names
     the village in another tells one incident: an incident placed only at an area (a
     governorate, a district, a countryside) on the day of an incident at a village near
-    it is folded into that one (its sides, deaths and words added) when their sides agree
-    (one's factions are among the other's)."""
+    it is folded into that one (its sides and words added; the village's own toll
+    stands) when their sides agree (one's factions are among the other's)."""
     exact = [c for c in found if c.place is not None and c.place.precision == 1]
+
+    def into(c: Candidate, d: Candidate) -> bool:
+        return (
+            c.place is not None
+            and _broad(c.place)
+            and abs((d.event_date - c.event_date).days) <= 1
+            and _close(c, d)
+            and _same_sides(c, d)
+        )
+
+    return _fold(found, exact, into, keep_toll=True)
+
+
+def _fold(found: list[Candidate], targets, belongs, keep_toll: bool = False):
+    """``found`` without the incidents that ``belongs`` to one of ``targets``, each merged
+    into the first it belongs to (``keep_toll``: that one's toll, when it has one)."""
     kept = []
     for c in found:
-        broad = c.place is not None and _broad(c.place)
-        into = next(
-            (
-                d
-                for d in exact
-                if broad
-                and abs((d.event_date - c.event_date).days) <= 1
-                and _close(c, d)
-                and _same_sides(c, d)
-            ),
-            None,
-        )
+        into = next((d for d in targets if d is not c and belongs(c, d)), None)
         if into is None:
             kept.append(c)
             continue
-        if into.fatalities is not None:
-            c.fatalities = None  # the village's own toll stands
+        if keep_toll and into.fatalities is not None:
+            c.fatalities = None
         _merge_into(into, c)
     return kept
 
@@ -303,8 +309,8 @@ def _same_kind(c: Candidate, r: Reading) -> bool:
 
 
 def _inherit_sides(c: Candidate, before: Candidate) -> None:
-    """A sentence that tells the same kind of incident, the same day, at another place,
-    without naming anyone: the sides of the incident before."""
+    """The sides of the incident before: a sentence that tells the same kind of incident,
+    the same day, at another place, without naming anyone; a place of the same list."""
     c.actors = list(before.actors)
     c.targeted, c.acting, c.flying = set(before.targeted), set(before.acting), set(before.flying)
 
@@ -315,16 +321,13 @@ def _fold_undated(found: list[Candidate]) -> list[Candidate]:
     is folded into a dated one at the same place (or an area around it) whose sides
     agree."""
     dated = [c for c in found if c.time_basis != UNDATED and c.place is not None]
-    kept = []
-    for c in found:
-        into = None
-        if c.time_basis == UNDATED and c.place is not None:
-            into = next((d for d in dated if _within(c, d) and _same_sides(c, d)), None)
-        if into is None:
-            kept.append(c)
-            continue
-        _merge_into(into, c)
-    return kept
+
+    def into(c: Candidate, d: Candidate) -> bool:
+        return (
+            c.time_basis == UNDATED and c.place is not None and _within(c, d) and _same_sides(c, d)
+        )
+
+    return _fold(found, dated, into)
 
 
 def _within(a: Candidate, b: Candidate) -> bool:
@@ -382,8 +385,7 @@ def _sibling(c: Candidate, place: Found, number: int) -> Candidate:
     """The same incident at another place of its list; a toll given for the whole list
     is not repeated (it says so)."""
     twin = Candidate(number, c.event_date, c.end_date, c.time_precision, c.time_basis, place)
-    twin.actors = list(c.actors)
-    twin.targeted, twin.acting, twin.flying = set(c.targeted), set(c.acting), set(c.flying)
+    _inherit_sides(twin, c)
     twin.event_type, twin.sub_event_type = c.event_type, c.sub_event_type
     twin.sentences, twin.spans = list(c.sentences), list(c.spans)
     if c.fatalities is not None:

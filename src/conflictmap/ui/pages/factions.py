@@ -72,13 +72,12 @@ def page(ctx) -> None:
             ),
         },
     )
-    missing = with_seed_actors(factions.table)[1]
+    grown, missing = with_seed_actors(factions.table)
     if missing and st.button(
         _("Add the region's {count} actor names that this table lacks", count=missing)
     ):
-        table, _added = with_seed_actors(factions.table)
         try:
-            save_factions(table, ctx.settings.factions_file)
+            save_factions(grown, ctx.settings.factions_file)
             st.success(_("Added; your own rows and colours are kept."))
             st.rerun()
         except ConflictmapError as exc:
