@@ -82,7 +82,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     for name in ("geo_precision", "fatalities"):
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("Int64")
     for name in CATEGORIES:
-        frame[name] = frame[name].astype(object).fillna("").astype(str).astype("category")
+        frame[name] = frame[name].fillna("").astype(str).astype("category")
     frame["illustrative"] = frame["illustrative"].fillna(False).astype(bool)
     return frame
 
@@ -128,20 +128,23 @@ def after_batch(store, folder: Path, before: tuple, rows: pd.DataFrame) -> pd.Da
 
 def cells_of(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     """H3 cells at ``CELL_RESOLUTION`` (0 where a coordinate is missing); each distinct
-    point is looked up once."""
+    point (found by hashing it as one complex number) is looked up once."""
     out = np.zeros(len(lat), dtype=np.uint64)
     known = ~(np.isnan(lat) | np.isnan(lon))
     if not known.any():
         return out
-    points, where = np.unique(
-        np.stack([lat[known], lon[known]], axis=1), axis=0, return_inverse=True
-    )
+    where, points = pd.factorize(lat[known] + 1j * lon[known])
     found = np.fromiter(
-        (h3.latlng_to_cell(a, b, CELL_RESOLUTION) for a, b in points.tolist()),
+        map(
+            h3.latlng_to_cell,
+            points.real.tolist(),
+            points.imag.tolist(),
+            [CELL_RESOLUTION] * len(points),
+        ),
         dtype=np.uint64,
         count=len(points),
     )
-    out[known] = found[where.ravel()]
+    out[known] = found[where]
     return out
 
 

@@ -16,7 +16,7 @@ import pytest
 from conflictmap.errors import StoreError
 from conflictmap.ingest.pipeline import import_bytes
 from conflictmap.store import MIGRATIONS, SCHEMA_VERSION, open_store
-from conflictmap.store.plan import ADDED, UNCHANGED, UPDATED, plan
+from conflictmap.store.plan import ADDED, UNCHANGED, UPDATED
 from conftest import ROOT, fixture_bytes
 
 HEADER = fixture_bytes("acled-current.csv").decode().splitlines()[0]
@@ -42,26 +42,31 @@ def row(
 
 
 @pytest.mark.parametrize(
-    ("old_hash", "old_time", "new_time", "expected"),
+    ("old", "new", "expected"),
     [
-        (None, None, 5, ADDED),
-        (1, 5, 5, UNCHANGED),
-        (2, 5, 6, UPDATED),
-        (2, 6, 5, UNCHANGED),
-        (2, None, None, UPDATED),
-        (2, None, 5, UPDATED),
+        (None, (1, 5), ADDED),
+        ((1, 5), (1, 5), UNCHANGED),
+        ((1, 5), (2, 6), UPDATED),
+        ((1, 6), (2, 5), UNCHANGED),  # the store's row is newer: it wins
+        ((1, None), (2, None), UPDATED),
+        ((1, None), (2, 5), UPDATED),
+        ((1, 5), (2, None), UPDATED),
     ],
 )
-def test_plan_table(old_hash, old_time, new_time, expected):
-    incoming = pd.DataFrame({"incident_id": ["x"], "row_hash": [1], "timestamp": [new_time]})
-    existing = pd.DataFrame(
-        {
-            "incident_id": ["x"] if old_hash else [],
-            "row_hash": [old_hash] if old_hash else [],
-            "timestamp": [old_time] if old_hash else [],
-        }
-    )
-    assert plan(incoming, existing).iloc[0] == expected
+def test_the_database_plans_by_fingerprint_and_change_time(settings, store, old, new, expected):
+    """(fatalities, timestamp) of the stored row and of the incoming one."""
+
+    def line(values) -> str:
+        fatalities, timestamp = values
+        return row("SYR1", fatalities, timestamp).removesuffix("None")  # no time: empty
+
+    if old:
+        import_bytes(acled(line(old)), "old.csv", store, settings)
+    report = import_bytes(acled(line(new)), "new.csv", store, settings)
+    counts = {ADDED: report.added, UPDATED: report.updated, UNCHANGED: report.unchanged}
+    assert counts[expected] == 1 and sum(counts.values()) == 1
+    stored = store.frame("SELECT fatalities, timestamp FROM incidents").iloc[0].tolist()
+    assert stored == list(old if expected == UNCHANGED and old else new)
 
 
 def test_newer_acled_export_updates_and_counts(settings, store):

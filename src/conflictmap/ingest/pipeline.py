@@ -210,7 +210,7 @@ def import_bytes(
         report.unchanged = outcome.unchanged
         report.vanished = _vanished(store, good) if report.format in (ACLED, ACLED_LEGACY) else []
         if stored is not None and outcome.batch_id is not None:
-            stored(good)
+            stored(good if outcome.added + outcome.updated else good.iloc[:0])
     report.stored = True
     progress(1.0, report.summary())
     return report

@@ -4,9 +4,13 @@
 write, put corrections back, link), undo, split, corrections, reads. SQL here is written
 with ``?`` placeholders and ``"user"`` quoted; a dialect (``sqlite.SqliteStore``,
 ``postgis.PostgisStore``) supplies what differs: connecting and migrating, the
-transaction and its lock, how a list of ids is bound, the bounding-box test, the bulk
-write (``executemany`` over JSON id lists, or ``COPY``) and restoring rows from their
-recorded JSON.
+transaction and its lock, how a list of ids is bound, the bounding-box test, staging a
+batch (its Arrow table written in bulk by the dialect's ADBC driver, next to the store),
+writing the staged rows it changes, and restoring rows from their recorded JSON.
+
+A batch is compared inside the database: its staged rows are joined to the stored ones by
+id, and the fingerprints and change times decide what it adds and updates
+(``PLAN_SQL``, the rule of ``plan``'s text). Python never holds the stored rows.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 from conflictmap.errors import StoreError
 from conflictmap.i18n.catalogue import msg
@@ -28,9 +33,10 @@ from conflictmap.store.plan import (
     UNCHANGED,
     UPDATED,
     Outcome,
+    actions,
     changed_rows,
-    plan,
     row_hashes,
+    stored_table,
 )
 from conflictmap.store.reads import Reads
 
@@ -69,12 +75,19 @@ class SqlStore(Reads, Links, Edits, Pending):
         """The point lies in (west, south, east, north): (SQL, parameters)."""
         raise NotImplementedError
 
-    def _existing(self, ids: list[str]) -> pd.DataFrame:
+    text_dates = True  # dates staged as ISO text (SQLite) or as dates (PostgreSQL)
+    previous = ""  # SQL of an ``incidents i`` row as the JSON ``changes`` records
+
+    def staged(self, table: pa.Table, progress=None) -> AbstractContextManager[str]:
+        """The batch's rows written in bulk where this store's SQL reads them, outside any
+        transaction; yields the staging table's name and removes it afterwards.
+        ``progress(done, total)`` is told as the rows are written."""
         raise NotImplementedError
 
-    def _write(self, rows: pd.DataFrame, action: pd.Series, batch_id: int, progress=None):
-        """Record what the batch replaces and write its new and changed rows, without the
-        links they had (``link.link_batch`` works their links out again)."""
+    def _write(self, stage: str, batch_id: int, rows: int, added: int) -> None:
+        """Write the staged rows the batch's ``changes`` name, without the links they had
+        (``link.link_batch`` works their links out again); ``rows`` is the batch's size,
+        ``added`` how many of them are new."""
         raise NotImplementedError
 
     def _restore_updated(self, batch_id: int) -> int:
@@ -151,27 +164,61 @@ class SqlStore(Reads, Links, Edits, Pending):
         and (with ``link``, see ``link.linker``) link them to other datasets' reports.
         ``pending`` are its rows to check (see ``ingest.pipeline.pending_rows``), kept
         with it; ``resolves`` the ids of held rows this batch imports at last."""
+        if (earlier := self.find_batch(info.sha256)) is not None:  # before staging it
+            return Outcome(duplicate_of=earlier, unchanged=len(frame))
         rows = frame.assign(row_hash=row_hashes(frame))
-        with self.transaction():
-            if (earlier := self.find_batch(info.sha256)) is not None:
-                return Outcome(duplicate_of=earlier, unchanged=len(frame))
-            action = plan(rows, self._existing(rows["incident_id"].tolist()))
-            batch_id = self._insert_batch(info, action)
-            self._write(rows, action, batch_id, progress)
-            self._write_pending(batch_id, pending)
-            if resolves:
-                self._resolve_pending(resolves, info.user, batch_id)
-            self._reapply(batch_id)
-            linked = link_batch(self, changed_rows(rows, action), link) if link else 0
+        with self.staged(stored_table(rows, self.text_dates), progress) as stage:
+            with self.transaction():
+                if (earlier := self.find_batch(info.sha256)) is not None:  # it landed since
+                    return Outcome(duplicate_of=earlier, unchanged=len(frame))
+                batch_id = self._insert_batch(info, len(rows))
+                added, updated = self._plan(stage, batch_id)
+                if added + updated:
+                    self._write(stage, batch_id, len(rows), added)
+                self.run(
+                    "UPDATE batches SET added = ?, updated = ?, unchanged = ? WHERE id = ?",
+                    (added, updated, len(rows) - added - updated, batch_id),
+                )
+                action = actions(rows, self._changes(batch_id, added), added, updated)
+                self._write_pending(batch_id, pending)
+                if resolves:
+                    self._resolve_pending(resolves, info.user, batch_id)
+                self._reapply(batch_id)
+                linked = link_batch(self, changed_rows(rows, action), link) if link else 0
         self._committed()
         return outcome_of(batch_id, action, linked)
 
-    def _insert_batch(self, info: BatchInfo, action: pd.Series) -> int:
+    def _plan(self, stage: str, batch_id: int) -> tuple[int, int]:
+        """Record in ``changes`` what the staged batch adds and updates (the rule in
+        ``plan``'s text, applied by the database); returns (added, updated)."""
+        added = self.run(PLAN_SQL[ADDED].format(stage=stage), (batch_id,)).rowcount
+        updated = self.run(
+            PLAN_SQL[UPDATED].format(stage=stage, previous=self.previous), (batch_id,)
+        ).rowcount
+        return added, updated
+
+    def _changes(self, batch_id: int, added: int) -> pd.DataFrame:
+        if added and self.count() == added:  # a first import: every row is new
+            return pd.DataFrame(columns=["incident_id", "action"])
+        return self.frame(
+            "SELECT incident_id, action FROM changes WHERE batch_id = ?", (batch_id,)
+        )
+
+    def _insert_batch(self, info: BatchInfo, rows: int) -> int:
         return self.run(
             "INSERT INTO batches (file, sha256, format, rows_read, imported, rejected, "
             'imported_at, "user", added, updated, unchanged) VALUES '
-            "(?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
-            batch_row(info, action),
+            "(?,?,?,?,?,?,?,?,0,0,0) RETURNING id",
+            (
+                info.file,
+                info.sha256,
+                info.format,
+                info.rows_read,
+                rows,
+                info.rejected,
+                now(),
+                info.user or os_user(),
+            ),
         ).fetchone()[0]
 
     def undo(self, batch_id: int) -> Outcome:
@@ -235,22 +282,20 @@ class SqlStore(Reads, Links, Edits, Pending):
         self.db.close()
 
 
-def batch_row(info: BatchInfo, action: pd.Series) -> tuple:
-    """The values of a new ``batches`` row."""
-    counts = action.value_counts()
-    return (
-        info.file,
-        info.sha256,
-        info.format,
-        info.rows_read,
-        len(action),
-        info.rejected,
-        now(),
-        info.user or os_user(),
-        int(counts.get(ADDED, 0)),
-        int(counts.get(UPDATED, 0)),
-        int(counts.get(UNCHANGED, 0)),
-    )
+PLAN_SQL = {  # the staged batch against the stored rows, by id (see ``plan``)
+    ADDED: (
+        "INSERT INTO changes (batch_id, incident_id, action, previous) "
+        "SELECT ?, s.incident_id, 'added', NULL FROM {stage} s "
+        "WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.incident_id = s.incident_id)"
+    ),
+    UPDATED: (
+        "INSERT INTO changes (batch_id, incident_id, action, previous) "
+        "SELECT ?, i.incident_id, 'updated', {previous} FROM {stage} s "
+        "JOIN incidents i ON i.incident_id = s.incident_id "
+        "WHERE (i.row_hash IS NULL OR i.row_hash <> s.row_hash) "
+        "AND (s.timestamp IS NULL OR i.timestamp IS NULL OR s.timestamp >= i.timestamp)"
+    ),
+}
 
 
 def outcome_of(batch_id: int, action: pd.Series, linked: int) -> Outcome:

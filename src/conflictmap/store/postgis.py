@@ -2,25 +2,29 @@
 
 Geometry lives in a generated PostGIS point column with a GiST index, so bounding boxes
 are cut in the database. Writers are serialised by one advisory lock taken in each write
-transaction; lists of ids are bound as arrays (``= ANY(%s)``); a batch's rows arrive
-through ``COPY`` into a staging table, then one upsert.
+transaction; lists of ids are bound as arrays (``= ANY(%s)``). A batch's rows arrive
+through the ADBC PostgreSQL driver (binary ``COPY`` from its Arrow table, in C) into an
+unlogged staging table of their own, committed before the batch's transaction reads it
+with one upsert and dropped after.
 """
 
 from __future__ import annotations
 
 import contextlib
 import re
+import uuid
 
-import pandas as pd
+import pyarrow as pa
 
 from conflictmap.errors import StoreError
 from conflictmap.i18n.catalogue import msg
 from conflictmap.schema import NAMES
 from conflictmap.store.base import SqlStore
 from conflictmap.store.ddl import POSTGIS_MIGRATIONS, POSTGIS_TYPES
-from conflictmap.store.plan import ADDED, UPDATED, changed_rows, stored_rows
+from conflictmap.store.plan import STORED
 
 _LOCK = 7_201_511  # advisory lock: one writer at a time
+STAGE_ROWS = 65_536  # rows per Arrow batch the driver copies (and progress is told)
 _STORED = [*NAMES, "row_hash", "batch_id"]
 _RESTORED = [*_STORED, "linked_to"]
 
@@ -74,41 +78,48 @@ class PostgisStore(SqlStore):
     def within(self, bbox) -> tuple[str, list]:
         return "geom && ST_MakeEnvelope(?, ?, ?, ?, 4326)", list(bbox)
 
-    def _existing(self, ids: list[str]) -> pd.DataFrame:
-        return self.frame(
-            "SELECT incident_id, row_hash, timestamp FROM incidents WHERE incident_id = ANY(?)",
-            (ids,),
-        )
+    text_dates = False
+    previous = "to_jsonb(i) - 'geom'"
 
-    def _write(self, rows: pd.DataFrame, action: pd.Series, batch_id: int, progress=None):
-        """``progress(done, total)`` is told after each chunk of rows."""
-        updated = rows.loc[action == UPDATED, "incident_id"].tolist()
-        self.run(
-            "INSERT INTO changes SELECT ?, incident_id, 'updated', to_jsonb(i) - 'geom' "
-            "FROM incidents i WHERE incident_id = ANY(?)",
-            (batch_id, updated),
-        )
-        added = rows.loc[action == ADDED, "incident_id"].tolist()
-        self.run(
-            "INSERT INTO changes SELECT ?, unnest(?::text[]), 'added', NULL", (batch_id, added)
-        )
-        changed = changed_rows(rows, action)[[*NAMES, "row_hash"]]
-        names = ", ".join(_STORED)
+    @contextlib.contextmanager
+    def staged(self, table: pa.Table, progress=None):
+        import adbc_driver_postgresql.dbapi
+
+        name = f"conflictmap_stage_{uuid.uuid4().hex[:12]}"
+        names = ", ".join(STORED)
         self.db.execute(
-            "CREATE TEMP TABLE stage (LIKE incidents INCLUDING DEFAULTS) ON COMMIT DROP"
+            f"CREATE UNLOGGED TABLE {name} AS SELECT {names} FROM incidents WITH NO DATA"
         )
-        self.db.execute("ALTER TABLE stage DROP COLUMN geom")
-        with self.db.cursor().copy(f"COPY stage ({names}) FROM STDIN") as copy:
-            done = 0
-            for chunk in stored_rows(changed.assign(batch_id=batch_id)[_STORED]):
-                for row in chunk:
-                    copy.write_row(row)
-                done += len(chunk)
-                if progress:
-                    progress(done, len(changed))
-        self.db.execute(  # an updated row loses its old link (linked_to is not staged)
-            f"INSERT INTO incidents ({names}) SELECT {names} FROM stage "
-            f"ON CONFLICT (incident_id) DO UPDATE SET {_assign(_STORED)}, linked_to = NULL"
+        try:
+            total = table.num_rows
+
+            def batches():
+                done = 0
+                for batch in table.to_batches(max_chunksize=STAGE_ROWS):
+                    yield batch
+                    done += batch.num_rows
+                    if progress:
+                        progress(done, total)
+
+            reader = pa.RecordBatchReader.from_batches(table.schema, batches())
+            with adbc_driver_postgresql.dbapi.connect(self.url, autocommit=True) as bulk:
+                with bulk.cursor() as cursor:
+                    cursor.adbc_ingest(name, reader, mode="append")
+            self.db.execute(f"CREATE UNIQUE INDEX ON {name} (incident_id)")
+            self.db.execute(f"ANALYZE {name}")
+            yield name
+        finally:
+            self.db.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def _write(self, stage: str, batch_id: int, rows: int, added: int) -> None:
+        """An updated row loses its old link (``linked_to`` is not staged)."""
+        names = ", ".join(_STORED)
+        picked = ", ".join(f"s.{n}" for n in STORED)
+        self.run(
+            f"INSERT INTO incidents ({names}) SELECT {picked}, ? FROM {stage} s "
+            "JOIN changes c ON c.incident_id = s.incident_id AND c.batch_id = ? "
+            f"ON CONFLICT (incident_id) DO UPDATE SET {_assign(_STORED)}, linked_to = NULL",
+            (batch_id, batch_id),
         )
 
     def _restore_updated(self, batch_id: int) -> int:

@@ -2,9 +2,13 @@
 
 WAL journal and a busy timeout (several imports at once all land, one after another);
 ``BEGIN IMMEDIATE`` serialises writers. Lists of ids travel as one JSON array read by
-``json_each`` (far faster than a million bound parameters); a batch that is most of the
-store drops and rebuilds the secondary indexes around its write. The file is checked
-when opened (``_verify``).
+``json_each`` (far faster than a million bound parameters). A batch is staged by the ADBC
+SQLite driver (its Arrow table bound in C, no Python value per cell) into a file of its
+own next to the store, which the store's connection attaches and copies from in one
+statement; the driver never opens the store's file itself (it links its own SQLite, and
+two SQLite libraries must not hold locks on one file). A batch that is most of the store
+drops and rebuilds the secondary indexes around its write. The file is checked when
+opened (``_verify``).
 """
 
 from __future__ import annotations
@@ -13,20 +17,23 @@ import contextlib
 import json
 import os
 import sqlite3
+import threading
+import uuid
 from pathlib import Path
 
-import pandas as pd
+import pyarrow as pa
 
 from conflictmap.errors import StoreError
 from conflictmap.i18n.catalogue import msg
 from conflictmap.schema import NAMES
 from conflictmap.store.base import SqlStore
 from conflictmap.store.ddl import BULK_INDEXES, SQLITE_MIGRATIONS, SQLITE_TYPES
-from conflictmap.store.plan import ADDED, UPDATED, changed_rows, stored_rows
+from conflictmap.store.plan import STORED
 
 _MAGIC = b"SQLite format 3\x00"
 BULK_ROWS = 100_000  # a batch this large rebuilds the secondary indexes after writing
 _COLUMNS = [*NAMES, "row_hash", "batch_id"]
+STAGE_ROWS = 65_536  # rows per Arrow batch the driver binds (and progress is told)
 
 
 class SqliteStore(SqlStore):
@@ -48,6 +55,7 @@ class SqliteStore(SqlStore):
                 self._verify()
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA cache_size=-262144")  # up to 256 MB: big batches
+            self.db.execute("PRAGMA threads=2")  # sorting for an index uses both cores
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
@@ -62,6 +70,8 @@ class SqliteStore(SqlStore):
             ) from None
 
     # -- the dialect ----------------------------------------------------------------------
+
+    _checkpoint: threading.Thread | None = None
 
     @contextlib.contextmanager
     def transaction(self):
@@ -83,46 +93,51 @@ class SqliteStore(SqlStore):
         west, south, east, north = bbox
         return "longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?", [west, east, south, north]
 
-    def _existing(self, ids: list[str]) -> pd.DataFrame:
-        if self.db.execute("SELECT 1 FROM incidents LIMIT 1").fetchone() is None:
-            return pd.DataFrame(columns=["incident_id", "row_hash", "timestamp"])
-        return self.frame(
-            "SELECT incident_id, row_hash, timestamp FROM incidents WHERE incident_id IN "
-            "(SELECT value FROM json_each(?))",
-            (_json(ids),),
-        )
+    previous = (
+        "json_object("
+        + ", ".join(f"'{c}', i.{c}" for c in [*_COLUMNS, "linked_to"])
+        + ")"
+    )
 
-    def _write(self, rows: pd.DataFrame, action: pd.Series, batch_id: int, progress=None):
-        """``progress(done, total)`` is told after each chunk of rows; INSERT OR REPLACE
-        writes each row whole, so its old link is gone."""
-        updated = rows.loc[action == UPDATED, "incident_id"].tolist()
-        self.db.execute(
-            "INSERT INTO changes SELECT ?, incident_id, 'updated', json_object("
-            + ", ".join(f"'{c}', {c}" for c in [*_COLUMNS, "linked_to"])
-            + ") FROM incidents WHERE incident_id IN (SELECT value FROM json_each(?))",
-            (batch_id, _json(updated)),
-        )
-        added = rows.loc[action == ADDED, "incident_id"].tolist()
-        self.db.execute(
-            "INSERT INTO changes SELECT ?, value, 'added', NULL FROM json_each(?)",
-            (batch_id, _json(added)),
-        )
-        changed = changed_rows(rows, action)[_COLUMNS[:-1]]
+    @contextlib.contextmanager
+    def staged(self, table: pa.Table, progress=None):
+        """Its commit does not copy the log into the file (a batch's log is its size):
+        ``_committed`` does that beside whatever runs next (see ``_copy_log``)."""
+        path = self.path.with_name(f".{self.path.name}-stage-{uuid.uuid4().hex[:12]}")
+        try:
+            _bulk_write(path, "staged", table, progress)
+            self.db.execute("ATTACH DATABASE ? AS stage", (str(path),))
+            self.db.execute("PRAGMA wal_autocheckpoint=0")
+            try:
+                yield "stage.staged"
+            finally:
+                self.db.execute("PRAGMA wal_autocheckpoint=1000")
+                self.db.execute("DETACH DATABASE stage")
+        finally:
+            for leftover in (path, path.with_name(path.name + "-journal")):
+                leftover.unlink(missing_ok=True)
+
+    def _write(self, stage: str, batch_id: int, rows: int, added: int) -> None:
+        """INSERT OR REPLACE writes each row whole, so its old link is gone; a batch of
+        new rows only is copied whole."""
         # one sort beats a million index insertions, when the batch is most of the store
-        rebuild = len(changed) >= max(BULK_ROWS, self.count() // 2)
+        rebuild = rows >= max(BULK_ROWS, self.count() // 2)
         if rebuild:
             for name, _ in BULK_INDEXES:
                 self.db.execute(f"DROP INDEX IF EXISTS {name}")
-        insert = (
-            f"INSERT OR REPLACE INTO incidents ({', '.join(_COLUMNS)}) VALUES "
-            f"({','.join('?' * len(_COLUMNS))})"
-        )
-        done = 0
-        for chunk in stored_rows(changed.assign(batch_id=batch_id)):
-            self.db.executemany(insert, chunk)
-            done += len(chunk)
-            if progress:
-                progress(done, len(changed))
+        names = ", ".join(STORED)
+        if added == rows:
+            self.db.execute(
+                f"INSERT INTO incidents ({names}, batch_id) SELECT {names}, ? FROM {stage}",
+                (batch_id,),
+            )
+        else:
+            self.db.execute(
+                f"INSERT OR REPLACE INTO incidents ({names}, batch_id) SELECT {names}, ? "
+                f"FROM {stage} WHERE incident_id IN "
+                "(SELECT incident_id FROM changes WHERE batch_id = ?)",
+                (batch_id, batch_id),
+            )
         if rebuild:
             for name, column in BULK_INDEXES:
                 self.db.execute(f"CREATE INDEX {name} ON incidents {column}")
@@ -144,6 +159,29 @@ class SqliteStore(SqlStore):
 
     def _committed(self) -> None:
         self._remember_checked()
+        self._wait_for_log()
+        self._checkpoint = threading.Thread(target=self._copy_log, daemon=True)
+        self._checkpoint.start()
+
+    def _copy_log(self) -> None:
+        """Copy the write-ahead log into the file (a passive checkpoint: readers and the
+        next writer go on meanwhile), on a connection of its own. Stopped half-way, the
+        log is simply copied again later."""
+        with contextlib.suppress(sqlite3.Error):
+            copier = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+            try:
+                copier.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            finally:
+                copier.close()
+
+    def _wait_for_log(self) -> None:
+        if self._checkpoint is not None:
+            self._checkpoint.join()
+            self._checkpoint = None
+
+    def close(self) -> None:
+        self._wait_for_log()
+        self.db.close()
 
     # -- the file ------------------------------------------------------------------------
 
@@ -236,6 +274,32 @@ class SqliteStore(SqlStore):
 
     def check(self) -> str:
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def _bulk_write(path: Path, name: str, table: pa.Table, progress=None) -> None:
+    """``table`` as a new table ``name`` of a new SQLite file, written by the ADBC driver
+    with no journal (the file is thrown away if anything fails)."""
+    import adbc_driver_sqlite.dbapi
+
+    total = table.num_rows
+
+    def batches():
+        done = 0
+        for batch in table.to_batches(max_chunksize=STAGE_ROWS):
+            yield batch
+            done += batch.num_rows
+            if progress:
+                progress(done, total)
+
+    reader = pa.RecordBatchReader.from_batches(table.schema, batches())
+    with adbc_driver_sqlite.dbapi.connect(str(path), autocommit=True) as connection:
+        with connection.cursor() as cursor:
+            for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-131072"):
+                cursor.execute(f"PRAGMA {pragma}")
+                cursor.fetchall()
+            cursor.execute("BEGIN")
+            cursor.adbc_ingest(name, reader, mode="create")
+            cursor.execute("COMMIT")
 
 
 def _json(ids: list) -> str:
