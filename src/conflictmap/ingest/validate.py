@@ -25,8 +25,9 @@ from conflictmap.settings import Region
 EARLIEST = dt.date(1900, 1, 1)
 
 
-def _rows(frame: pd.DataFrame, mask) -> pd.DataFrame:
-    return frame.loc[np.asarray(mask, dtype=bool)]
+def _rows(frame: pd.DataFrame, mask, columns) -> pd.DataFrame:
+    """The masked rows' ``columns`` (only those are taken: the mask is usually empty)."""
+    return frame.loc[np.asarray(mask, dtype=bool), columns]
 
 
 MAX_WHOLE = 2**53
@@ -36,7 +37,7 @@ def _numbers(text: pd.Series) -> pd.Series:
     other = text.str.contains(r"[^\x00-\x7f]", regex=True)  # only those need folding
     if other.any():
         text = text.where(~other, text[other].map(ascii_digits))
-    cleaned = text.str.replace(",", ".", regex=False).str.strip()
+    cleaned = text.str.replace(",", ".", regex=False)  # cells come stripped (``columns``)
     cleaned = cleaned.where(cleaned != "")
     try:  # a clean column converts in C at once; any bad cell sends it the careful way
         arrow = cleaned.astype("float64[pyarrow]")
@@ -53,7 +54,7 @@ def check_numbers(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.
         if column.kind not in (INT, FLOAT):
             continue
         values = _numbers(raw[name])
-        given = raw[name].str.strip() != ""
+        given = raw[name] != ""
         wrong = given & values.isna()
         values = values.astype("float64")  # huge digit strings come back as uint64
         if column.kind == INT:
@@ -65,7 +66,7 @@ def check_numbers(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.
             wrong |= values > column.maximum
         if column.choices:
             wrong |= values.notna() & ~values.isin(column.choices)
-        for line, value in _rows(raw, wrong)[["__line", name]].itertuples(index=False):
+        for line, value in _rows(raw, wrong, ["__line", name]).itertuples(index=False):
             report.add(line, name, value, *_number_message(column), **_number_values(column))
         bad |= wrong
         typed[name] = values.where(~wrong).astype("Int64" if column.kind == INT else "float64")
@@ -117,7 +118,7 @@ def check_dates(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.Se
             if cell or name == "event_date"
         }
         wrong = cells_of.map(problems).notna()
-        for line, cell in _rows(raw, wrong)[["__line", name]].itertuples(index=False):
+        for line, cell in _rows(raw, wrong, ["__line", name]).itertuples(index=False):
             template, values = problems[cell]
             report.add(line, name, cell, template, **values)
         bad |= wrong
@@ -125,7 +126,7 @@ def check_dates(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.Se
         typed[name] = pd.to_datetime(values.where(~bad), errors="coerce")
     typed["end_date"] = typed["end_date"].fillna(typed["event_date"])
     reversed_ = typed["end_date"] < typed["event_date"]
-    for line, a, b in _rows(raw, reversed_)[["__line", "event_date", "end_date"]].itertuples(
+    for line, a, b in _rows(raw, reversed_, ["__line", "event_date", "end_date"]).itertuples(
         index=False
     ):
         report.add(
@@ -207,7 +208,7 @@ def check_coordinates(
     swapped &= ~_in_stated_country(typed, swapped, lat, lon, swap=True)
     elsewhere = lat.notna() & lon.notna() & ~zero & ~inside & ~swapped
     elsewhere &= ~_in_stated_country(typed, elsewhere, lat, lon, swap=False)
-    for line, a, b in _rows(raw, half)[["__line", "latitude", "longitude"]].itertuples(index=False):
+    for line, a, b in _rows(raw, half, ["__line", "latitude", "longitude"]).itertuples(index=False):
         report.add(
             line,
             "latitude" if not a else "longitude",
@@ -215,7 +216,7 @@ def check_coordinates(
             "Only one of latitude/longitude is given; give both or neither "
             "(then the place name is geocoded).",
         )
-    for line in _rows(raw, zero)["__line"]:
+    for line in _rows(raw, zero, "__line"):
         report.add(
             line,
             "latitude",
@@ -224,7 +225,7 @@ def check_coordinates(
             "in the Atlantic); the place name is geocoded instead.",
             WARNING,
         )
-    for line, a, b in _rows(raw, swapped)[["__line", "latitude", "longitude"]].itertuples(
+    for line, a, b in _rows(raw, swapped, ["__line", "latitude", "longitude"]).itertuples(
         index=False
     ):
         report.add(
@@ -238,7 +239,7 @@ def check_coordinates(
             lat=b,
             lon=a,
         )
-    for line, a, b in _rows(raw, elsewhere)[["__line", "latitude", "longitude"]].itertuples(
+    for line, a, b in _rows(raw, elsewhere, ["__line", "latitude", "longitude"]).itertuples(
         index=False
     ):
         report.add(

@@ -15,6 +15,7 @@ id, and the fingerprints and change times decide what it adds and updates
 
 from __future__ import annotations
 
+import contextlib
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
@@ -167,14 +168,32 @@ class SqlStore(Reads, Links, Edits, Pending):
         if (earlier := self.find_batch(info.sha256)) is not None:  # before staging it
             return Outcome(duplicate_of=earlier, unchanged=len(frame))
         rows = frame.assign(row_hash=row_hashes(frame))
-        with self.staged(stored_table(rows, self.text_dates), progress) as stage:
+        table = stored_table(rows, self.text_dates)
+        try:
+            return self._add(rows, table, info, link, progress, pending, resolves, compare=True)
+        except _Raced:  # a batch changed rows between the comparison and this one
+            return self._add(rows, table, info, link, progress, pending, resolves, compare=False)
+
+    def _add(self, rows, table, info, link, progress, pending, resolves, compare) -> Outcome:
+        """``add_batch``'s work. With ``compare`` (and a store that holds rows), the batch's
+        ids and fingerprints are staged first and only the rows that differ are staged
+        whole: an unchanged export stages three columns. The transaction compares again;
+        when that finds a change the first comparison did not, it raises ``_Raced``."""
+        with contextlib.ExitStack() as stack:
+            keys = None
+            if compare and self.count():
+                keys = stack.enter_context(self.staged(_keys(table)))
+                table = table.take(pa.array(self._differing(keys), pa.int64()))
+            stage = stack.enter_context(self.staged(table, progress))
             with self.transaction():
                 if (earlier := self.find_batch(info.sha256)) is not None:  # it landed since
-                    return Outcome(duplicate_of=earlier, unchanged=len(frame))
+                    return Outcome(duplicate_of=earlier, unchanged=len(rows))
                 batch_id = self._insert_batch(info, len(rows))
-                added, updated = self._plan(stage, batch_id)
+                added, updated = self._plan(keys or stage, batch_id)
+                if keys and self._unstaged(stage, batch_id):
+                    raise _Raced
                 if added + updated:
-                    self._write(stage, batch_id, len(rows), added)
+                    self._write(stage, batch_id, table.num_rows, added)
                 self.run(
                     "UPDATE batches SET added = ?, updated = ?, unchanged = ? WHERE id = ?",
                     (added, updated, len(rows) - added - updated, batch_id),
@@ -188,6 +207,25 @@ class SqlStore(Reads, Links, Edits, Pending):
         self._committed()
         return outcome_of(batch_id, action, linked)
 
+    def _differing(self, keys: str) -> list[int]:
+        """Positions of the staged ids that are new or whose row would be updated."""
+        cursor = self.run(
+            f"SELECT s.position FROM {keys} s LEFT JOIN incidents i "
+            f"ON i.incident_id = s.incident_id WHERE i.incident_id IS NULL OR {_DIFFERS}"
+        )
+        return [position for (position,) in cursor.fetchall()]
+
+    def _unstaged(self, stage: str, batch_id: int) -> bool:
+        """Does the batch change a row that was not staged whole?"""
+        return (
+            self.run(
+                f"SELECT 1 FROM changes c WHERE c.batch_id = ? AND NOT EXISTS (SELECT 1 FROM "
+                f"{stage} s WHERE s.incident_id = c.incident_id) LIMIT 1",
+                (batch_id,),
+            ).fetchone()
+            is not None
+        )
+
     def _plan(self, stage: str, batch_id: int) -> tuple[int, int]:
         """Record in ``changes`` what the staged batch adds and updates (the rule in
         ``plan``'s text, applied by the database); returns (added, updated)."""
@@ -200,9 +238,7 @@ class SqlStore(Reads, Links, Edits, Pending):
     def _changes(self, batch_id: int, added: int) -> pd.DataFrame:
         if added and self.count() == added:  # a first import: every row is new
             return pd.DataFrame(columns=["incident_id", "action"])
-        return self.frame(
-            "SELECT incident_id, action FROM changes WHERE batch_id = ?", (batch_id,)
-        )
+        return self.frame("SELECT incident_id, action FROM changes WHERE batch_id = ?", (batch_id,))
 
     def _insert_batch(self, info: BatchInfo, rows: int) -> int:
         return self.run(
@@ -282,6 +318,21 @@ class SqlStore(Reads, Links, Edits, Pending):
         self.db.close()
 
 
+class _Raced(Exception):
+    """Another batch changed the store between a batch's two comparisons."""
+
+
+def _keys(table: pa.Table) -> pa.Table:
+    """What comparing a batch needs: ids, fingerprints, change times, row positions."""
+    keys = table.select(["incident_id", "row_hash", "timestamp"])
+    return keys.append_column("position", pa.array(range(table.num_rows), pa.int64()))
+
+
+# a stored row ``i`` the staged one ``s`` would update: another fingerprint, and not older
+_DIFFERS = (
+    "(i.row_hash IS NULL OR i.row_hash <> s.row_hash) "
+    "AND (s.timestamp IS NULL OR i.timestamp IS NULL OR s.timestamp >= i.timestamp)"
+)
 PLAN_SQL = {  # the staged batch against the stored rows, by id (see ``plan``)
     ADDED: (
         "INSERT INTO changes (batch_id, incident_id, action, previous) "
@@ -291,9 +342,7 @@ PLAN_SQL = {  # the staged batch against the stored rows, by id (see ``plan``)
     UPDATED: (
         "INSERT INTO changes (batch_id, incident_id, action, previous) "
         "SELECT ?, i.incident_id, 'updated', {previous} FROM {stage} s "
-        "JOIN incidents i ON i.incident_id = s.incident_id "
-        "WHERE (i.row_hash IS NULL OR i.row_hash <> s.row_hash) "
-        "AND (s.timestamp IS NULL OR i.timestamp IS NULL OR s.timestamp >= i.timestamp)"
+        f"JOIN incidents i ON i.incident_id = s.incident_id WHERE {_DIFFERS}"
     ),
 }
 

@@ -100,6 +100,23 @@ def stored_table(rows: pd.DataFrame, text_dates: bool) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=STORED)
 
 
+STAGE_ROWS = 65_536  # rows per Arrow batch a driver writes (and progress is told)
+
+
+def stream(table: pa.Table, progress=None) -> pa.RecordBatchReader:
+    """``table`` as a stream of batches, telling ``progress(done, total)`` after each."""
+
+    def batches():
+        done = 0
+        for batch in table.to_batches(max_chunksize=STAGE_ROWS):
+            yield batch
+            done += batch.num_rows
+            if progress:
+                progress(done, table.num_rows)
+
+    return pa.RecordBatchReader.from_batches(table.schema, batches())
+
+
 def actions(rows: pd.DataFrame, changes: pd.DataFrame, added: int, updated: int) -> pd.Series:
     """ADDED/UPDATED/UNCHANGED per batch row, from the batch's recorded ``changes``
     (incident_id, action); ``changes`` is only read when the counts leave a doubt."""

@@ -20,11 +20,20 @@ from conflictmap.errors import StoreError
 from conflictmap.i18n.catalogue import msg
 from conflictmap.schema import NAMES
 from conflictmap.store.base import SqlStore
-from conflictmap.store.ddl import POSTGIS_MIGRATIONS, POSTGIS_TYPES
-from conflictmap.store.plan import STORED
+from conflictmap.store.ddl import BULK_INDEXES, POSTGIS_MIGRATIONS, POSTGIS_TYPES
+from conflictmap.store.plan import STORED, stream
 
 _LOCK = 7_201_511  # advisory lock: one writer at a time
-STAGE_ROWS = 65_536  # rows per Arrow batch the driver copies (and progress is told)
+_STAGE = "conflictmap_stage_"  # + the staging session's process id
+_PG_TYPES = {
+    pa.large_string(): "text",
+    pa.string(): "text",
+    pa.int64(): "bigint",
+    pa.float64(): "double precision",
+    pa.date32(): "date",
+}
+BULK_ROWS = 100_000  # a batch this large rebuilds the secondary indexes after writing
+_INDEXES = (("incidents_geom", "USING gist (geom)"), *BULK_INDEXES)
 _STORED = [*NAMES, "row_hash", "batch_id"]
 _RESTORED = [*_STORED, "linked_to"]
 
@@ -55,6 +64,16 @@ class PostgisStore(SqlStore):
                 )
             ) from None
         self._migrate()
+        self._drop_leftovers()
+
+    def _drop_leftovers(self) -> None:
+        """Staging tables of imports that were killed (their session is gone)."""
+        for (name,) in self.db.execute(
+            "SELECT tablename FROM pg_tables WHERE tablename LIKE %s AND NOT EXISTS "
+            "(SELECT 1 FROM pg_stat_activity a WHERE tablename LIKE %s || a.pid || '\\_%%')",
+            (f"{_STAGE}%", _STAGE),
+        ).fetchall():
+            self.db.execute(f"DROP TABLE IF EXISTS {name}")
 
     # -- the dialect ----------------------------------------------------------------------
 
@@ -85,26 +104,15 @@ class PostgisStore(SqlStore):
     def staged(self, table: pa.Table, progress=None):
         import adbc_driver_postgresql.dbapi
 
-        name = f"conflictmap_stage_{uuid.uuid4().hex[:12]}"
-        names = ", ".join(STORED)
-        self.db.execute(
-            f"CREATE UNLOGGED TABLE {name} AS SELECT {names} FROM incidents WITH NO DATA"
-        )
+        name = f"{_STAGE}{self.db.info.backend_pid}_{uuid.uuid4().hex[:8]}"
+        columns = ", ".join(f"{f.name} {_PG_TYPES[f.type]}" for f in table.schema)
+        self.db.execute(f"CREATE UNLOGGED TABLE {name} ({columns})")
         try:
-            total = table.num_rows
-
-            def batches():
-                done = 0
-                for batch in table.to_batches(max_chunksize=STAGE_ROWS):
-                    yield batch
-                    done += batch.num_rows
-                    if progress:
-                        progress(done, total)
-
-            reader = pa.RecordBatchReader.from_batches(table.schema, batches())
-            with adbc_driver_postgresql.dbapi.connect(self.url, autocommit=True) as bulk:
-                with bulk.cursor() as cursor:
-                    cursor.adbc_ingest(name, reader, mode="append")
+            with (
+                adbc_driver_postgresql.dbapi.connect(self.url, autocommit=True) as bulk,
+                bulk.cursor() as cursor,
+            ):
+                cursor.adbc_ingest(name, stream(table, progress), mode="append")
             self.db.execute(f"CREATE UNIQUE INDEX ON {name} (incident_id)")
             self.db.execute(f"ANALYZE {name}")
             yield name
@@ -112,15 +120,31 @@ class PostgisStore(SqlStore):
             self.db.execute(f"DROP TABLE IF EXISTS {name}")
 
     def _write(self, stage: str, batch_id: int, rows: int, added: int) -> None:
-        """An updated row loses its old link (``linked_to`` is not staged)."""
+        """An updated row loses its old link (``linked_to`` is not staged); a batch of new
+        rows only is copied whole; one that is most of the store rebuilds the indexes
+        after it (one sort each, instead of a million insertions)."""
+        rebuild = rows >= max(BULK_ROWS, self.count() // 2)
+        if rebuild:
+            self.db.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for name, _ in _INDEXES:
+                self.db.execute(f"DROP INDEX IF EXISTS {name}")
         names = ", ".join(_STORED)
         picked = ", ".join(f"s.{n}" for n in STORED)
-        self.run(
-            f"INSERT INTO incidents ({names}) SELECT {picked}, ? FROM {stage} s "
-            "JOIN changes c ON c.incident_id = s.incident_id AND c.batch_id = ? "
-            f"ON CONFLICT (incident_id) DO UPDATE SET {_assign(_STORED)}, linked_to = NULL",
-            (batch_id, batch_id),
-        )
+        if added == rows:
+            self.run(
+                f"INSERT INTO incidents ({names}) SELECT {picked}, ? FROM {stage} s", (batch_id,)
+            )
+        else:
+            self.run(
+                f"INSERT INTO incidents ({names}) SELECT {picked}, ? FROM {stage} s "
+                "JOIN changes c ON c.incident_id = s.incident_id AND c.batch_id = ? "
+                f"ON CONFLICT (incident_id) DO UPDATE SET {_assign(_STORED)}, "
+                "linked_to = NULL",
+                (batch_id, batch_id),
+            )
+        if rebuild:
+            for name, how in _INDEXES:
+                self.db.execute(f"CREATE INDEX {name} ON incidents {how}")
 
     def _restore_updated(self, batch_id: int) -> int:
         names = ", ".join(_RESTORED)

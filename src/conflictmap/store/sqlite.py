@@ -28,12 +28,11 @@ from conflictmap.i18n.catalogue import msg
 from conflictmap.schema import NAMES
 from conflictmap.store.base import SqlStore
 from conflictmap.store.ddl import BULK_INDEXES, SQLITE_MIGRATIONS, SQLITE_TYPES
-from conflictmap.store.plan import STORED
+from conflictmap.store.plan import STORED, stream
 
 _MAGIC = b"SQLite format 3\x00"
 BULK_ROWS = 100_000  # a batch this large rebuilds the secondary indexes after writing
 _COLUMNS = [*NAMES, "row_hash", "batch_id"]
-STAGE_ROWS = 65_536  # rows per Arrow batch the driver binds (and progress is told)
 
 
 class SqliteStore(SqlStore):
@@ -57,6 +56,7 @@ class SqliteStore(SqlStore):
             self.db.execute("PRAGMA cache_size=-262144")  # up to 256 MB: big batches
             self.db.execute("PRAGMA threads=2")  # sorting for an index uses both cores
             self._migrate()
+            self._remove_leftovers()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 msg(
@@ -93,26 +93,23 @@ class SqliteStore(SqlStore):
         west, south, east, north = bbox
         return "longitude BETWEEN ? AND ? AND latitude BETWEEN ? AND ?", [west, east, south, north]
 
-    previous = (
-        "json_object("
-        + ", ".join(f"'{c}', i.{c}" for c in [*_COLUMNS, "linked_to"])
-        + ")"
-    )
+    previous = "json_object(" + ", ".join(f"'{c}', i.{c}" for c in [*_COLUMNS, "linked_to"]) + ")"
 
     @contextlib.contextmanager
     def staged(self, table: pa.Table, progress=None):
         """Its commit does not copy the log into the file (a batch's log is its size):
         ``_committed`` does that beside whatever runs next (see ``_copy_log``)."""
-        path = self.path.with_name(f".{self.path.name}-stage-{uuid.uuid4().hex[:12]}")
+        alias = f"stage_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        path = self.path.with_name(f".{self.path.name}-{alias}")
         try:
             _bulk_write(path, "staged", table, progress)
-            self.db.execute("ATTACH DATABASE ? AS stage", (str(path),))
+            self.db.execute(f"ATTACH DATABASE ? AS {alias}", (str(path),))
             self.db.execute("PRAGMA wal_autocheckpoint=0")
             try:
-                yield "stage.staged"
+                yield f"{alias}.staged"
             finally:
                 self.db.execute("PRAGMA wal_autocheckpoint=1000")
-                self.db.execute("DETACH DATABASE stage")
+                self.db.execute(f"DETACH DATABASE {alias}")
         finally:
             for leftover in (path, path.with_name(path.name + "-journal")):
                 leftover.unlink(missing_ok=True)
@@ -184,6 +181,13 @@ class SqliteStore(SqlStore):
         self.db.close()
 
     # -- the file ------------------------------------------------------------------------
+
+    def _remove_leftovers(self) -> None:
+        """Staging files of imports that were killed (their process is gone)."""
+        for path in self.path.parent.glob(f".{self.path.name}-stage_*"):
+            pid = path.name.rsplit("-stage_", 1)[1].split("_")[0]
+            if pid.isdigit() and not _alive(int(pid)):
+                path.unlink(missing_ok=True)
 
     def _check_file(self) -> None:
         if self.path.is_dir():
@@ -281,25 +285,26 @@ def _bulk_write(path: Path, name: str, table: pa.Table, progress=None) -> None:
     with no journal (the file is thrown away if anything fails)."""
     import adbc_driver_sqlite.dbapi
 
-    total = table.num_rows
+    with (
+        adbc_driver_sqlite.dbapi.connect(str(path), autocommit=True) as connection,
+        connection.cursor() as cursor,
+    ):
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-131072"):
+            cursor.execute(f"PRAGMA {pragma}")
+            cursor.fetchall()
+        cursor.execute("BEGIN")
+        cursor.adbc_ingest(name, stream(table, progress), mode="create")
+        cursor.execute("COMMIT")
 
-    def batches():
-        done = 0
-        for batch in table.to_batches(max_chunksize=STAGE_ROWS):
-            yield batch
-            done += batch.num_rows
-            if progress:
-                progress(done, total)
 
-    reader = pa.RecordBatchReader.from_batches(table.schema, batches())
-    with adbc_driver_sqlite.dbapi.connect(str(path), autocommit=True) as connection:
-        with connection.cursor() as cursor:
-            for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-131072"):
-                cursor.execute(f"PRAGMA {pragma}")
-                cursor.fetchall()
-            cursor.execute("BEGIN")
-            cursor.adbc_ingest(name, reader, mode="create")
-            cursor.execute("COMMIT")
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _json(ids: list) -> str:
