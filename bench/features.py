@@ -41,28 +41,14 @@ def incidents(size: int) -> pd.DataFrame:
 
 
 def boundaries(folder: Path):
-    import json
+    from synth import grid_file
 
     from conflictmap.areas import read_units
     from conflictmap.layers import RefLayer
 
     if OCHA.exists():
         return read_units(RefLayer("OCHA governorates", OCHA))
-    features = []
-    for i in range(10):
-        for j in range(10):
-            w, s = 38.0 + i * 0.45, 33.5 + j * 0.3
-            ring = [[w, s], [w + 0.45, s], [w + 0.45, s + 0.3], [w, s + 0.3], [w, s]]
-            features.append(
-                {
-                    "type": "Feature",
-                    "properties": {"name": f"cell {i}-{j}"},
-                    "geometry": {"type": "Polygon", "coordinates": [ring]},
-                }
-            )
-    path = folder / "grid.geojson"
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
-    return read_units(RefLayer("grid", path))
+    return read_units(RefLayer("grid", grid_file(folder / "grid.geojson")))
 
 
 def timed(action) -> tuple[float, object]:

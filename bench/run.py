@@ -1,11 +1,23 @@
 """Store benchmarks: import N ACLED-format rows into each backend, then re-import the same
-rows (all unchanged). Prints a table: wall time, rows per second, peak memory.
+rows (all unchanged), next to two floors measured in the same run. Prints a table: wall
+time, rows per second, peak memory, and our times as ratios to the floors.
 
     python bench/run.py [--sizes 100000 1000000] [--pg URL]
 
 Each import runs as a real `conflictmap import` subprocess, so peak memory is that
-process's own (ru_maxrss). With no --pg, a throwaway server is started with scripts/pg.
-Not part of the test suite (too slow); tests/test_bench.py runs a 2,000-row smoke version.
+process's own (VmHWM). The floors, each in a process of its own too:
+
+- *GeoDataFrame*: the file read by pyarrow's CSV reader into a GeoDataFrame of points
+  (no checks, no store);
+- *bare load*: the same file's Arrow table written as it is into the same kind of store
+  by the same ADBC driver, into a fresh SQLite file (WAL) or a fresh PostgreSQL table, no
+  checks, fingerprints, provenance or index.
+
+Our times are the whole `conflictmap import` process's (its start-up included); a floor's
+is its work alone.
+
+With no --pg, a throwaway server is started with scripts/pg. Not part of the test suite
+(too slow); tests/test_bench.py runs a 2,000-row smoke version.
 """
 
 from __future__ import annotations
@@ -60,6 +72,71 @@ def timed_import(path: Path, url: str) -> tuple[float, float, str]:
     return time.perf_counter() - start, peak, last
 
 
+FLOOR = r"""
+import sys, time
+import geopandas, pyarrow.csv
+kind, path, url = sys.argv[1:4]
+started = time.perf_counter()  # the work alone (ours counts its process's start-up too)
+table = pyarrow.csv.read_csv(path)
+if kind == "geodataframe":
+    frame = table.to_pandas()
+    points = geopandas.points_from_xy(frame["longitude"], frame["latitude"], crs="EPSG:4326")
+    geopandas.GeoDataFrame(frame, geometry=points)
+elif url.startswith("postgresql"):
+    import adbc_driver_postgresql.dbapi as adbc
+    with adbc.connect(url) as db, db.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bare_load")
+        cursor.adbc_ingest("bare_load", table, mode="create")
+        db.commit()
+        cursor.execute("DROP TABLE bare_load")
+        db.commit()
+else:
+    import adbc_driver_sqlite.dbapi as adbc
+    with adbc.connect(url, autocommit=True) as db, db.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.fetchall()
+        cursor.execute("BEGIN")
+        cursor.adbc_ingest("bare_load", table, mode="create")
+        cursor.execute("COMMIT")
+print(time.perf_counter() - started)
+"""
+
+
+def floor(kind: str, path: Path, url: str) -> float:
+    """Seconds of one floor (``geodataframe`` or ``bare``), in a fresh process."""
+    target = url
+    if not url.startswith("postgresql"):
+        target = str(path.with_suffix(".bare.sqlite"))
+        Path(target).unlink(missing_ok=True)
+    done = subprocess.run(
+        [sys.executable, "-c", FLOOR, kind, str(path), target],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    if not url.startswith("postgresql"):
+        for leftover in Path(target).parent.glob(Path(target).name + "*"):
+            leftover.unlink()
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def floors(path: Path, url: str) -> dict:
+    """The two floors of importing ``path`` into the store at ``url`` (see the module)."""
+    return {
+        "GeoDataFrame s": floor("geodataframe", path, url),
+        "bare load s": floor("bare", path, url),
+    }
+
+
+def with_ratios(row: dict, ours: str = "import s") -> dict:
+    """``row`` with our time as a ratio to each floor."""
+    return {
+        **row,
+        "x GeoDataFrame": row[ours] / row["GeoDataFrame s"],
+        "x bare load": row[ours] / row["bare load s"],
+    }
+
+
 def synthesise(size: int, path: Path) -> None:
     """Synthetic ACLED rows written by another process (this one stays small, so the
     processes it starts are measured alone)."""
@@ -99,23 +176,26 @@ def measure(size: int, backend: str, url: str, folder: Path) -> dict:
     again.write_bytes(source.read_bytes() + b"\n")
     seconds, peak, _ = timed_import(source, url)
     re_seconds, re_peak, line = timed_import(again, url)
-    return {
-        "backend": backend,
-        "rows": size,
-        "import s": seconds,
-        "rows/s": size / seconds,
-        "peak MB": peak,
-        "re-import s": re_seconds,
-        "re-import peak MB": re_peak,
-        "re-import": "all unchanged" if f"{size:,} unchanged" in line else line,
-    }
+    return with_ratios(
+        {
+            "backend": backend,
+            "rows": size,
+            "import s": seconds,
+            "rows/s": size / seconds,
+            "peak MB": peak,
+            "re-import s": re_seconds,
+            "re-import peak MB": re_peak,
+            "re-import": "all unchanged" if f"{size:,} unchanged" in line else line,
+            **floors(source, url),
+        }
+    )
 
 
 def table(rows: list[dict]) -> str:
     heads = list(rows[0])
     cells = [
         [
-            f"{r[h]:,.1f}"
+            (f"{r[h]:,.2f}" if abs(r[h]) < 10 else f"{r[h]:,.1f}")
             if isinstance(r[h], float)
             else f"{r[h]:,}"
             if isinstance(r[h], int)

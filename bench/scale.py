@@ -6,8 +6,12 @@ For each size: synthetic ACLED-format incidents (bench/synth.py) are imported in
 fresh SQLite store by a real `conflictmap import` process (time, peak memory; the import
 ends by writing the map index), then:
 
+- the floors of the import (see bench/run.py: the file read into a GeoDataFrame, a bare
+  bulk load of its Arrow table), and the import as a ratio to each;
 - the dashboard (Streamlit's AppTest, in its own process): opening time, a full rerun
-  after a faction filter change, the process's peak memory;
+  after a faction filter change, the switch to counts per area of a 10 x 10 grid (each
+  incident's area found, once per store version) and a filter change with them shown,
+  the process's peak memory;
 - the filter computation alone (mask + linked-report folding + counts), best of 5;
 - the map page of the whole store in view, built three ways from the same incidents:
   ours (``maps.compose.full_map``: hexagons above 2,000 incidents in view), folium's
@@ -37,7 +41,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from run import synthesise, table, timed_import  # noqa: E402
+from run import floors, synthesise, table, timed_import, with_ratios  # noqa: E402
+from synth import grid_file  # noqa: E402
 
 APP_PROBE = r"""
 import json, os, sys, time
@@ -51,18 +56,33 @@ started = time.perf_counter()
 factions.unselect(factions.value[0]).run()
 rerun = time.perf_counter() - started
 assert not at.exception, at.exception
+started = time.perf_counter()
+at.sidebar.selectbox(key="look_aggregate").set_value("grid").run()
+areas = time.perf_counter() - started  # the areas of every incident, found once
+assert not at.exception, at.exception
+started = time.perf_counter()
+factions.set_value(factions.value[1:]).run()
+area_rerun = time.perf_counter() - started
+assert not at.exception, at.exception
+assert any("unit" in d.value.columns for d in at.dataframe), "no per-area table"
 status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
-print(json.dumps({"open s": opened, "rerun s": rerun, "app peak MB": int(status) / 1024,
+print(json.dumps({"open s": opened, "rerun s": rerun, "areas s": areas,
+                  "areas rerun s": area_rerun, "app peak MB": int(status) / 1024,
                   "metrics": [m.value for m in at.metric]}))
 """
 
 
 def dashboard(store_url: str, cache: Path) -> dict:
-    """Open the real app on the store in a fresh process; time it and a filter change."""
+    """Open the real app on the store in a fresh process; time it, a filter change, the
+    switch to counts per area (a 10 x 10 grid) and a filter change with them shown."""
+    data = cache / "data"
+    (data / "layers").mkdir(parents=True, exist_ok=True)
+    grid_file(data / "layers" / "grid.geojson")
     env = dict(
         os.environ,
         CONFLICTMAP_STORE=store_url,
         CONFLICTMAP_CACHE=str(cache),
+        CONFLICTMAP_DATA=str(data),
         CONFLICTMAP_USERS=str(cache / "no-users.toml"),
     )
     done = subprocess.run(
@@ -185,16 +205,21 @@ def measure(size: int, folder: Path, args) -> list[dict]:
     app = dashboard(url, cache)
     factions = load_factions(Settings().factions_file)
     index = mapindex.with_factions(mapindex.load(store, cache), factions)
-    common = {
-        "incidents": size,
-        "import s": seconds,
-        "import peak MB": peak,
-        "index read s": index_read,
-        "open s": app["open s"],
-        "filter ms": filter_seconds(index, factions) * 1000,
-        "rerun s": app["rerun s"],
-        "app peak MB": app["app peak MB"],
-    }
+    common = with_ratios(
+        {
+            "incidents": size,
+            "import s": seconds,
+            "import peak MB": peak,
+            **floors(source, url),
+            "index read s": index_read,
+            "open s": app["open s"],
+            "filter ms": filter_seconds(index, factions) * 1000,
+            "rerun s": app["rerun s"],
+            "areas s": app["areas s"],
+            "areas rerun s": app["areas rerun s"],
+            "app peak MB": app["app peak MB"],
+        }
+    )
     print(table([common]), file=sys.stderr, flush=True)
     rows = []
     for name, (build, html) in pages(index, factions, store, args.max_plain).items():

@@ -153,6 +153,26 @@ def _pick(rng, items, n):
     return rng.choice(len(items), size=n, p=weights / weights.sum())
 
 
+def grid_file(path):
+    """A boundary file of 10 x 10 squares over the valley (areas to count incidents in)."""
+    import json
+
+    features = []
+    for i in range(10):
+        for j in range(10):
+            w, s = 38.0 + i * 0.45, 33.5 + j * 0.3
+            ring = [[w, s], [w + 0.45, s], [w + 0.45, s + 0.3], [w, s + 0.3], [w, s]]
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"name": f"cell {i}-{j}"},
+                    "geometry": {"type": "Polygon", "coordinates": [ring]},
+                }
+            )
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
 def generate(
     n: int,
     seed: int = 7,

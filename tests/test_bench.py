@@ -21,6 +21,13 @@ def test_benchmark_smoke_prints_the_table(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "| backend" in done.stdout and "all unchanged" in done.stdout
     assert done.stdout.count("| 2,000 ") == len(backends)
+    head, _rule, *rows = [line for line in done.stdout.splitlines() if line.startswith("|")]
+    names = [c.strip() for c in head.split("|")[1:-1]]
+    for line in rows:  # the floors, measured in the same run, and our ratios to them
+        cells = dict(zip(names, (c.strip() for c in line.split("|")[1:-1]), strict=True))
+        floors = [float(cells[n].replace(",", "")) for n in ("GeoDataFrame s", "bare load s")]
+        ratios = [float(cells[n].replace(",", "")) for n in ("x GeoDataFrame", "x bare load")]
+        assert all(f > 0 for f in floors) and all(r > 0 for r in ratios)
 
 
 def test_scale_benchmark_smoke_prints_both_tables():
@@ -33,7 +40,8 @@ def test_scale_benchmark_smoke_prints_both_tables():
     )
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
-    assert "| incidents | import s | import peak MB |" in out and "| rerun s |" in out
+    assert "| incidents | import s | import peak MB | GeoDataFrame s | bare load s |" in out
+    assert "| rerun s | areas s | areas rerun s |" in out and "| x bare load |" in out
     rows = {
         line.split("|")[2].strip(): [c.strip() for c in line.split("|")[3:-1]]
         for line in out.splitlines()

@@ -145,10 +145,17 @@ def boundary_layers(settings: Settings) -> dict[str, Units]:
     return found
 
 
+def unit_column(units: Units) -> str:
+    """The column of a frame that holds each row's unit of ``units`` (see ``count``)."""
+    return f"unit of {units.layer}"
+
+
 def count(units: Units, frame: pd.DataFrame, assigned: np.ndarray | None = None) -> pd.DataFrame:
     """Incidents and reported fatalities per unit (every unit, zero included), the
-    faction with most incidents there; ``assigned`` (from ``Units.assign``) saves the
-    point-in-polygon step when it is known for these rows."""
+    faction with most incidents there; ``assigned`` (from ``Units.assign``), or the
+    frame's ``unit_column``, saves the point-in-polygon step when it is known."""
+    if assigned is None and unit_column(units) in frame.columns:
+        assigned = frame[unit_column(units)].to_numpy()
     if assigned is None:
         assigned = units.assign(frame["longitude"], frame["latitude"])
     inside = assigned >= 0

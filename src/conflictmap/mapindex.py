@@ -99,10 +99,13 @@ def from_rows(rows: pd.DataFrame) -> pd.DataFrame:
     return build(raw[list(COLUMNS)])
 
 
-def after_batch(store, folder: Path, before: tuple, rows: pd.DataFrame) -> pd.DataFrame:
+def after_batch(
+    store, folder: Path, before: tuple, rows: pd.DataFrame, fresh: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The index after a batch, without reading the whole store again: the index of the
-    version before it (cached, or empty for an empty store) with the batch's rows put in,
-    and every link read again. Falls back to ``load`` when there is no earlier index."""
+    version before it (cached, or empty for an empty store) with the batch's rows put in
+    (``fresh``: their index, ``from_rows(rows)``, when it is already built), and every
+    link read again. Falls back to ``load`` when there is no earlier index."""
     previous = cache_path(folder, store_key(store), before)
     if before[2] == 0:
         base = None
@@ -113,7 +116,7 @@ def after_batch(store, folder: Path, before: tuple, rows: pd.DataFrame) -> pd.Da
             return load(store, folder)
     else:
         return load(store, folder)
-    fresh = from_rows(rows)
+    fresh = from_rows(rows) if fresh is None else fresh
     if base is not None:
         kept = base.loc[~base["incident_id"].isin(fresh["incident_id"])]
         fresh = pd.concat([kept, fresh], ignore_index=True)

@@ -6,6 +6,7 @@ write, then update the index"."""
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -152,16 +153,31 @@ class Workspace:
     # -- the map index --------------------------------------------------------------------
 
     def _follower(self, progress: Progress):
-        """The ``stored`` callback of an import: the index follows each landed batch."""
-        before = self.store.version()  # one follower per import: one batch
+        """The ``stored`` callback of an import: the index follows each landed batch. The
+        batch's own index rows are built in a thread while the store writes them."""
+        return _IndexFollower(self, self.store.version(), progress)  # one per import
 
-        def follow(rows: pd.DataFrame) -> None:
-            progress(0.99, "Updating the map index")
-            self._index_after(before, rows)
-
-        return follow
-
-    def _index_after(self, before: tuple, rows: pd.DataFrame) -> None:
-        index = mapindex.after_batch(self.store, self.settings.cache_dir, before, rows)
+    def _index_after(self, before: tuple, rows: pd.DataFrame, fresh=None) -> None:
+        index = mapindex.after_batch(self.store, self.settings.cache_dir, before, rows, fresh)
         if failed := index.attrs.get("cache_failed"):
             self.notes.append(failed)
+
+
+class _IndexFollower:
+    """Keeps the map index in step with one import (see ``ingest.pipeline.import_bytes``):
+    ``prepare`` starts building the batch's index rows beside the store's write (SQLite
+    and PostgreSQL work without Python's lock), the call puts them in."""
+
+    def __init__(self, workspace: Workspace, before: tuple, progress: Progress):
+        self.workspace, self.before, self.progress = workspace, before, progress
+        self.fresh: Future | None = None
+
+    def prepare(self, rows: pd.DataFrame) -> None:
+        beside = ThreadPoolExecutor(1)
+        self.fresh = beside.submit(mapindex.from_rows, rows)
+        beside.shutdown(wait=False)  # its thread ends with this one task
+
+    def __call__(self, rows: pd.DataFrame) -> None:
+        self.progress(0.99, "Updating the map index")
+        fresh = self.fresh.result() if self.fresh is not None and len(rows) else None
+        self.workspace._index_after(self.before, rows, fresh)

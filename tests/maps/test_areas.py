@@ -197,6 +197,33 @@ def test_the_dashboard_counts_per_area_from_a_boundary_layer(env_data):
     assert str(at.query_params["aggregate"]).strip("[]'") == "halves"
 
 
+def test_the_areas_of_the_incidents_are_found_once_per_store_version(env_data, monkeypatch):
+    """A filter change recounts from the areas found on the first run (a million points
+    in polygons cost a second on every rerun before)."""
+    from conflictmap import areas
+
+    assert cli(["seed"]) == 0
+    boundary_file(env_data / "layers", [{"ADM1_EN": "West"}, {"ADM1_EN": "East"}], [WEST, EAST])
+    looked_up = []
+    assign = areas.Units.assign
+
+    def counted(units, longitude, latitude):
+        looked_up.append(len(longitude))
+        return assign(units, longitude, latitude)
+
+    monkeypatch.setattr(areas.Units, "assign", counted)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["aggregate"] = "units"
+    at.run()
+    before = next(d.value for d in at.dataframe if "unit" in d.value.columns)
+    factions = at.sidebar.multiselect[0]
+    factions.set_value(["Islamic State"]).run()
+    assert not at.exception
+    after = next(d.value for d in at.dataframe if "unit" in d.value.columns)
+    assert after["incidents"].sum() < before["incidents"].sum()
+    assert len(looked_up) == 1  # for every incident of the index, once
+
+
 def test_snapshots_and_html_exports_show_the_areas_too(tmp_path):
     from conflictmap.export import export
     from conflictmap.filters import Filters

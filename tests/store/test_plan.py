@@ -36,7 +36,8 @@ def row(
         f"{event_id},{date},2020,1,Political violence,Battles,Armed clash,"
         "Military Forces of Syria (2000-),,State forces,Liwa Fatemiyoun,,"
         "External/Other forces,,,760,Middle East,Syria,Deir-ez-Zor,Abu Kamal,,"
-        f"{place},34.4523,40.9185,1,Test,National,Test row.,{fatalities},,{'' if timestamp is None else timestamp}"
+        f"{place},34.4523,40.9185,1,Test,National,Test row.,{fatalities},,"
+        + ("" if timestamp is None else str(timestamp))
     )
 
 

@@ -317,7 +317,7 @@ def cmd_seed(args, settings: Settings) -> int:
 
 def cmd_extract(args, settings: Settings) -> int:
     """Draft incidents from a news report; with --import, store the drafted ones."""
-    data = read_limited(Path(args.file), settings)
+    data = bytes(read_limited(Path(args.file), settings))
     text, _ = decode(data)
     source = args.source or Path(args.file).stem
     progress(0.1, f"Reading {Path(args.file).name}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+import pyarrow.compute as pc
 
 from conflictmap.ingest.detect import (
     ACLED,
@@ -58,6 +59,20 @@ def _pick(frame: pd.DataFrame, column: str) -> pd.Series:
     if column in frame.columns:
         return frame[column].astype(str)
     return pd.Series("", index=frame.index, dtype=object)
+
+
+_SPACE = r"[\s\x0b\x1c-\x1f\x85\p{Z}]"  # what str.strip removes (a test pins it)
+_EDGE_SPACE = f"^{_SPACE}|{_SPACE}$"
+
+
+def stripped(column: pd.Series) -> pd.Series:
+    """The cells without surrounding white space; a column that has none is kept as it
+    is (not copied: a million cells of notes are hundreds of MB)."""
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        cells = column.array.__arrow_array__()
+        if not pc.any(pc.match_substring_regex(cells, _EDGE_SPACE)).as_py():
+            return column
+    return column.str.strip()
 
 
 def _from_acled(frame: pd.DataFrame) -> dict[str, pd.Series]:
@@ -124,7 +139,7 @@ def to_incident_columns(frame: pd.DataFrame, fmt: str) -> pd.DataFrame:
     out = pd.DataFrame(index=frame.index)
     for name in NAMES:
         series = columns.get(name)
-        out[name] = "" if series is None else series.fillna("").str.strip()
+        out[name] = "" if series is None else stripped(series.fillna(""))
     if DATASET[fmt]:
         out["dataset"] = DATASET[fmt]
     out["__line"] = frame["__line"]

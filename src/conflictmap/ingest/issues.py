@@ -64,6 +64,7 @@ class Report:
     file: str
     format: str = ""
     encoding: str = ""
+    sha256: str = ""  # of the file's bytes (a batch is known by it)
     rows_read: int = 0
     imported: int = 0
     rejected: int = 0

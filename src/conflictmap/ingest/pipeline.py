@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -53,9 +54,12 @@ def check_bytes(
     store=None,
 ) -> tuple[Report, pd.DataFrame]:
     """Validate and geocode without storing: the report and the rows that would land
-    (with ``store``, names its rows taught are placed first, as the import will)."""
+    (with ``store``, names its rows taught are placed first, as the import will). A
+    ``bytearray`` (``read_limited``'s) is emptied once read: a large file's bytes are not
+    held through the rest of the import."""
     settings = settings or Settings()
     report = Report(file=name)
+    report.sha256 = hashlib.sha256(data).hexdigest()
     limit = settings.max_file_bytes
     if len(data) > limit:
         raise InputError(
@@ -70,10 +74,16 @@ def check_bytes(
             )
         )
     progress(0.05, msg("Reading {name}", name=name))
-    table = read_table(data, settings.max_rows, settings.max_file_bytes)
+    with ThreadPoolExecutor(1) as beside:  # the gazetteer loads while the file is parsed
+        places = beside.submit(load_gazetteer, settings)  # its work area is the checks' too
+        table = read_table(data, settings.max_rows, settings.max_file_bytes)
+        gazetteer = places.result()
+    ended = data.rstrip(b" \t").endswith(b"\n")
+    if isinstance(data, bytearray):
+        data.clear()
     report.encoding = table.encoding
     original = table.frame  # mostly the same columns as raw: kept for the rejected rows
-    if found := cut_off_row(table.frame, data.rstrip(b" \t").endswith(b"\n")):
+    if found := cut_off_row(table.frame, ended):
         cut, sure = found
         if sure:  # not imported: its missing columns are unknown
             table.notes.append(cut)
@@ -105,7 +115,6 @@ def check_bytes(
             1, "", "", "The file has a header but no incident rows: nothing to import.", WARNING
         )
     progress(0.25, msg("Checking {count} rows", count=f"{len(raw):,}"))
-    gazetteer = load_gazetteer(settings)  # its work area is the checks' too
     typed = validate(raw, gazetteer.region, report)
     del raw
     progress(0.5, "Geocoding place names")
@@ -182,14 +191,16 @@ def import_bytes(
 ) -> Report:
     """Check, then store the good rows as one batch (all or nothing), linking them to other
     datasets' reports of the same events (see ``link``) unless ``link`` is False.
-    ``stored(rows)`` is called with the rows once a new batch has landed."""
+    ``stored(rows)`` is called with the rows once a new batch has landed (none when it
+    changed nothing); its ``prepare(rows)``, if it has one, before they are stored, so
+    that work it starts runs beside the store's."""
     settings = settings or Settings()
     report, good = check_bytes(data, name, settings, progress, store)
     if len(good) or report.held:
         progress(0.8, msg("Storing {count} incidents", count=f"{len(good):,}"))
         info = BatchInfo(
             name,
-            hashlib.sha256(data).hexdigest(),
+            report.sha256,
             report.format,
             report.rows_read,
             report.rejected,
@@ -203,6 +214,8 @@ def import_bytes(
                 msg("Stored {done} of {total} incidents", done=f"{done:,}", total=f"{total:,}"),
             )
 
+        if prepare := getattr(stored, "prepare", None):
+            prepare(good)
         outcome = store.add_batch(good, info, joiner, written, pending=report.pending)
         report.batch_id, report.duplicate_of = outcome.batch_id, outcome.duplicate_of
         report.linked = outcome.linked
@@ -228,8 +241,9 @@ def _vanished(store, good: pd.DataFrame) -> list[str]:
     return sorted(held - set(good["incident_id"]))
 
 
-def read_limited(path: Path, settings: Settings) -> bytes:
-    """A file's bytes, refusing (before reading) one larger than the limit."""
+def read_limited(path: Path, settings: Settings) -> bytearray:
+    """A file's bytes, refusing (before reading) one larger than the limit; a
+    ``bytearray``, which ``check_bytes`` empties once it has read it."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -254,7 +268,12 @@ def read_limited(path: Path, settings: Settings) -> bytes:
                 limit=f"{settings.max_file_bytes / 2**20:,.0f}",
             )
         )
-    return path.read_bytes()
+    data = bytearray(size)
+    with path.open("rb") as handle:
+        got = handle.readinto(data)
+        rest = handle.read()  # a file that grew since its size was read
+    del data[got:]
+    return data + rest if rest else data
 
 
 def validate_file(path: Path, settings: Settings | None = None) -> Report:

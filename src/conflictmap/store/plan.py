@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -35,6 +36,7 @@ class Outcome:
 
 
 CHUNK = 50_000  # rows turned into Python values at a time: memory stays flat
+HASH_ROWS = 131_072  # rows fingerprinted at a time
 
 
 def stored_rows(frame: pd.DataFrame, size: int = CHUNK) -> Iterator[list[tuple]]:
@@ -57,10 +59,15 @@ def row_hashes(frame: pd.DataFrame) -> pd.Series:
     """A content fingerprint per row: every column but the id, as the text of its stored
     form (ISO dates), hashed. Stable across runs and versions: stores compare it with the
     hash they hold (a test pins it to its first definition). Columnar: each column's
-    distinct values are turned into text and hashed once (a million rows: about 2 s)."""
-    text = {name: _as_text(frame[name]) for name in NAMES if name != "incident_id"}
-    hashes = pd.util.hash_pandas_object(pd.DataFrame(text, index=frame.index), index=False)
-    return pd.Series(hashes.to_numpy().astype("int64"), index=frame.index)
+    distinct values are turned into text and hashed once (a million rows: about 2 s), a
+    chunk of rows at a time (a row's hash is its own: memory stays that of a chunk)."""
+    out = np.empty(len(frame), dtype="int64")
+    for first in range(0, len(frame), HASH_ROWS):
+        part = frame.iloc[first : first + HASH_ROWS]
+        text = {name: _as_text(part[name]) for name in NAMES if name != "incident_id"}
+        hashes = pd.util.hash_pandas_object(pd.DataFrame(text, index=part.index), index=False)
+        out[first : first + len(part)] = hashes.to_numpy().astype("int64")
+    return pd.Series(out, index=frame.index)
 
 
 def _as_text(column: pd.Series):
@@ -94,8 +101,9 @@ def stored_table(rows: pd.DataFrame, text_dates: bool) -> pa.Table:
         elif kind in _ARROW:
             array = pa.array(column.astype("float64" if kind == FLOAT else "Int64"))
             array = array.cast(_ARROW[kind])
-        else:
-            array = pa.array(column.astype("str"), type=pa.large_string())
+        else:  # the text's own Arrow buffers, not a copy
+            array = pa.chunked_array(column.astype("str").array.__arrow_array__())
+            array = array.cast(pa.large_string())
         arrays.append(array)
     return pa.Table.from_arrays(arrays, names=STORED)
 

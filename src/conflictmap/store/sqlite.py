@@ -53,7 +53,7 @@ class SqliteStore(SqlStore):
             if existed:
                 self._verify()
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA cache_size=-262144")  # up to 256 MB: big batches
+            self.db.execute("PRAGMA cache_size=-65536")  # 64 MB of pages (sorts have their own)
             self.db.execute("PRAGMA threads=2")  # sorting for an index uses both cores
             self._migrate()
             self._remove_leftovers()
@@ -170,6 +170,7 @@ class SqliteStore(SqlStore):
                 copier.execute("PRAGMA wal_checkpoint(PASSIVE)")
             finally:
                 copier.close()
+            self._remember_checked()  # the copy changed the file, not its content
 
     def _wait_for_log(self) -> None:
         if self._checkpoint is not None:
@@ -289,7 +290,7 @@ def _bulk_write(path: Path, name: str, table: pa.Table, progress=None) -> None:
         adbc_driver_sqlite.dbapi.connect(str(path), autocommit=True) as connection,
         connection.cursor() as cursor,
     ):
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-131072"):
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-16384"):
             cursor.execute(f"PRAGMA {pragma}")
             cursor.fetchall()
         cursor.execute("BEGIN")

@@ -36,6 +36,13 @@ class Context:
         """The store's map index with the factions (cached per store version)."""
         return load_index(self.url, self.store.version(), self.factions.table.to_json(), self)
 
+    def kept(self, name: str, key, make):
+        """``make()``, worked out once per store version, faction table and ``key`` and
+        shared by every session (for what is slow at a million incidents and changes only
+        with the store: which area each incident lies in, the names first reported)."""
+        version = (self.url, self.store.version(), self.factions.table.to_json())
+        return _kept(repr(version), name, repr(key), make)
+
 
 def current() -> Context:
     """The context ``app.py`` made for this run (a page script reads it)."""
@@ -45,6 +52,11 @@ def current() -> Context:
 @st.cache_resource
 def get_store(url: str, _settings: Settings):
     return open_store(url, _settings)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _kept(version: str, name: str, key: str, _make):
+    return _make()
 
 
 @st.cache_resource(show_spinner="Loading the map index…", max_entries=1)

@@ -11,8 +11,9 @@ from conflictmap.csvfile import csv_bytes
 from conflictmap.text import plain
 
 
-def show_changes(ctx, frame, windows: changes.Windows, by: str) -> None:
-    """The comparison as tables (and, on the map, the layer built from the same rows)."""
+def show_changes(ctx, frame, windows: changes.Windows, by: str, fresh) -> None:
+    """The comparison as tables (and, on the map, the layer built from the same rows);
+    ``fresh`` are the names first reported in the recent window (``changes.new_names``)."""
     _ = ctx.words
     title = _("What changed: {periods}", periods=windows.describe(_))
     with st.expander(plain(title), expanded=True, icon=":material/trending_up:"):
@@ -24,7 +25,6 @@ def show_changes(ctx, frame, windows: changes.Windows, by: str) -> None:
         )
         table = changes.compare(frame, windows, by)
         st.dataframe(_.headed(table), hide_index=True, width="stretch", height=240)
-        fresh = changes.new_names(frame, windows)
         st.write(plain(_("New actors and places: {count}", count=f"{len(fresh):,}")))
         if len(fresh):
             shown = fresh.assign(kind=fresh["kind"].map(_), name=fresh["name"].map(_.name))

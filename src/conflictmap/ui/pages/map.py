@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from conflictmap import (
@@ -74,15 +75,34 @@ def write_link(ctx, filters, look, spec: MapSpec, first, last) -> None:
     )
 
 
+def with_units(ctx, frame, shown, units):
+    """``shown`` with the area of each incident, found once per store version for the
+    whole index (a million points in polygons: about a second)."""
+    key = (units.layer, units.codes, units.names)
+    assigned = ctx.kept(
+        "units",
+        key,
+        lambda: pd.Series(units.assign(frame["longitude"], frame["latitude"]), index=frame.index),
+    )
+    return shown.assign(**{areas.unit_column(units): assigned.loc[shown.index].to_numpy()})
+
+
 def change_overlays(ctx, frame, filters, compared):
     """What changed, over every date with the other filters: the incidents it compares
     and a maker of fresh map layers (one for each map they go on: screen, snapshot)."""
     if not compared:
         return None, list
     undated = views.collapse_linked(views.apply(frame, views.undated(filters)))
-    fresh = set(changes.new_names(undated, compared[0]).query("kind == 'place'")["name"])
+    fresh = set(new_names(ctx, undated, filters, compared[0]).query("kind == 'place'")["name"])
     places = changes.by_place(undated, compared[0])
     return undated, lambda: [changes_map.change_layer(places, fresh, compared[0], ctx.words)]
+
+
+def new_names(ctx, undated, filters, windows):
+    """The actors and places first reported in the recent window (once per store version,
+    filters and windows: at a million incidents they take a second)."""
+    key = (views.undated(filters), windows)
+    return ctx.kept("new names", key, lambda: changes.new_names(undated, windows))
 
 
 def show_timeline(ctx, shown, factions) -> None:
@@ -103,6 +123,8 @@ def map_page(ctx, frame, factions, store, user) -> None:
     boundaries = areas.boundary_layers(ctx.settings)  # read once per run
     look = read_look(ctx, boundaries)
     units = boundaries.get(look.aggregate)
+    if units is not None:
+        shown = with_units(ctx, frame, shown, units)
     spec = map_spec(ctx, look, units)
     started = playback_start(look, filters)
     look = replace(look, at=st.session_state.get(keys.PLAYBACK_AT, 0), lang=_.lang)
@@ -113,7 +135,7 @@ def map_page(ctx, frame, factions, store, user) -> None:
     undated, overlays = change_overlays(ctx, frame, filters, compared)
     show_map(ctx, shown, frame, factions, spec, store, timing, units, overlays())
     if compared:
-        show_changes(ctx, undated, *compared)
+        show_changes(ctx, undated, *compared, new_names(ctx, undated, filters, compared[0]))
     st.caption(plain(filters.describe(_)), help=_("This sentence is written into every export."))
     show_table(ctx, shown, factions, filters, store)
     if done := st.session_state.pop(keys.CORRECTED, None):
