@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from h3.api import basic_int as h3
+from pandas.api.types import union_categoricals
 
 from conflictmap.factions import Factions
 from conflictmap.i18n.catalogue import msg
@@ -117,11 +118,14 @@ def after_batch(
     else:
         return load(store, folder)
     fresh = from_rows(rows) if fresh is None else fresh
-    if base is not None:
+    if base is not None and not len(fresh):  # a batch that changed nothing
+        fresh = base
+    elif base is not None:
         kept = base.loc[~base["incident_id"].isin(fresh["incident_id"])]
-        fresh = pd.concat([kept, fresh], ignore_index=True)
-        for name in CATEGORIES:
-            fresh[name] = fresh[name].astype(str).astype("category")
+        merged = pd.concat([kept, fresh], ignore_index=True)
+        for name in CATEGORIES:  # one category list for both parts, in the same order
+            merged[name] = union_categoricals([kept[name], fresh[name]])
+        fresh = merged
     links = store.linked()
     fresh["linked_to"] = fresh["incident_id"].map(links).astype(object)
     fresh["linked_to"] = fresh["linked_to"].where(fresh["linked_to"].notna(), None)

@@ -165,14 +165,16 @@ class Workspace:
 
 class _IndexFollower:
     """Keeps the map index in step with one import (see ``ingest.pipeline.import_bytes``):
-    ``prepare`` starts building the batch's index rows beside the store's write (SQLite
-    and PostgreSQL work without Python's lock), the call puts them in."""
+    ``prepare`` starts building a first batch's index rows beside the store's write
+    (SQLite and PostgreSQL work without Python's lock), the call puts them in."""
 
     def __init__(self, workspace: Workspace, before: tuple, progress: Progress):
         self.workspace, self.before, self.progress = workspace, before, progress
         self.fresh: Future | None = None
 
     def prepare(self, rows: pd.DataFrame) -> None:
+        if self.before[2]:  # the store holds rows: most of a re-import changes nothing
+            return
         beside = ThreadPoolExecutor(1)
         self.fresh = beside.submit(mapindex.from_rows, rows)
         beside.shutdown(wait=False)  # its thread ends with this one task
