@@ -125,9 +125,9 @@ def test_stored_rows_are_plain_python_values(settings):
 
 def test_a_bulk_batch_rebuilds_the_indexes_and_keeps_them(settings, monkeypatch):
     import conflictmap.store as store_module
-    import conflictmap.store.sqlite as sqlite_dialect
+    from conflictmap.store.sqlite import SqliteStore
 
-    monkeypatch.setattr(sqlite_dialect, "BULK_ROWS", 50)
+    monkeypatch.setattr(SqliteStore, "BULK_ROWS", 50)
     url = f"sqlite:///{settings.data_dir / 'bulk.sqlite'}"
     store = open_store(url, settings)
     report = import_bytes(synthetic(400), "a.csv", store, settings)

@@ -77,6 +77,8 @@ class SqlStore(Reads, Links, Edits, Pending):
         raise NotImplementedError
 
     text_dates = True  # dates staged as ISO text (SQLite) or as dates (PostgreSQL)
+    bulk_indexes: tuple = ()  # (name, what) of the indexes a bulk batch rebuilds
+    BULK_ROWS = 100_000  # a batch this large (and most of the store) rebuilds them
     previous = ""  # SQL of an ``incidents i`` row as the JSON ``changes`` records
 
     def staged(self, table: pa.Table, progress=None) -> AbstractContextManager[str]:
@@ -90,6 +92,20 @@ class SqlStore(Reads, Links, Edits, Pending):
         (``link.link_batch`` works their links out again); ``rows`` is the batch's size,
         ``added`` how many of them are new."""
         raise NotImplementedError
+
+    @contextlib.contextmanager
+    def _bulk(self, rows: int):
+        """Around writing ``rows`` rows: when they are most of the store, its secondary
+        indexes are dropped and built again after (one sort each beats a million index
+        insertions)."""
+        rebuild = rows >= max(self.BULK_ROWS, self.count() // 2)
+        if rebuild:
+            for name, _ in self.bulk_indexes:
+                self.db.execute(f"DROP INDEX IF EXISTS {name}")
+        yield
+        if rebuild:
+            for name, what in self.bulk_indexes:
+                self.db.execute(f"CREATE INDEX {name} ON incidents {what}")
 
     def _restore_updated(self, batch_id: int) -> int:
         """Put back the rows a batch updated, from their recorded JSON; returns how many."""

@@ -32,8 +32,6 @@ _PG_TYPES = {
     pa.float64(): "double precision",
     pa.date32(): "date",
 }
-BULK_ROWS = 100_000  # a batch this large rebuilds the secondary indexes after writing
-_INDEXES = (("incidents_geom", "USING gist (geom)"), *BULK_INDEXES)
 _STORED = [*NAMES, "row_hash", "batch_id"]
 _RESTORED = [*_STORED, "linked_to"]
 
@@ -45,6 +43,7 @@ def _redacted(url: str) -> str:
 class PostgisStore(SqlStore):
     types = POSTGIS_TYPES
     migrations = POSTGIS_MIGRATIONS
+    bulk_indexes = (("incidents_geom", "USING gist (geom)"), *BULK_INDEXES)
 
     def __init__(self, url: str):
         import psycopg
@@ -123,28 +122,23 @@ class PostgisStore(SqlStore):
         """An updated row loses its old link (``linked_to`` is not staged); a batch of new
         rows only is copied whole; one that is most of the store rebuilds the indexes
         after it (one sort each, instead of a million insertions)."""
-        rebuild = rows >= max(BULK_ROWS, self.count() // 2)
-        if rebuild:
-            self.db.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            for name, _ in _INDEXES:
-                self.db.execute(f"DROP INDEX IF EXISTS {name}")
+        self.db.execute("SET LOCAL maintenance_work_mem = '256MB'")  # index builds
         names = ", ".join(_STORED)
         picked = ", ".join(f"s.{n}" for n in STORED)
-        if added == rows:
-            self.run(
-                f"INSERT INTO incidents ({names}) SELECT {picked}, ? FROM {stage} s", (batch_id,)
-            )
-        else:
-            self.run(
-                f"INSERT INTO incidents ({names}) SELECT {picked}, ? FROM {stage} s "
-                "JOIN changes c ON c.incident_id = s.incident_id AND c.batch_id = ? "
-                f"ON CONFLICT (incident_id) DO UPDATE SET {_assign(_STORED)}, "
-                "linked_to = NULL",
-                (batch_id, batch_id),
-            )
-        if rebuild:
-            for name, how in _INDEXES:
-                self.db.execute(f"CREATE INDEX {name} ON incidents {how}")
+        with self._bulk(rows):
+            if added == rows:
+                self.run(
+                    f"INSERT INTO incidents ({names}) SELECT {picked}, ? FROM {stage} s",
+                    (batch_id,),
+                )
+            else:
+                self.run(
+                    f"INSERT INTO incidents ({names}) SELECT {picked}, ? FROM {stage} s "
+                    "JOIN changes c ON c.incident_id = s.incident_id AND c.batch_id = ? "
+                    f"ON CONFLICT (incident_id) DO UPDATE SET {_assign(_STORED)}, "
+                    "linked_to = NULL",
+                    (batch_id, batch_id),
+                )
 
     def _restore_updated(self, batch_id: int) -> int:
         names = ", ".join(_RESTORED)

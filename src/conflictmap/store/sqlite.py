@@ -31,13 +31,13 @@ from conflictmap.store.ddl import BULK_INDEXES, SQLITE_MIGRATIONS, SQLITE_TYPES
 from conflictmap.store.plan import STORED, stream
 
 _MAGIC = b"SQLite format 3\x00"
-BULK_ROWS = 100_000  # a batch this large rebuilds the secondary indexes after writing
 _COLUMNS = [*NAMES, "row_hash", "batch_id"]
 
 
 class SqliteStore(SqlStore):
     types = SQLITE_TYPES
     migrations = SQLITE_MIGRATIONS
+    bulk_indexes = BULK_INDEXES
 
     def __init__(self, path: Path):
         self.path = path
@@ -117,27 +117,20 @@ class SqliteStore(SqlStore):
     def _write(self, stage: str, batch_id: int, rows: int, added: int) -> None:
         """INSERT OR REPLACE writes each row whole, so its old link is gone; a batch of
         new rows only is copied whole."""
-        # one sort beats a million index insertions, when the batch is most of the store
-        rebuild = rows >= max(BULK_ROWS, self.count() // 2)
-        if rebuild:
-            for name, _ in BULK_INDEXES:
-                self.db.execute(f"DROP INDEX IF EXISTS {name}")
         names = ", ".join(STORED)
-        if added == rows:
-            self.db.execute(
-                f"INSERT INTO incidents ({names}, batch_id) SELECT {names}, ? FROM {stage}",
-                (batch_id,),
-            )
-        else:
-            self.db.execute(
-                f"INSERT OR REPLACE INTO incidents ({names}, batch_id) SELECT {names}, ? "
-                f"FROM {stage} WHERE incident_id IN "
-                "(SELECT incident_id FROM changes WHERE batch_id = ?)",
-                (batch_id, batch_id),
-            )
-        if rebuild:
-            for name, column in BULK_INDEXES:
-                self.db.execute(f"CREATE INDEX {name} ON incidents {column}")
+        with self._bulk(rows):
+            if added == rows:
+                self.db.execute(
+                    f"INSERT INTO incidents ({names}, batch_id) SELECT {names}, ? FROM {stage}",
+                    (batch_id,),
+                )
+            else:
+                self.db.execute(
+                    f"INSERT OR REPLACE INTO incidents ({names}, batch_id) SELECT {names}, ? "
+                    f"FROM {stage} WHERE incident_id IN "
+                    "(SELECT incident_id FROM changes WHERE batch_id = ?)",
+                    (batch_id, batch_id),
+                )
 
     def _restore_updated(self, batch_id: int) -> int:
         restored = 0
