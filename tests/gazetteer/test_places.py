@@ -16,7 +16,7 @@ from conflictmap.gazetteer import load_gazetteer
 from conflictmap.gazetteer.model import distance_km_between
 from conflictmap.ingest.pipeline import check_bytes, import_bytes
 from conflictmap.settings import Region, parse_region
-from conftest import ROOT, SHARED
+from conftest import ROOT, SHARED, fixture_bytes
 
 
 @pytest.fixture
@@ -157,6 +157,42 @@ def test_places_learned_from_an_import_place_later_rows_until_its_undo(store, se
     store.undo(later.batch_id)
     store.undo(first.batch_id)
     assert len(store.learned_places()) == 0  # taken back with its batch
+
+
+def test_the_database_works_out_the_learned_places_as_pandas_would(store, settings):
+    """A row per place from SQL (median point, events, datasets), checked against the
+    places' definition computed in pandas from every teaching row, on real files."""
+    files = {name: fixture_bytes(name) for name in ("acled-current.csv", "ucdp-ged.csv")}
+    world = SHARED / "acled" / "acled_world_2020-04-27_to_2020-05-09_without_syria_iraq.csv"
+    if world.exists():
+        files[world.name] = world.read_bytes()
+    for name, data in files.items():
+        import_bytes(data, name, store, settings, link=False)
+    rows = store.frame(
+        "SELECT location, country, admin1, admin2, latitude, longitude, dataset FROM "
+        "incidents WHERE geocoded_by = 'file' AND geo_precision = 1 AND location <> '' "
+        "AND latitude IS NOT NULL AND longitude IS NOT NULL"
+    )
+    keys = ["location", "country", "admin1", "admin2"]
+    rows[keys] = rows[keys].fillna("").apply(lambda c: c.str.strip())
+    grouped = rows.groupby(keys, sort=True)
+    medians = grouped[["latitude", "longitude"]].median()
+    expected = [
+        (
+            *key,
+            point.latitude,
+            point.longitude,
+            int(grouped.size()[key]),
+            tuple(sorted(set(grouped.get_group(key)["dataset"]))),
+        )
+        for key, point in zip(medians.index, medians.itertuples(index=False), strict=True)
+    ]
+    learned = [
+        (p.name, p.country, p.admin1, p.admin2, p.latitude, p.longitude, p.events, p.datasets)
+        for p in store.learned_places().places
+    ]
+    assert learned == expected and len(learned) > 20
+    assert any(events % 2 == 0 and events > 1 for *_, events, _ in learned)  # two middles
 
 
 def test_places_learned_on_the_cli(env_data, tmp_path):

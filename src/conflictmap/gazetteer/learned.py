@@ -18,11 +18,26 @@ from conflictmap.gazetteer.lookup import unit_key
 from conflictmap.gazetteer.model import SAME_PLACE_KM, Match, Place, distance_km
 from conflictmap.names import name_key
 
-LEARN_SQL = (
-    "SELECT location, country, admin1, admin2, latitude, longitude, dataset FROM incidents "
-    "WHERE geocoded_by = 'file' AND geo_precision = 1 AND location <> '' "
-    "AND latitude IS NOT NULL AND longitude IS NOT NULL"
+_KEYS = ("location", "country", "admin1", "admin2")
+_TAUGHT = (  # the rows that teach a place, with their keys as the lookup compares them
+    "SELECT "
+    + ", ".join(f"trim(coalesce({k}, '')) AS {k}" for k in _KEYS)
+    + ", latitude, longitude, dataset FROM incidents WHERE geocoded_by = 'file' "
+    "AND geo_precision = 1 AND location <> '' AND latitude IS NOT NULL "
+    "AND longitude IS NOT NULL"
 )
+_BY = ", ".join(_KEYS)
+_MIDDLE = "IN ((n + 1) / 2, (n + 2) / 2)"  # the middle row, or the two middle rows
+LEARN_SQL = (  # each place's median point and events, worked out by the database
+    f"WITH taught AS ({_TAUGHT}), ranked AS (SELECT {_BY}, latitude, longitude, "
+    f"row_number() OVER (PARTITION BY {_BY} ORDER BY latitude) AS at_latitude, "
+    f"row_number() OVER (PARTITION BY {_BY} ORDER BY longitude) AS at_longitude, "
+    f"count(*) OVER (PARTITION BY {_BY}) AS n FROM taught) "
+    f"SELECT {_BY}, avg(CASE WHEN at_latitude {_MIDDLE} THEN latitude END) AS latitude, "
+    f"avg(CASE WHEN at_longitude {_MIDDLE} THEN longitude END) AS longitude, n AS events "
+    f"FROM ranked GROUP BY {_BY}, n"
+)
+LEARN_DATASETS_SQL = f"SELECT DISTINCT {_BY}, dataset FROM ({_TAUGHT}) taught"
 DATASET_NAMES = {"acled": "ACLED", "ucdp": "UCDP", "sheet": "sheet", "report": "report"}
 DOMINANT = 2.0  # a name learned at two points: the one with twice the events wins
 
@@ -69,20 +84,27 @@ class LearnedPlace:
         }
 
 
-def learn(rows: pd.DataFrame) -> list[LearnedPlace]:
-    """The places ``rows`` (the columns of ``LEARN_SQL``) teach: one per name as written,
-    country and admin units."""
-    if rows.empty:
+def learn(places: pd.DataFrame, datasets: pd.DataFrame) -> list[LearnedPlace]:
+    """The places the store's rows teach: one per name as written, country and admin
+    units, from the rows of ``LEARN_SQL`` (``places``) and ``LEARN_DATASETS_SQL``
+    (``datasets``); the database reduces a million rows to a row per place."""
+    if places.empty:
         return []
-    keys = ["location", "country", "admin1", "admin2"]
-    rows = rows.assign(**{k: rows[k].fillna("").astype(str).str.strip() for k in keys})
-    grouped = rows.groupby(keys, sort=True)
-    points = grouped[["latitude", "longitude"]].median()
-    events = grouped.size()
-    datasets = grouped["dataset"].agg(lambda d: tuple(sorted(set(d))))
+    keys = list(_KEYS)
+    kinds = datasets.groupby(keys)["dataset"].agg(lambda d: tuple(sorted(set(d))))
+    places = places.sort_values(keys, kind="stable")
     return [
-        LearnedPlace(*key, float(p.latitude), float(p.longitude), int(events[key]), datasets[key])
-        for key, p in zip(points.index, points.itertuples(index=False), strict=True)
+        LearnedPlace(
+            row.location,
+            row.country,
+            row.admin1,
+            row.admin2,
+            float(row.latitude),
+            float(row.longitude),
+            int(row.events),
+            kinds.get((row.location, row.country, row.admin1, row.admin2), ()),
+        )
+        for row in places.itertuples(index=False)
     ]
 
 

@@ -107,6 +107,9 @@ def _fast_table(data: bytes, max_rows: int) -> Table | None:
     comments = _leading_comments(bytes(body[:65536]))
     skipped = bytes(body[:comments]).count(b"\n")
     body = body[comments:]
+    end = bytes(body[-4096:])
+    run = end[len(end.rstrip(b"\r\n")) :]  # the last line break and blank lines after it
+    body = body[: len(body) - len(run)]  # blank lines at the end hold no record
     sample = bytes(body[:20_000]).decode("utf-8", errors="replace")
     if not sample.strip():
         return None
@@ -140,8 +143,9 @@ def _fast_table(data: bytes, max_rows: int) -> Table | None:
         raise InputError(too_many(max_rows))
     # one line per record, else a value holds a line break (or a quote never closes):
     # the careful reader checks those quotes. Counting bytes is a C loop over the file.
-    lines, returns = data.count(b"\n"), data.count(b"\r")
-    expected = skipped + arrow.num_rows + (1 if data.endswith((b"\n", b"\r")) else 0)
+    lines = data.count(b"\n") - run.count(b"\n") + (1 if run else 0)
+    returns = data.count(b"\r") - run.count(b"\r") + (1 if run.startswith(b"\r") else 0)
+    expected = skipped + arrow.num_rows + (1 if run else 0)
     if lines != expected or returns not in (0, lines):
         return None
     frame = arrow.to_pandas(self_destruct=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 
-from conflictmap.gazetteer.learned import LEARN_SQL, Learned, learn
+from conflictmap.gazetteer.learned import LEARN_DATASETS_SQL, LEARN_SQL, Learned, learn
 from conflictmap.schema import BY_NAME, FLOAT, INT, NAMES
 
 ACTOR_COLUMNS = ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")
@@ -95,7 +95,8 @@ class Reads:
         version = self.version()
         cached = getattr(self, "_learned", None)
         if cached is None or cached[0] != version:
-            cached = (version, Learned(learn(self.frame(LEARN_SQL))))
+            places = learn(self.frame(LEARN_SQL), self.frame(LEARN_DATASETS_SQL))
+            cached = (version, Learned(places))
             self._learned = cached
         return cached[1]
 
