@@ -4,7 +4,6 @@ imported as one batch; the batches (undo asks first) and the links across datase
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -164,7 +163,7 @@ def import_form(ctx, store) -> None:
         return
     bar.empty()
     st.write(plain(report.summary(_)))
-    if (batch := store.find_batch(hashlib.sha256(data).hexdigest())) is not None:
+    if (batch := store.find_batch(report.sha256)) is not None:
         st.warning(
             plain(
                 _(
