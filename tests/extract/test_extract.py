@@ -337,3 +337,78 @@ def test_an_older_rules_file_without_the_newer_word_lists_still_reads_places(tmp
     older = (gaz, factions, load_lexicon(tmp_path / "extract.toml"))
     (row,) = rows("اشتبكت قوات الأسد مع داعش في مدينة هجين أمس.", "2020-03-10", older)
     assert row["place"] == "Hajin" and row["geo_precision"] == 1
+
+
+def test_one_incident_told_again_by_each_source_is_drafted_once(tools):
+    """Real reports restate an incident source after source: the same place, day and
+    sides are one incident, with the largest toll; another day stays its own."""
+    text = (
+        "استهدفت طائرة مسيرة مجهولة سيارة لميليشيا زينبيون في مدينة البوكمال أمس. "
+        "وقالت مصادر محلية إن القصف على مدينة البوكمال أمس أدى إلى مقتل عنصرين "
+        "من الميليشيات الإيرانية. "
+        "واستهدفت طائرة مسيرة مجهولة مقرات الحرس الثوري في مدينة البوكمال يوم الثلاثاء."
+    )
+    first, other_day = rows(text, "2024-09-05", tools)  # a Thursday
+    assert first["place"] == "Abu Kamal" and first["event_date"] == "2024-09-04"
+    assert first["fatalities"] == 2
+    assert other_day["event_date"] == "2024-09-03"
+
+
+def test_deir_ez_zor_named_beside_a_village_of_its_governorate_is_the_governorate(tools):
+    """ "في دير الزور" with the village named in another sentence is one incident at the
+    village, even 120 km from the city (Al-Bukamal is in Deir ez-Zor governorate); the
+    city alone stays the city."""
+    text = (
+        "قصفت طائرات مجهولة مواقع للحرس الثوري في دير الزور أمس. "
+        "وطال القصف مقرات الحرس الثوري في مدينة البوكمال أمس."
+    )
+    (row,) = rows(text, "2020-11-22", tools)
+    assert row["place"] == "Abu Kamal"
+    (alone,) = rows("قصفت طائرات مجهولة مواقع للحرس الثوري في دير الزور أمس.", "2020-11-22", tools)
+    assert alone["place"] == "Deir-Ez-Zor" and alone["geo_precision"] == 1
+
+
+def test_a_channel_a_network_or_a_mountain_named_like_a_town_is_not_that_town(tools):
+    text = (
+        "وذكرت قناة “الميادين” وشبكة “دير الزور 24” أن تنظيم داعش هاجم مواقع لقوات النظام "
+        "على محور جبل البشري في بادية المسرب أمس."
+    )
+    (row,) = rows(text, "2021-12-03", tools)
+    assert row["place"] == "Masrab"  # not Al-Mayadin, Deir ez-Zor or Bsharri (Lebanon)
+
+
+def test_the_desert_of_a_governorate_is_the_governorate_and_of_a_village_the_village(tools):
+    (area,) = rows(
+        "هاجم تنظيم داعش مواقع لقوات النظام في بادية دير الزور أمس.", "2021-12-03", tools
+    )
+    assert area["geo_precision"] == 3 and area["place"] == "Deir-ez-Zor"
+    (village,) = rows(
+        "هاجم تنظيم داعش مواقع لقوات النظام في بادية المسرب أمس.", "2021-12-03", tools
+    )
+    assert village["place"] == "Masrab" and village["geo_precision"] == 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("Coalition jets struck a house in Akayrshi village, killing 12 civilians.", "Akeirshi"),
+        (
+            "Clashes between tribal fighters and the SDF broke out in the al-Hawayej area.",
+            "Hawayej",
+        ),
+    ],
+)
+def test_english_spellings_of_a_village_marked_as_a_place_are_read(tools, sentence, place):
+    """A name with "town"/"village"/"area" after it, or a cue before it, is read in the
+    report's own spelling (the gazetteer writes "Akeirshi"); the article may be in lower
+    case ("al-Hawayej")."""
+    (row,) = rows(sentence, "2024-02-12", tools)
+    assert row["place"].removeprefix("near ") == place
+
+
+def test_a_new_spelling_is_read_only_for_a_cued_capitalised_name(tools):
+    (row,) = rows(
+        "The IRGC opened offices in the town of Al-Quriyah to recruit men.", "2019-09-10", tools
+    )
+    assert row["place"] == "Al Quriyah"  # not "Al-Quriyah to recruit" read as another spelling
+    assert rows("Drones struck the area of recruitment offices.", "2019-09-10", tools) == []

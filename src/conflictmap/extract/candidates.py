@@ -220,7 +220,8 @@ def extract(
         for other in _listed_with(r.places, current.place):  # "strikes on X and Y"
             out.append(_sibling(current, other, len(out) + 1))
         anchor = first
-    kept = _fold_undated(_fold_areas([c for c in out if c.place is not None or c.actors]))
+    found = _fold_repeats([c for c in out if c.place is not None or c.actors])
+    kept = _fold_undated(_fold_areas(found, _seats(found, gaz)))
     named = named_actors(folded, lex, patterns)
     civilians = factions.civilians
     for i, c in enumerate(kept, 1):
@@ -269,24 +270,92 @@ def _unnamed_aircraft(c: Candidate, lex: Lexicon, factions: Factions) -> None:
 AREA_KM = 75.0  # an area's incident this close to a village's, the same day, is that one
 
 
-def _fold_areas(found: list[Candidate]) -> list[Candidate]:
+def _fold_areas(found: list[Candidate], seats: set[int] = frozenset()) -> list[Candidate]:
     """A report that says "in the countryside of Deir ez-Zor" in one sentence and names
     the village in another tells one incident: an incident placed only at an area (a
     governorate, a district, a countryside) on the day of an incident at a village near
     it is folded into that one (its sides and words added; the village's own toll
-    stands) when their sides agree (one's factions are among the other's)."""
+    stands) when their sides agree (one's factions are among the other's). A city that
+    gives its governorate its name (``seats``: "in Deir ez-Zor") counts as the area when
+    the report places the same incident at another village."""
     exact = [c for c in found if c.place is not None and c.place.precision == 1]
 
     def into(c: Candidate, d: Candidate) -> bool:
+        if c.place is None:
+            return False
+        seat = id(c) in seats and not _same(c.place, d.place)
+        wide = seat or _governorate(c.place)
         return (
-            c.place is not None
-            and _broad(c.place)
+            (_broad(c.place) or wide)
             and abs((d.event_date - c.event_date).days) <= 1
-            and _close(c, d)
+            and (_close(c, d) or (wide and _same_governorate(c, d)))
             and _same_sides(c, d)
         )
 
     return _fold(found, exact, into, keep_toll=True)
+
+
+def _governorate(place: Found) -> bool:
+    """A governorate (province) named alone: no district, no direction."""
+    unit = place.place
+    return (
+        place.precision == 3
+        and not place.direction
+        and unit.precision == 3
+        and (not unit.kind and not unit.admin2)
+    )
+
+
+def _same_governorate(a: Candidate, b: Candidate) -> bool:
+    one, other = a.place.place, b.place.place
+    return bool(one.admin1) and (one.country, one.admin1) == (other.country, other.admin1)
+
+
+def _seats(found: list[Candidate], gaz: Gazetteer) -> set[int]:
+    """The incidents placed at a city named like its governorate (Deir ez-Zor, Raqqa,
+    Hasakah): a report's "in Deir ez-Zor" is as often the governorate as the city."""
+    seats, known = set(), {}
+    for c in found:
+        if c.place is None or c.place.precision != 1 or c.place.direction:
+            continue
+        place = c.place.place
+        if place.name not in known:
+            area = gaz.lookup(f"{place.name} governorate", place.country)
+            known[place.name] = (
+                area.place is not None and area.method == "exact" and area.place.precision == 3
+            )
+        if known[place.name]:
+            seats.add(id(c))
+    return seats
+
+
+def _fold_repeats(found: list[Candidate]) -> list[Candidate]:
+    """Reports tell one incident again and again, each source in its own sentence ("a
+    drone hit a car near Al-Bukamal" … "the strike hit a weapons shipment"): an incident
+    at the place and on the day of an earlier one, of the same kind, whose sides and the
+    earlier one's make two at most, is that one (ACLED: one event per place, day and pair
+    of sides)."""
+    kept: list[Candidate] = []
+
+    def into(c: Candidate, d: Candidate) -> bool:
+        return (
+            c.place is not None
+            and d.place is not None
+            and _same(c.place, d.place)
+            and c.event_date == d.event_date
+            and (not c.event_type or not d.event_type or c.event_type == d.event_type)
+            and _two_sides_at_most(c, d)
+        )
+
+    for c in found:
+        earlier = next((d for d in kept if into(c, d)), None)
+        if earlier is None:
+            kept.append(c)
+        else:
+            if not earlier.event_type:
+                earlier.event_type, earlier.sub_event_type = c.event_type, c.sub_event_type
+            _merge_into(earlier, c)
+    return kept
 
 
 def _fold(found: list[Candidate], targets, belongs, keep_toll: bool = False):
@@ -356,6 +425,12 @@ def _merge_into(into: Candidate, c: Candidate) -> None:
         into.fatalities, into.fatalities_note = c.fatalities, c.fatalities_note
     into.sentences += c.sentences
     into.spans += c.spans
+
+
+def _two_sides_at_most(a: Candidate, b: Candidate) -> bool:
+    """Sides that one incident can have: between them, two groups at most ("a drone hit a
+    car" and "two militiamen were killed" are the drone against the militia)."""
+    return len({f for _, f in a.actors} | {f for _, f in b.actors}) <= 2
 
 
 def _same_sides(a: Candidate, b: Candidate) -> bool:

@@ -92,8 +92,12 @@ class Lexicon:
     killed_none: re.Pattern
     near_before: re.Pattern
     countryside_before: re.Pattern
+    desert_before: re.Pattern
     place_before: re.Pattern
+    place_after: re.Pattern
     origin_before: re.Pattern
+    source_before: re.Pattern
+    feature_before: re.Pattern
     origin_after: re.Pattern
     same_place: re.Pattern
     directions: tuple[tuple[str, re.Pattern, re.Pattern], ...]
@@ -175,8 +179,18 @@ def _load(path: Path) -> Lexicon:
         countryside_before=re.compile(
             rf"(?:^|\s)(?:{_alternation(places.get('countryside_before', []))})\s*$"
         ),
+        desert_before=re.compile(
+            rf"(?:^|\s)(?:{_alternation(places.get('desert_before', []))})\s*$"
+        ),
         place_before=re.compile(rf"(?:{_alternation(places['place_before'])})\s*$"),
+        place_after=re.compile(rf"^\s+(?:{_alternation(places.get('place_after', []))})\b"),
         origin_before=re.compile(rf"(?:{_alternation(places['origin_before'])})\s*$"),
+        feature_before=re.compile(
+            rf"(?:^|\s)(?:{_alternation(places.get('feature_before', []))})\s*$"
+        ),
+        source_before=re.compile(
+            rf"(?:^|\s)(?:{_alternation(places.get('source_before', []))})\s*[\"“«']?\s*$"
+        ),
         origin_after=re.compile(rf"^(?:{_alternation(places.get('origin_after', []))})\b"),
         same_place=re.compile(_words_re(places["same_place"], arabic_prefix=False)),
         directions=_directions(data["direction"]),

@@ -327,6 +327,13 @@ def _places(
         found.written = text.span("place", a + start, a + end, "").text
         found.sure = sure
         after = chunk[end : end + 12]
+        if lex.source_before.search(before):  # "قناة الميادين": a channel, not a place
+            reading.spans.append(text.span("origin", a + start, a + end, f"source {place.name}"))
+            i += size
+            continue
+        if lex.feature_before.search(before):  # "جبل البشري": a mountain, not the town
+            i += size
+            continue
         origin = lex.origin_before.search(before) or lex.origin_after.match(after)
         if not found.direction and (origin or (origin_run and joined)):
             origin_run = True
@@ -357,10 +364,17 @@ _LIST_GAP = re.compile(r"\s*(?:,|،|and|or|&|و)?\s*(?:(?:the\s+)?(?:villages?|t
 LISTED = ("community", "quarter", "district", "sub-district")
 
 
+# "al-Kishmah", "el-Mayadeen", "ad-Duwair": a name whose article is written in lower case
+_ARTICLE = re.compile(r"^(?:al|el|ad|adh|ar|as|ash|at|az|an)[-‑‐]", re.IGNORECASE)
+SPELLED = ("spelling",)  # a cued name not written as the gazetteer writes it, read anyway
+
+
 def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lexicon, context):
     """The longest gazetteer name starting at token i: (tokens, letters dropped, place,
     whether the name has one place only); among namesakes, the one nearest the report's
-    other places (``context``)."""
+    other places (``context``). A name marked as a place by a word before or after it
+    ("Al-Sokkariya Town", "قرية X") is also read in another spelling of a gazetteer name
+    ("Sukkarieh")."""
     for size in (4, 3, 2, 1):
         if i + size > len(tokens):
             continue
@@ -369,25 +383,30 @@ def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lex
             key = name_key(" ".join([form, *rest]))
             if not key or key in lex.not_places or key in gaz.countries:
                 continue
-            if not gaz.knows(key):
-                continue
             start = a + tokens[i][1] + dropped
-            original = text.original[
-                text.where[start] : text.where[a + tokens[i + size - 1][2] - 1] + 1
-            ]
-            if not is_arabic(form) and not original[:1].isupper():
+            end = a + tokens[i + size - 1][2]
+            chunk_before = text.folded[max(0, start - 30) : start]
+            cued = bool(
+                lex.place_before.search(chunk_before)
+                or lex.place_after.match(text.folded[end : end + 20])
+            )
+            known = gaz.knows(key)
+            if not known and not (cued and dropped == 0 and size <= 2):
+                continue
+            original = text.original[text.where[start] : text.where[end - 1] + 1]
+            words = original.split()[: 1 if known else None] or [""]  # a new spelling: all
+            if not is_arabic(form) and not all(_ARTICLE.sub("", w)[:1].isupper() for w in words):
                 continue
             match = _looked_up(text, gaz, original, context)
-            if match.place is None:
+            if match.place is None or (not known and match.method not in SPELLED):
                 continue
             place = match.place
-            chunk_before = text.folded[max(0, start - 30) : start]
             trusted = (
                 size > 1
                 or (place.team and place.kind not in LISTED)
                 or place.population >= lex.min_population
                 or place.precision > 1
-                or lex.place_before.search(chunk_before)
+                or cued
             )
             if trusted and _stray(place, match, context):
                 continue
@@ -436,12 +455,14 @@ def _with_direction(place: Place, chunk: str, start: int, end: int, before: str,
             if region.place is not None and region.method == "exact":
                 return Found(region.place, region.precision, region.place.name, direction)
             return Found(place, 3, f"{direction} of {place.name}", direction)
-    if lex.countryside_before.search(before):
+    desert = lex.desert_before.search(before)
+    if desert or lex.countryside_before.search(before):
         for unit in ("governorate", "district"):
             area = gaz.lookup(f"{place.name} {unit}", place.country)
             if area.place is not None and area.method == "exact" and area.place.precision == 3:
                 return Found(area.place, 3, area.place.name)
-        return Found(place, max(2, place.precision), f"near {place.name}", near=True)
+        if not desert:
+            return Found(place, max(2, place.precision), f"near {place.name}", near=True)
     if lex.near_before.search(trimmed) or lex.near_before.search(before):
         return Found(place, max(2, place.precision), f"near {place.name}", near=True)
     return Found(place, place.precision, place.name)
