@@ -412,3 +412,28 @@ def test_a_new_spelling_is_read_only_for_a_cued_capitalised_name(tools):
     )
     assert row["place"] == "Al Quriyah"  # not "Al-Quriyah to recruit" read as another spelling
     assert rows("Drones struck the area of recruitment offices.", "2019-09-10", tools) == []
+
+
+def test_a_running_total_is_not_the_incidents_toll_and_midnight_of_a_day_is_that_day(tools):
+    text = (
+        "Two civilians were killed at midnight of Thursday-Friday in the Thiban town. "
+        "Tribal infighting in the area left 50 people dead this year."
+    )
+    (row,) = rows(text, "2023-06-30", tools)  # a Friday
+    assert row["fatalities"] == 2 and row["event_date"] == "2023-06-29"
+
+
+def test_the_funerals_city_is_not_where_the_strike_was(tools):
+    text = (
+        "استهدفت غارات أمريكية مواقع الحشد الشعبي في مدينة البوكمال أمس. "
+        "وشيع الحشد الشعبي قتلى الغارات في العاصمة العراقية بغداد اليوم."
+    )
+    assert [r["place"] for r in rows(text, "2021-06-29", tools)] == ["Abu Kamal"]
+
+
+def test_a_quoted_village_after_its_cue_word_and_citizens_as_civilians(tools):
+    """ "قرية “السويعية”": the quote does not hide the cue; "مواطنين" are civilians."""
+    text = "قتل 4 مواطنين في قصف لطائرات مجهولة استهدف قرية “السويعية” أمس."
+    (row,) = rows(text, "2017-11-05", tools)
+    assert row["place"] == "Sweiyeh" and row["fatalities"] == 4
+    assert "Civilians" in row["factions"]

@@ -185,10 +185,17 @@ REAL_FIELDS = ("date", "groups", "event type", "fatalities")
 
 
 def _coded_place(gaz, incident: dict, context=()) -> Place | None:
-    for name in (incident.get("location"), incident.get("location_ar")):
-        if name and (found := gaz.lookup(name, context=context)).place is not None:
-            return found.place
-    return None
+    """The coded place: the name (English or Arabic) the gazetteer knows as written
+    before one it only reads as another spelling ("Al-Suwai'ah" is not Aş Şuwayrah when
+    "السويعية" is Sweiyeh)."""
+    found = [
+        gaz.lookup(name, context=context)
+        for name in (incident.get("location"), incident.get("location_ar"))
+        if name
+    ]
+    found = [f for f in found if f.place is not None]
+    chosen = [f for f in found if f.method in ("exact", "alias")] or found
+    return chosen[0].place if chosen else None
 
 
 def _coded_places(gaz, incidents: list[dict]) -> list[Place | None]:

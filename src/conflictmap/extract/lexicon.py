@@ -47,6 +47,9 @@ def _fold(pattern: str) -> str:
     return normalise_arabic(pattern)
 
 
+_QUOTE = r"\s*[\"“”«'‘’]?\s*"  # a cue word, then perhaps the quote the name opens with
+
+
 def _alternation(words) -> str:
     """The words as one regex alternative, longest first; no words: a pattern that never
     matches (an empty one would match everywhere)."""
@@ -90,6 +93,8 @@ class Lexicon:
     killed_two: re.Pattern
     killed_unknown: re.Pattern
     killed_none: re.Pattern
+    running_total: re.Pattern
+    aftermath: re.Pattern
     near_before: re.Pattern
     countryside_before: re.Pattern
     desert_before: re.Pattern
@@ -173,23 +178,25 @@ def _load(path: Path) -> Lexicon:
         killed_two=re.compile(_words_re(killed["two"])),
         killed_unknown=re.compile(_words_re(killed["unknown"])),
         killed_none=re.compile(_words_re(killed.get("none", []))),
+        running_total=re.compile(_words_re(killed.get("running_total", []))),
+        aftermath=re.compile(_words_re(places.get("aftermath", []))),
         near_before=re.compile(
-            rf"(?:{_alternation(places.get('near_before', []))})(?:\s+the)?\s*$"
+            rf"(?:{_alternation(places.get('near_before', []))})(?:\s+the)?{_QUOTE}$"
         ),
         countryside_before=re.compile(
-            rf"(?:^|\s)(?:{_alternation(places.get('countryside_before', []))})\s*$"
+            rf"(?:^|\s)(?:{_alternation(places.get('countryside_before', []))}){_QUOTE}$"
         ),
         desert_before=re.compile(
-            rf"(?:^|\s)(?:{_alternation(places.get('desert_before', []))})\s*$"
+            rf"(?:^|\s)(?:{_alternation(places.get('desert_before', []))}){_QUOTE}$"
         ),
-        place_before=re.compile(rf"(?:{_alternation(places['place_before'])})\s*$"),
+        place_before=re.compile(rf"(?:{_alternation(places['place_before'])}){_QUOTE}$"),
         place_after=re.compile(rf"^\s+(?:{_alternation(places.get('place_after', []))})\b"),
         origin_before=re.compile(rf"(?:{_alternation(places['origin_before'])})\s*$"),
         feature_before=re.compile(
             rf"(?:^|\s)(?:{_alternation(places.get('feature_before', []))})\s*$"
         ),
         source_before=re.compile(
-            rf"(?:^|\s)(?:{_alternation(places.get('source_before', []))})\s*[\"“«']?\s*$"
+            rf"(?:^|\s)(?:{_alternation(places.get('source_before', []))}){_QUOTE}$"
         ),
         origin_after=re.compile(rf"^(?:{_alternation(places.get('origin_after', []))})\b"),
         same_place=re.compile(_words_re(places["same_place"], arabic_prefix=False)),

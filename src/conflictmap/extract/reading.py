@@ -180,6 +180,8 @@ def _event(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) -> 
 
 def _killed(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) -> None:
     chunk = text.folded[a:b]
+    if lex.running_total.search(chunk):
+        return  # "50 people dead this year": a running total, not this incident's toll
     best = None
     for found in lex.killed.finditer(chunk):
         said = found["a"] or found["b"]
@@ -497,4 +499,6 @@ def read_sentence(
     _killed(text, a, b, lex, reading)
     _actors(text, a, b, patterns, lex, reading)
     _places(text, a, b, gaz, lex, reading, context)
+    if reading.places and lex.aftermath.search(text.folded[a:b]):
+        reading.places = []  # the funeral's city, not the strike's
     return reading
