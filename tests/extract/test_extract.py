@@ -437,3 +437,17 @@ def test_a_quoted_village_after_its_cue_word_and_citizens_as_civilians(tools):
     (row,) = rows(text, "2017-11-05", tools)
     assert row["place"] == "Sweiyeh" and row["fatalities"] == 4
     assert "Civilians" in row["factions"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed"),
+    [
+        ("12 عنصرا على الأقل من قوات النظام و20 مقاتلا من تنظيم داعش قتلوا في هجين أمس.", 32),
+        ("Clashes in Hajin yesterday: 20 fighters were wounded and 3 were killed.", 3),
+        ("أفاد المرصد أن 27 شخصا من عناصر تنظيم داعش وذويهم قد قتلوا في بلدة هجين أمس.", 27),
+        ("Two days later, ISIS fighters attacked Hajin and 4 soldiers were killed.", 4),
+    ],
+)
+def test_tolls_summed_far_from_their_word_and_not_a_span_of_time(tools, sentence, killed):
+    (row,) = rows(sentence, "2018-12-23", tools)
+    assert row["fatalities"] == killed

@@ -94,6 +94,7 @@ class Lexicon:
     killed_unknown: re.Pattern
     killed_none: re.Pattern
     running_total: re.Pattern
+    killed_also: re.Pattern
     aftermath: re.Pattern
     near_before: re.Pattern
     countryside_before: re.Pattern
@@ -175,6 +176,8 @@ def _load(path: Path) -> Lexicon:
             for rule in data["event"]
         ),
         killed=_killed_re(killed, number_re, vague),
+        # "12 soldiers and 20 fighters were killed": the count before the toll's, joined
+        killed_also=re.compile(r"(?<!\w)(?P<n>\d+)(?:\s+\S+){1,7}?\s+(?:و|and\s+)$"),
         killed_two=re.compile(_words_re(killed["two"])),
         killed_unknown=re.compile(_words_re(killed["unknown"])),
         killed_none=re.compile(_words_re(killed.get("none", []))),
@@ -246,12 +249,19 @@ def _directions(rules: list[dict]) -> tuple:
     )
 
 
+# a word between a number and its killed-word: not another number, not "wounded"
+_WORD_NOT_WOUNDED = r"(?!\d|wound|injur|جرح|جريح|مصاب|إصاب|أصيب|اصيب)\w+"
+
+
 def _killed_re(killed: dict, number_re: str, vague: dict) -> re.Pattern:
     """A death toll: a number (or "dozens") before a killed-word, or after one."""
     between = r"(?:\s+(?:at least|about|nearly|some|نحو|حوالي|اكثر من|ما لا يقل عن))?"
     count = f"{number_re}|{_alternation(vague)}"
+    # "27 people, fighters of the group and their families, were killed": up to 8 words
+    # between, but not a span of time ("two days later, ... killed")
+    not_time = rf"(?![\s\-]+(?:{_alternation(killed.get('not_after_number', []))})(?!\w))"
     return re.compile(
-        rf"(?<!\w)[وف]?(?:(?P<a>{count})(?:[\s\-]+\w+){{0,4}}?\s+"
+        rf"(?<!\w)[وف]?(?:(?P<a>{count}){not_time}(?:[\s\-]+{_WORD_NOT_WOUNDED}){{0,8}}?\s+"
         rf"[وف]?(?:{_alternation(killed['after'])})"
         rf"|[وف]?[بل]?(?:{_alternation(killed['before'])}){between}\s+(?:[^\W\d]+\s+)??"
         rf"(?P<b>{count}))"

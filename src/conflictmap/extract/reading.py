@@ -189,6 +189,9 @@ def _killed(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) ->
             value, note = lex.vague[said], f"'{said}' counted as {lex.vague[said]} (ACLED)"
         else:
             value, note = lex.value(said), ""
+            joined = lex.killed_also.search(chunk[max(0, found.start("a") - 80) : found.start("a")])
+            if value is not None and found["a"] and joined and not _WOUNDED.search(joined[0]):
+                value, note = value + int(joined["n"]), f"{joined['n']} + {said} killed, summed"
         if value is not None and (best is None or value > best[0]):
             best = (value, note, found)
     if best is None:
@@ -207,6 +210,9 @@ def _killed(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) ->
         reading.spans.append(
             text.span("killed", a + found.start(), a + found.end(), "number not given")
         )
+
+
+_WOUNDED = re.compile(r"wound|injur|جرح|جريح|مصاب|إصاب|أصيب|اصيب")  # "20 wounded and 3 killed"
 
 
 def _tokens(chunk: str) -> list[tuple[str, int, int]]:
