@@ -451,3 +451,28 @@ def test_a_quoted_village_after_its_cue_word_and_citizens_as_civilians(tools):
 def test_tolls_summed_far_from_their_word_and_not_a_span_of_time(tools, sentence, killed):
     (row,) = rows(sentence, "2018-12-23", tools)
     assert row["fatalities"] == killed
+
+
+def test_a_toll_and_its_breakdown_is_the_toll(tools):
+    text = (
+        "Twenty-six IS family members including 14 children and 9 women were killed in "
+        "coalition air strikes on the town of Hajin yesterday."
+    )
+    (row,) = rows(text, "2018-11-10", tools)
+    assert row["fatalities"] == 26
+
+
+def test_a_strike_that_kills_civilians_has_the_civilians_as_its_second_side(tools):
+    """ACLED: the civilians a strike killed are its second side, not the armed group
+    that held the town; a strike on fighters stays a strike on them."""
+    text = (
+        "US-led coalition air strikes on the ISIS-held town of Hajin killed 23 civilians yesterday."
+    )
+    (row,) = rows(text, "2018-11-10", tools)
+    assert row["actor1"] == "US-led coalition" and row["actor2"] == "Civilians"
+    fighters = (
+        "US-led coalition air strikes on ISIS positions in the town of Hajin killed 12 "
+        "fighters yesterday."
+    )
+    (row,) = rows(fighters, "2018-11-10", tools)
+    assert row["actor2"] in ("ISIS", "Islamic State")

@@ -41,6 +41,7 @@ class Candidate:
     acting: set[str] = field(default_factory=set)  # factions named otherwise
     flying: set[str] = field(default_factory=set)  # factions named as an air strike's
     victims: str = ""  # the civilians' faction: never the first side
+    victims_killed: bool = False  # the toll is of civilians: a strike's second side
     event_type: str = ""
     sub_event_type: str = ""
     fatalities: int | None = None
@@ -61,6 +62,8 @@ class Candidate:
             by_faction,
             key=lambda f: (f == self.victims, f not in self.flying, self.target_only(f)),
         )
+        if self.victims_killed and self.victims in by_faction and len(order) > 2:
+            order = [*order[:1], self.victims]  # "strikes on an ISIS-held town killed 23 civilians"
         sides = []
         for names in [by_faction[f] for f in order][:2]:
             ranked = sorted(names, key=lambda n: _is_generic(n))
@@ -227,11 +230,27 @@ def extract(
     for i, c in enumerate(kept, 1):
         c.number = i
         c.victims = civilians
+        c.victims_killed = c.event_type == REMOTE and _civilians_killed(c, civilians)
         _unnamed_aircraft(c, lex, factions)
         _two_sides(c, named)
         if c.fatalities is None and not c.fatalities_note:
             c.fatalities, c.fatalities_note = 0, NO_DEATHS
     return kept
+
+
+REMOTE = "Explosions/Remote violence"
+VICTIMS_NEAR_TOLL = 60  # characters between a toll and the civilians it counts
+
+
+def _civilians_killed(c: Candidate, civilians: str) -> bool:
+    """Whether the incident's toll counts civilians ("killed 23 civilians", "مقتل 4
+    مدنيين"): ACLED then codes a strike's second side as the civilians, not the armed
+    group the strike was aimed at."""
+    if not civilians or not c.fatalities:
+        return False
+    tolls = [s.start for s in c.spans if s.kind == "killed"]
+    named = [s.start for s in c.spans if s.kind == "actor" and s.meaning == civilians]
+    return any(abs(a - k) <= VICTIMS_NEAR_TOLL for a in named for k in tolls)
 
 
 def _two_sides(c: Candidate, named: list[tuple[str, str]]) -> None:

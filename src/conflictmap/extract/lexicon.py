@@ -95,6 +95,7 @@ class Lexicon:
     killed_none: re.Pattern
     running_total: re.Pattern
     killed_also: re.Pattern
+    killed_total: re.Pattern
     aftermath: re.Pattern
     near_before: re.Pattern
     countryside_before: re.Pattern
@@ -178,6 +179,11 @@ def _load(path: Path) -> Lexicon:
         killed=_killed_re(killed, number_re, vague),
         # "12 soldiers and 20 fighters were killed": the count before the toll's, joined
         killed_also=re.compile(r"(?<!\w)(?P<n>\d+)(?:\s+\S+){1,7}?\s+(?:و|and\s+)$"),
+        # "26 family members, including 14 children and 9 women, were killed": the total
+        killed_total=re.compile(
+            rf"(?<!\w)(?P<n>{number_re})(?:[\s\-]+\S+){{0,5}}?[\s,،]+"
+            rf"(?:{_alternation(killed.get('including', []))})(?!\w)"
+        ),
         killed_two=re.compile(_words_re(killed["two"])),
         killed_unknown=re.compile(_words_re(killed["unknown"])),
         killed_none=re.compile(_words_re(killed.get("none", []))),

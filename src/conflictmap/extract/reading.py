@@ -189,8 +189,12 @@ def _killed(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) ->
             value, note = lex.vague[said], f"'{said}' counted as {lex.vague[said]} (ACLED)"
         else:
             value, note = lex.value(said), ""
-            joined = lex.killed_also.search(chunk[max(0, found.start("a") - 80) : found.start("a")])
-            if value is not None and found["a"] and joined and not _WOUNDED.search(joined[0]):
+            window = chunk[max(0, found.start("a") - 80) : found.start("a")] if found["a"] else ""
+            joined = lex.killed_also.search(window)
+            total = lex.killed_total.search(window)
+            if value is not None and total and (whole := lex.value(total["n"])) is not None:
+                value, note = whole, f"{whole} killed, {said} of them named apart"
+            elif value is not None and joined and not _WOUNDED.search(joined[0]):
                 value, note = value + int(joined["n"]), f"{joined['n']} + {said} killed, summed"
         if value is not None and (best is None or value > best[0]):
             best = (value, note, found)
@@ -377,6 +381,18 @@ _ARTICLE = re.compile(r"^(?:al|el|ad|adh|ar|as|ash|at|az|an)[-‑‐]", re.IGNOR
 SPELLED = ("spelling",)  # a cued name not written as the gazetteer writes it, read anyway
 
 
+def _spelled_cue(cue, after, i: int) -> bool:
+    """Whether a name the gazetteer does not write this way is marked as a place strongly
+    enough to be read in another spelling: a word after it ("Al-Shably area"), or one
+    before it that only names places ("the village of", "قرية"); never the first word of
+    a sentence ("Deadly air raid": a capital, not a name)."""
+    if i == 0:
+        return False
+    if after:
+        return True
+    return bool(cue) and (is_arabic(cue.group()) or cue.group().rstrip(" \"“”«'‘’").endswith(" of"))
+
+
 def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lexicon, context):
     """The longest gazetteer name starting at token i: (tokens, letters dropped, place,
     whether the name has one place only); among namesakes, the one nearest the report's
@@ -394,12 +410,11 @@ def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lex
             start = a + tokens[i][1] + dropped
             end = a + tokens[i + size - 1][2]
             chunk_before = text.folded[max(0, start - 30) : start]
-            cued = bool(
-                lex.place_before.search(chunk_before)
-                or lex.place_after.match(text.folded[end : end + 20])
-            )
+            cue = lex.place_before.search(chunk_before)
+            after = lex.place_after.match(text.folded[end : end + 20])
+            cued = bool(cue or after)
             known = gaz.knows(key)
-            if not known and not (cued and dropped == 0 and size <= 2):
+            if not known and not (dropped == 0 and size <= 2 and _spelled_cue(cue, after, i)):
                 continue
             original = text.original[text.where[start] : text.where[end - 1] + 1]
             words = original.split()[: 1 if known else None] or [""]  # a new spelling: all
