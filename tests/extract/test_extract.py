@@ -476,3 +476,19 @@ def test_a_strike_that_kills_civilians_has_the_civilians_as_its_second_side(tool
     )
     (row,) = rows(fighters, "2018-11-10", tools)
     assert row["actor2"] in ("ISIS", "Islamic State")
+
+
+def test_the_eastern_countryside_and_its_village_are_one_strike_unless_other_units_are_named(
+    tools,
+):
+    text = (
+        "قصف طيران مجهول مواقع للحرس الثوري في ريف دير الزور الشرقي أمس. "
+        "واستهدفت طائرات مجهولة مقرات الميليشيات الإيرانية في مدينة البوكمال أمس."
+    )
+    (row,) = rows(text, "2020-11-22", tools)
+    assert row["place"] == "Abu Kamal"
+    apart = (
+        "اشتبكت قوات الأسد مع لواء فاطميون في ريف دير الزور الشرقي أمس. "
+        "واشتبكت قوات الأسد مع لواء القدس في مدينة البوكمال أمس."
+    )
+    assert len(rows(apart, "2020-11-22", tools)) == 2

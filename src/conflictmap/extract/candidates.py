@@ -223,13 +223,15 @@ def extract(
         for other in _listed_with(r.places, current.place):  # "strikes on X and Y"
             out.append(_sibling(current, other, len(out) + 1))
         anchor = first
-    found = _fold_repeats([c for c in out if c.place is not None or c.actors])
+    civilians = factions.civilians
+    found = [c for c in out if c.place is not None or c.actors]
+    for c in found:
+        c.victims = civilians  # the sides compared when folding are the armed ones
+    found = _fold_repeats(found)
     kept = _fold_undated(_fold_areas(found, _seats(found, gaz)))
     named = named_actors(folded, lex, patterns)
-    civilians = factions.civilians
     for i, c in enumerate(kept, 1):
         c.number = i
-        c.victims = civilians
         c.victims_killed = c.event_type == REMOTE and _civilians_killed(c, civilians)
         _unnamed_aircraft(c, lex, factions)
         _two_sides(c, named)
@@ -303,12 +305,15 @@ def _fold_areas(found: list[Candidate], seats: set[int] = frozenset()) -> list[C
         if c.place is None:
             return False
         seat = id(c) in seats and not _same(c.place, d.place)
-        wide = seat or _governorate(c.place)
+        region = _region(c.place)
+        wide = seat or region or _governorate(c.place)
+        # "in the eastern countryside": the same event unless other units are named
+        sides = _two_sides_at_most(c, d) and not _named_apart(c, d) if region else _same_sides(c, d)
         return (
             (_broad(c.place) or wide)
             and abs((d.event_date - c.event_date).days) <= 1
             and (_close(c, d) or (wide and _same_governorate(c, d)))
-            and _same_sides(c, d)
+            and sides
         )
 
     return _fold(found, exact, into, keep_toll=True)
@@ -328,6 +333,33 @@ def _governorate(place: Found) -> bool:
 def _same_governorate(a: Candidate, b: Candidate) -> bool:
     one, other = a.place.place, b.place.place
     return bool(one.admin1) and (one.country, one.admin1) == (other.country, other.admin1)
+
+
+def _region(place: Found) -> bool:
+    """A part of a governorate the gazetteer knows as a region of its own ("Eastern Deir
+    ez-Zor countryside"), read from "east of", "الريف الشرقي"."""
+    return bool(place.direction) and place.place.precision == 3 and place.place.kind == "region"
+
+
+def _named_apart(a: Candidate, b: Candidate) -> bool:
+    """Whether the two name different groups' units of one side ("Liwa Fatemiyoun" in one,
+    "Liwa al-Quds" in the other): two events, though the groups are the same."""
+    for faction in {f for _, f in a.actors} & {f for _, f in b.actors}:
+        one = {n for n, f in a.actors if f == faction and _a_unit(n)}
+        other = {n for n, f in b.actors if f == faction and _a_unit(n)}
+        if one and other and not one & other:
+            return True
+    return False
+
+
+_UNKNOWN = ("مجهول", "unidentified", "unknown")  # "طيران مجهول", "unidentified aircraft"
+
+
+def _a_unit(name: str) -> bool:
+    """A name that picks out one unit ("Liwa al-Quds"), not a kind ("militias") or the
+    unknown ("طيران مجهول" and "طائرات مجهولة" are the same nobody)."""
+    form = match_form(name)
+    return not _is_generic(name) and not any(word in form for word in _UNKNOWN)
 
 
 def _seats(found: list[Candidate], gaz: Gazetteer) -> set[int]:
@@ -446,14 +478,20 @@ def _merge_into(into: Candidate, c: Candidate) -> None:
     into.spans += c.spans
 
 
+def _armed(c: Candidate) -> set[str]:
+    """The groups an incident names, without the civilians (named as victims or
+    bystanders, they do not tell two incidents apart)."""
+    return {f for _, f in c.actors if f != c.victims}
+
+
 def _two_sides_at_most(a: Candidate, b: Candidate) -> bool:
     """Sides that one incident can have: between them, two groups at most ("a drone hit a
     car" and "two militiamen were killed" are the drone against the militia)."""
-    return len({f for _, f in a.actors} | {f for _, f in b.actors}) <= 2
+    return len(_armed(a) | _armed(b)) <= 2
 
 
 def _same_sides(a: Candidate, b: Candidate) -> bool:
-    one, other = {f for _, f in a.actors}, {f for _, f in b.actors}
+    one, other = _armed(a), _armed(b)
     return one <= other or other <= one
 
 
