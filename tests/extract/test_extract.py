@@ -492,3 +492,13 @@ def test_the_eastern_countryside_and_its_village_are_one_strike_unless_other_uni
         "واشتبكت قوات الأسد مع لواء القدس في مدينة البوكمال أمس."
     )
     assert len(rows(apart, "2020-11-22", tools)) == 2
+
+
+def test_a_vehicle_hit_on_the_road_from_a_village_is_near_that_village(tools):
+    text = (
+        "A drone strike killed five militiamen on Sunday. The vehicle was hit while "
+        "driving from al-Kishmah to al-Duwair, near Abu Kamal."
+    )
+    (row,) = rows(text, "2024-08-11", tools)
+    assert row["place"].startswith("near ") and row["geo_precision"] == 2
+    assert row["fatalities"] == 5

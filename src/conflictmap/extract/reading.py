@@ -383,14 +383,16 @@ SPELLED = ("spelling",)  # a cued name not written as the gazetteer writes it, r
 
 def _spelled_cue(cue, after, i: int) -> bool:
     """Whether a name the gazetteer does not write this way is marked as a place strongly
-    enough to be read in another spelling: a word after it ("Al-Shably area"), or one
-    before it that only names places ("the village of", "قرية"); never the first word of
-    a sentence ("Deadly air raid": a capital, not a name)."""
+    enough to be read in another spelling: a word after it ("Al-Shably area"), or an
+    Arabic cue or an English phrase before it ("قرية", "the village of", "driving from"),
+    not a bare "town" (a headline's "… town Deadly air raid"); never the first word of a
+    sentence ("Deadly": a capital, not a name)."""
     if i == 0:
         return False
     if after:
         return True
-    return bool(cue) and (is_arabic(cue.group()) or cue.group().rstrip(" \"“”«'‘’").endswith(" of"))
+    words = cue.group().strip(" \"“”«'‘’") if cue else ""
+    return bool(words) and (is_arabic(words) or " " in words)  # "village of", not "town"
 
 
 def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lexicon, context):
