@@ -502,3 +502,27 @@ def test_a_vehicle_hit_on_the_road_from_a_village_is_near_that_village(tools):
     (row,) = rows(text, "2024-08-11", tools)
     assert row["place"].startswith("near ") and row["geo_precision"] == 2
     assert row["fatalities"] == 5
+
+
+def test_a_lead_with_no_place_is_the_incident_the_next_sentence_places(tools):
+    """ "Beirut: coalition air strikes killed 26 civilians Friday" then "… on the town of
+    Hajin": one incident at Hajin, by the coalition, on Friday (an English day name needs
+    no "on")."""
+    text = (
+        "BEIRUT: US-led coalition air strikes killed 26 civilians Friday. "
+        "The air strikes hit the town of Hajin on Friday morning, a monitor said."
+    )
+    (row,) = rows(text, "2018-11-10", tools)  # a Saturday
+    assert row["place"] == "Hajin" and row["event_date"] == "2018-11-09"
+    assert row["actor1"] == "US-led coalition" and row["actor2"] == "Civilians"
+    assert row["fatalities"] == 26
+
+
+def test_headquarters_belonging_to_a_militia_make_it_the_target(tools):
+    (row,) = rows(
+        "طيران مسير يستهدف مقرات تابعة للميليشيات الإيرانية في مدينة البوكمال أمس.",
+        "2024-01-07",
+        tools,
+    )
+    assert row["actor1"] == "Unidentified Military Forces"
+    assert row["actor2"] == "ميليشيات إيرانية"

@@ -227,7 +227,7 @@ def extract(
     found = [c for c in out if c.place is not None or c.actors]
     for c in found:
         c.victims = civilians  # the sides compared when folding are the armed ones
-    found = _fold_repeats(found)
+    found = _fold_placeless(_fold_repeats(found))
     kept = _fold_undated(_fold_areas(found, _seats(found, gaz)))
     named = named_actors(folded, lex, patterns)
     for i, c in enumerate(kept, 1):
@@ -378,6 +378,24 @@ def _seats(found: list[Candidate], gaz: Gazetteer) -> set[int]:
         if known[place.name]:
             seats.add(id(c))
     return seats
+
+
+def _fold_placeless(found: list[Candidate]) -> list[Candidate]:
+    """A lead that names who and when but not where ("Beirut: US-led coalition air strikes
+    killed 26 civilians Friday") is the incident the next sentences place ("… on the town
+    of Hajin"): an incident with no place is folded into the first placed one of its day
+    and kind whose sides and its own make two at most."""
+    placed = [c for c in found if c.place is not None]
+
+    def into(c: Candidate, d: Candidate) -> bool:
+        return (
+            c.place is None
+            and c.event_date == d.event_date
+            and (not c.event_type or not d.event_type or c.event_type == d.event_type)
+            and _two_sides_at_most(c, d)
+        )
+
+    return _fold(found, placed, into, keep_toll=True)
 
 
 def _fold_repeats(found: list[Candidate]) -> list[Candidate]:

@@ -164,9 +164,13 @@ def _load(path: Path) -> Lexicon:
         ordinal_re=ordinal_re,
         times=times,
         weekdays=weekdays,
+        # "يوم الخميس", "on Thursday"; an English day name stands alone too ("killed
+        # eight people Thursday night"): unlike الجمعة (also "Friday prayers") it is no
+        # other word
         weekday_re=re.compile(
-            rf"(?<!\w)(?:{_alternation(before_weekday)})\s+"
-            rf"(?P<day>{_alternation(weekdays)})(?!\w)"
+            rf"(?<!\w)(?:(?:{_alternation(before_weekday)})\s+"
+            rf"(?P<day>{_alternation(weekdays)})"
+            rf"|(?P<alone>{_alternation([w for w in weekdays if w.isascii()])}))(?!\w)"
         ),
         date_re=re.compile(
             rf"(?<!\w)(?:(?P<d1>\d{{1,2}}) (?:من )?(?P<m1>{months})"
@@ -214,7 +218,8 @@ def _load(path: Path) -> Lexicon:
         min_population=int(places.get("min_population", 0)),
         target_before=re.compile(
             rf"(?<!\w)(?:{_alternation(roles.get('target_before', []))})"
-            r"(?:\s+(?:the|of|لـ?))*[\s\W]*$"
+            r"(?:\s+(?:the|of|لـ?|تابعه|التابعه|تابع|التابع|belonging to|affiliated with))*"
+            r"[\s\W]*$"
         ),
         unknown_air=roles.get("unknown_air", ""),
     )
