@@ -526,3 +526,13 @@ def test_headquarters_belonging_to_a_militia_make_it_the_target(tools):
     )
     assert row["actor1"] == "Unidentified Military Forces"
     assert row["actor2"] == "ميليشيات إيرانية"
+
+
+def test_a_cue_covers_the_villages_of_its_list_but_not_the_word_after_a_comma(tools):
+    text = "اندلعت اشتباكات بين قسد ومقاتلي العشائر في بلدتي الشحيل وذيبان أمس."
+    assert {r["place"] for r in rows(text, "2023-09-04", tools)} == {"Ash Shuhayl", "Thiban"}
+    text = (
+        "قتل ستة عناصر في اشتباكات بين الدفاع الوطني والحرس الثوري في بلدة الصالحية، "
+        "على خلفية خلاف."
+    )
+    assert [r["place"] for r in rows(text, "2019-07-05", tools)] == ["As Salihiyah"]

@@ -325,13 +325,25 @@ def _places(
 ) -> None:
     chunk = text.folded[a:b]
     tokens = _tokens(chunk)
-    i, origin_run, last_end = 0, False, None
+    i, origin_run, last_end, last_cued = 0, False, None, False
     while i < len(tokens):
-        hit = _place_at(text, a, tokens, i, gaz, lex, context)
+        # "بلدتي الشحيل وذيبان", "the villages of X, Y and Z": the cue covers the list
+        gap = chunk[last_end : tokens[i][1]] if last_end is not None else None
+        carried = (
+            last_cued
+            and gap is not None
+            and bool(_LIST_GAP.fullmatch(gap))
+            # "X وY" in Arabic (a comma there often ends the phrase: "في بلدة X، على …");
+            # "X, Y and Z" in English, where a name has its capital
+            and (
+                tokens[i][0].startswith("و") or (_SEPARATOR.search(gap) and tokens[i][0].isascii())
+            )
+        )
+        hit = _place_at(text, a, tokens, i, gaz, lex, context, carried)
         if hit is None:
             i += 1
             continue
-        size, dropped, place, sure = hit
+        size, dropped, place, sure, last_cued = hit
         start, end = tokens[i][1] + dropped, tokens[i + size - 1][2]
         before = chunk[max(0, start - 40) : start]
         joined = tokens[i][0].startswith("و")
@@ -368,6 +380,7 @@ def _places(
 
 
 # what separates the places of a list: "X, Y and Z", "X و Y", "X وY", "the villages of"
+_SEPARATOR = re.compile(r",|،|\band\b|\bor\b|&|(?:^|\s)و")
 _LIST_GAP = re.compile(r"\s*(?:,|،|and|or|&|و)?\s*(?:(?:the\s+)?(?:villages?|towns?)\s+of\s+)?")
 
 
@@ -395,9 +408,12 @@ def _spelled_cue(cue, after, i: int) -> bool:
     return bool(words) and (is_arabic(words) or " " in words)  # "village of", not "town"
 
 
-def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lexicon, context):
+def _place_at(
+    text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lexicon, context, carried=False
+):
     """The longest gazetteer name starting at token i: (tokens, letters dropped, place,
-    whether the name has one place only); among namesakes, the one nearest the report's
+    whether the name has one place only, whether a cue marks it; ``carried``: the place
+    before it in a list had one); among namesakes, the one nearest the report's
     other places (``context``). A name marked as a place by a word before or after it
     ("Al-Sokkariya Town", "قرية X") is also read in another spelling of a gazetteer name
     ("Sukkarieh")."""
@@ -414,7 +430,7 @@ def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lex
             chunk_before = text.folded[max(0, start - 30) : start]
             cue = lex.place_before.search(chunk_before)
             after = lex.place_after.match(text.folded[end : end + 20])
-            cued = bool(cue or after)
+            cued = bool(cue or after or carried)
             known = gaz.knows(key)
             if not known and not (dropped == 0 and size <= 2 and _spelled_cue(cue, after, i)):
                 continue
@@ -436,7 +452,7 @@ def _place_at(text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lex
             if trusted and _stray(place, match, context):
                 continue
             if trusted:
-                return size, dropped, place, not match.ambiguous
+                return size, dropped, place, not match.ambiguous, cued
     return None
 
 
