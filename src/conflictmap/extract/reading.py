@@ -425,14 +425,16 @@ def _place_at(
             key = name_key(" ".join([form, *rest]))
             if not key or key in lex.not_places or key in gaz.countries:
                 continue
+            known = gaz.knows(key)
+            if not known and (dropped or size > 2):
+                continue
             start = a + tokens[i][1] + dropped
             end = a + tokens[i + size - 1][2]
             chunk_before = text.folded[max(0, start - 30) : start]
             cue = lex.place_before.search(chunk_before)
             after = lex.place_after.match(text.folded[end : end + 20])
             cued = bool(cue or after or carried)
-            known = gaz.knows(key)
-            if not known and not (dropped == 0 and size <= 2 and _spelled_cue(cue, after, i)):
+            if not known and not _spelled_cue(cue, after, i):
                 continue
             original = text.original[text.where[start] : text.where[end - 1] + 1]
             words = original.split()[: 1 if known else None] or [""]  # a new spelling: all
