@@ -248,3 +248,17 @@ def test_every_issue_is_data_rendered_from_the_catalogue(settings):
         assert ARABIC.search(arabic) and "{" not in arabic, issue
         for value in dict(issue.params).values():
             assert value in arabic, (issue.message, arabic)
+
+
+def test_every_faction_of_the_seed_table_has_an_arabic_name():
+    """The Arabic legend and filters show a faction's Arabic name: a seed faction without
+    one would appear in English among Arabic words."""
+    import csv
+
+    from conflictmap.settings import ROOT
+
+    with open(ROOT / "data" / "factions.csv", encoding="utf-8") as f:
+        factions = {row["faction"] for row in csv.DictReader(f)}
+    with open(ROOT / "data" / "names-ar.csv", encoding="utf-8") as f:
+        named = {row["name"] for row in csv.DictReader(f) if row["kind"] == "faction"}
+    assert factions - named == set()
