@@ -96,6 +96,7 @@ class Lexicon:
     running_total: re.Pattern
     killed_also: re.Pattern
     killed_total: re.Pattern
+    wounded: re.Pattern
     aftermath: re.Pattern
     near_before: re.Pattern
     countryside_before: re.Pattern
@@ -183,6 +184,7 @@ def _load(path: Path) -> Lexicon:
         killed=_killed_re(killed, number_re, vague),
         # "12 soldiers and 20 fighters were killed": the count before the toll's, joined
         killed_also=re.compile(r"(?<!\w)(?P<n>\d+)(?:\s+\S+){1,7}?\s+(?:و|and\s+)$"),
+        wounded=re.compile(_stems(killed.get("wounded", []))),
         # "26 family members, including 14 children and 9 women, were killed": the total
         killed_total=re.compile(
             rf"(?<!\w)(?P<n>{number_re})(?:[\s\-]+\S+){{0,5}}?[\s,،]+"
@@ -260,8 +262,9 @@ def _directions(rules: list[dict]) -> tuple:
     )
 
 
-# a word between a number and its killed-word: not another number, not "wounded"
-_WORD_NOT_WOUNDED = r"(?!\d|wound|injur|جرح|جريح|مصاب|إصاب|أصيب|اصيب)\w+"
+def _stems(words) -> str:
+    """Word beginnings as one regex alternative (they match inside longer words)."""
+    return "|".join(re.escape(_fold(w).lower()) for w in words) or r"(?!x)x"
 
 
 def _killed_re(killed: dict, number_re: str, vague: dict) -> re.Pattern:
@@ -269,10 +272,12 @@ def _killed_re(killed: dict, number_re: str, vague: dict) -> re.Pattern:
     between = r"(?:\s+(?:at least|about|nearly|some|نحو|حوالي|اكثر من|ما لا يقل عن))?"
     count = f"{number_re}|{_alternation(vague)}"
     # "27 people, fighters of the group and their families, were killed": up to 8 words
-    # between, but not a span of time ("two days later, ... killed")
+    # between, but not another number or the wounded, and not after a span of time ("two
+    # days later, ... killed")
     not_time = rf"(?![\s\-]+(?:{_alternation(killed.get('not_after_number', []))})(?!\w))"
     return re.compile(
-        rf"(?<!\w)[وف]?(?:(?P<a>{count}){not_time}(?:[\s\-]+{_WORD_NOT_WOUNDED}){{0,8}}?\s+"
+        rf"(?<!\w)[وف]?(?:(?P<a>{count}){not_time}"
+        rf"(?:[\s\-]+(?!\d|{_stems(killed.get('wounded', []))})\w+){{0,8}}?\s+"
         rf"[وف]?(?:{_alternation(killed['after'])})"
         rf"|[وف]?[بل]?(?:{_alternation(killed['before'])}){between}\s+(?:[^\W\d]+\s+)??"
         rf"(?P<b>{count}))"

@@ -194,7 +194,7 @@ def _killed(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) ->
             total = lex.killed_total.search(window)
             if value is not None and total and (whole := lex.value(total["n"])) is not None:
                 value, note = whole, f"{whole} killed, {said} of them named apart"
-            elif value is not None and joined and not _WOUNDED.search(joined[0]):
+            elif value is not None and joined and not lex.wounded.search(joined[0]):
                 value, note = value + int(joined["n"]), f"{joined['n']} + {said} killed, summed"
         if value is not None and (best is None or value > best[0]):
             best = (value, note, found)
@@ -214,9 +214,6 @@ def _killed(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) ->
         reading.spans.append(
             text.span("killed", a + found.start(), a + found.end(), "number not given")
         )
-
-
-_WOUNDED = re.compile(r"wound|injur|جرح|جريح|مصاب|إصاب|أصيب|اصيب")  # "20 wounded and 3 killed"
 
 
 def _tokens(chunk: str) -> list[tuple[str, int, int]]:
