@@ -228,7 +228,7 @@ def extract(
     for c in found:
         c.victims = civilians  # the sides compared when folding are the armed ones
     found = _fold_placeless(_fold_repeats(found))
-    kept = _fold_undated(_fold_areas(found, _seats(found, gaz)))
+    kept = _fold_undated(_fold_areas(found, _seats(found, gaz), lex.unknown_words))
     named = named_actors(folded, lex, patterns)
     for i, c in enumerate(kept, 1):
         c.number = i
@@ -291,7 +291,9 @@ def _unnamed_aircraft(c: Candidate, lex: Lexicon, factions: Factions) -> None:
 AREA_KM = 75.0  # an area's incident this close to a village's, the same day, is that one
 
 
-def _fold_areas(found: list[Candidate], seats: set[int] = frozenset()) -> list[Candidate]:
+def _fold_areas(
+    found: list[Candidate], seats: set[int] = frozenset(), unknown: tuple[str, ...] = ()
+) -> list[Candidate]:
     """A report that says "in the countryside of Deir ez-Zor" in one sentence and names
     the village in another tells one incident: an incident placed only at an area (a
     governorate, a district, a countryside) on the day of an incident at a village near
@@ -308,7 +310,11 @@ def _fold_areas(found: list[Candidate], seats: set[int] = frozenset()) -> list[C
         region = _region(c.place)
         wide = seat or region or _governorate(c.place)
         # "in the eastern countryside": the same event unless other units are named
-        sides = _two_sides_at_most(c, d) and not _named_apart(c, d) if region else _same_sides(c, d)
+        sides = (
+            _two_sides_at_most(c, d) and not _named_apart(c, d, unknown)
+            if region
+            else _same_sides(c, d)
+        )
         return (
             (_broad(c.place) or wide)
             and abs((d.event_date - c.event_date).days) <= 1
@@ -341,25 +347,22 @@ def _region(place: Found) -> bool:
     return bool(place.direction) and place.place.precision == 3 and place.place.kind == "region"
 
 
-def _named_apart(a: Candidate, b: Candidate) -> bool:
+def _named_apart(a: Candidate, b: Candidate, unknown: tuple[str, ...] = ()) -> bool:
     """Whether the two name different groups' units of one side ("Liwa Fatemiyoun" in one,
     "Liwa al-Quds" in the other): two events, though the groups are the same."""
     for faction in {f for _, f in a.actors} & {f for _, f in b.actors}:
-        one = {n for n, f in a.actors if f == faction and _a_unit(n)}
-        other = {n for n, f in b.actors if f == faction and _a_unit(n)}
+        one = {n for n, f in a.actors if f == faction and _a_unit(n, unknown)}
+        other = {n for n, f in b.actors if f == faction and _a_unit(n, unknown)}
         if one and other and not one & other:
             return True
     return False
 
 
-_UNKNOWN = ("مجهول", "unidentified", "unknown")  # "طيران مجهول", "unidentified aircraft"
-
-
-def _a_unit(name: str) -> bool:
+def _a_unit(name: str, unknown: tuple[str, ...] = ()) -> bool:
     """A name that picks out one unit ("Liwa al-Quds"), not a kind ("militias") or the
     unknown ("طيران مجهول" and "طائرات مجهولة" are the same nobody)."""
     form = match_form(name)
-    return not _is_generic(name) and not any(word in form for word in _UNKNOWN)
+    return not _is_generic(name) and not any(word in form for word in unknown)
 
 
 def _seats(found: list[Candidate], gaz: Gazetteer) -> set[int]:

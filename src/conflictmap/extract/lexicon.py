@@ -12,6 +12,7 @@ from pathlib import Path
 
 from conflictmap.dates import MONTH_NAMES
 from conflictmap.errors import InputError
+from conflictmap.factions import match_form
 from conflictmap.names import name_key, normalise_arabic
 
 DAY, WEEK, MONTH = "day", "week", "month"
@@ -113,6 +114,7 @@ class Lexicon:
     min_population: int
     target_before: re.Pattern
     unknown_air: str
+    unknown_words: tuple[str, ...]
 
     def value(self, text: str) -> int | None:
         """The number a digit string or number words (`خمسة وعشرين`, `twenty-five`) say."""
@@ -224,6 +226,7 @@ def _load(path: Path) -> Lexicon:
             r"[\s\W]*$"
         ),
         unknown_air=roles.get("unknown_air", ""),
+        unknown_words=tuple(match_form(w) for w in roles.get("unknown_words", [])),
     )
 
 
