@@ -167,6 +167,9 @@ def test_a_pmtiles_archive_is_read_for_its_zooms_and_served_only_when_there(tmp_
     assert make_archive(archive, deepest=7) > 8
     assert is_archive(str(archive)) and not is_archive("osm")
     assert deepest_zoom(str(archive)) == 7
+    make_archive(archive, deepest=5)  # the team replaces its archive: read again
+    assert deepest_zoom(str(archive)) == 5
+    make_archive(archive, deepest=7)
     assert served_url(str(archive)) == "/cm/basemap.pmtiles"
     assert served_url(str(tmp_path / "missing.pmtiles")) is None
     html = base_map(MapSpec(tiles=str(archive))).get_root().render()

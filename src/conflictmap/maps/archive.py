@@ -11,6 +11,7 @@ keeps the offline basemap only, and says so.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import folium
@@ -30,10 +31,18 @@ def archive_path(tiles: str) -> Path:
 
 
 def deepest_zoom(tiles: str) -> int:
-    """The archive's last zoom level with data (deeper views enlarge it)."""
+    """The archive's last zoom level with data (deeper views enlarge it), read once per
+    version of the file (each map build asks)."""
+    path = archive_path(tiles)
+    stat = path.stat()
+    return _header_zoom(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _header_zoom(path: Path, _mtime: int, _size: int) -> int:
     from pmtiles.reader import MmapSource, Reader
 
-    with archive_path(tiles).open("rb") as archive:
+    with path.open("rb") as archive:
         return int(Reader(MmapSource(archive)).header()["max_zoom"])
 
 
