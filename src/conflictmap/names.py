@@ -29,9 +29,10 @@ _ARABIC = re.compile("[\u0600-\u06ff]")
 _APOSTROPHES = re.compile("[\u02bb\u02bc\u02be\u02bf\u2018\u2019`'\u00b4]")
 _NON_WORD = re.compile(r"[^\w]+")
 # Latin article forms: al-, el-, and the sun-letter assimilations (ad-, ash-, az-...).
-_LATIN_ARTICLE = re.compile(
-    r"\b(?:al|el|il|ul|ad|ed|adh|an|ar|er|as|es|ash|esh|at|et|ath|az|ez|aj)\s+(?=\w)"
-)
+_ARTICLES = "al|el|il|ul|ad|ed|adh|an|ar|er|as|es|ash|esh|at|et|ath|az|ez|aj"
+_LATIN_ARTICLE = re.compile(rf"\b(?:{_ARTICLES})\s+(?=\w)")
+# a name's article as a report writes it, often in lower case ("al-Kishmah", "ad-Duwair")
+LEADING_ARTICLE = re.compile(rf"^(?:{_ARTICLES})[-‑‐]", re.IGNORECASE)
 _FOLDS = (
     ("ou", "u"),
     ("oo", "u"),

@@ -41,7 +41,6 @@ class Candidate:
     acting: set[str] = field(default_factory=set)  # factions named otherwise
     flying: set[str] = field(default_factory=set)  # factions named as an air strike's
     victims: str = ""  # the civilians' faction: never the first side
-    victims_killed: bool = False  # the toll is of civilians: a strike's second side
     event_type: str = ""
     sub_event_type: str = ""
     fatalities: int | None = None
@@ -71,6 +70,11 @@ class Candidate:
         while len(sides) < 2:
             sides.append(("", ""))
         return sides[0][0], sides[0][1], sides[1][0], sides[1][1]
+
+    @property
+    def victims_killed(self) -> bool:
+        """Whether a strike's toll is of civilians: they are then its second side."""
+        return self.event_type == REMOTE and _civilians_killed(self, self.victims)
 
     def target_only(self, faction: str) -> bool:
         return faction in self.targeted and faction not in self.acting
@@ -232,7 +236,6 @@ def extract(
     named = named_actors(folded, lex, patterns)
     for i, c in enumerate(kept, 1):
         c.number = i
-        c.victims_killed = c.event_type == REMOTE and _civilians_killed(c, civilians)
         _unnamed_aircraft(c, lex, factions)
         _two_sides(c, named)
         if c.fatalities is None and not c.fatalities_note:
@@ -292,7 +295,7 @@ AREA_KM = 75.0  # an area's incident this close to a village's, the same day, is
 
 
 def _fold_areas(
-    found: list[Candidate], seats: set[int] = frozenset(), unknown: tuple[str, ...] = ()
+    found: list[Candidate], seats: set[str] = frozenset(), unknown: tuple[str, ...] = ()
 ) -> list[Candidate]:
     """A report that says "in the countryside of Deir ez-Zor" in one sentence and names
     the village in another tells one incident: an incident placed only at an area (a
@@ -306,7 +309,7 @@ def _fold_areas(
     def into(c: Candidate, d: Candidate) -> bool:
         if c.place is None:
             return False
-        seat = id(c) in seats and not _same(c.place, d.place)
+        seat = c.place.place.name in seats and not _same(c.place, d.place)
         region = _region(c.place)
         wide = seat or region or _governorate(c.place)
         # "in the eastern countryside": the same event unless other units are named
@@ -365,21 +368,19 @@ def _a_unit(name: str, unknown: tuple[str, ...] = ()) -> bool:
     return not _is_generic(name) and not any(word in form for word in unknown)
 
 
-def _seats(found: list[Candidate], gaz: Gazetteer) -> set[int]:
-    """The incidents placed at a city named like its governorate (Deir ez-Zor, Raqqa,
-    Hasakah): a report's "in Deir ez-Zor" is as often the governorate as the city."""
-    seats, known = set(), {}
-    for c in found:
-        if c.place is None or c.place.precision != 1 or c.place.direction:
-            continue
-        place = c.place.place
-        if place.name not in known:
-            area = gaz.lookup(f"{place.name} governorate", place.country)
-            known[place.name] = (
-                area.place is not None and area.method == "exact" and area.place.precision == 3
-            )
-        if known[place.name]:
-            seats.add(id(c))
+def _seats(found: list[Candidate], gaz: Gazetteer) -> set[str]:
+    """The report's cities named like their governorate (Deir ez-Zor, Raqqa, Hasakah): a
+    report's "in Deir ez-Zor" is as often the governorate as the city."""
+    cities = {
+        c.place.place
+        for c in found
+        if c.place is not None and c.place.precision == 1 and not c.place.direction
+    }
+    seats = set()
+    for city in cities:
+        area = gaz.lookup(f"{city.name} governorate", city.country)
+        if area.place is not None and area.method == "exact" and area.place.precision == 3:
+            seats.add(city.name)
     return seats
 
 
@@ -391,12 +392,7 @@ def _fold_placeless(found: list[Candidate]) -> list[Candidate]:
     placed = [c for c in found if c.place is not None]
 
     def into(c: Candidate, d: Candidate) -> bool:
-        return (
-            c.place is None
-            and c.event_date == d.event_date
-            and (not c.event_type or not d.event_type or c.event_type == d.event_type)
-            and _two_sides_at_most(c, d)
-        )
+        return c.place is None and _one_event(c, d)
 
     return _fold(found, placed, into, keep_toll=True)
 
@@ -410,14 +406,7 @@ def _fold_repeats(found: list[Candidate]) -> list[Candidate]:
     kept: list[Candidate] = []
 
     def into(c: Candidate, d: Candidate) -> bool:
-        return (
-            c.place is not None
-            and d.place is not None
-            and _same(c.place, d.place)
-            and c.event_date == d.event_date
-            and (not c.event_type or not d.event_type or c.event_type == d.event_type)
-            and _two_sides_at_most(c, d)
-        )
+        return _same(c.place, d.place) and _one_event(c, d)
 
     for c in found:
         earlier = next((d for d in kept if into(c, d)), None)
@@ -503,6 +492,13 @@ def _armed(c: Candidate) -> set[str]:
     """The groups an incident names, without the civilians (named as victims or
     bystanders, they do not tell two incidents apart)."""
     return {f for _, f in c.actors if f != c.victims}
+
+
+def _one_event(a: Candidate, b: Candidate) -> bool:
+    """Whether two tellings can be one event: the same day, the same kind (or one says
+    none), and sides that make two at most."""
+    kinds = {a.event_type, b.event_type} - {""}
+    return a.event_date == b.event_date and len(kinds) <= 1 and _two_sides_at_most(a, b)
 
 
 def _two_sides_at_most(a: Candidate, b: Candidate) -> bool:

