@@ -170,13 +170,31 @@ def count(units: Units, frame: pd.DataFrame, assigned: np.ndarray | None = None)
             "fatalities": np.bincount(assigned[inside], killed[inside], minlength=n).astype(int),
         }
     )
-    leading = pd.Series("", index=range(n), dtype=object)
-    if inside.any():
-        by = pd.crosstab(assigned[inside], frame["faction"].astype(str).to_numpy()[inside])
-        leading.loc[by.index] = by.idxmax(axis=1).to_numpy()
-    table["leading_faction"] = leading.to_numpy()
+    table["leading_faction"] = _leading(assigned[inside], frame["faction"][inside], n)
     table.attrs["outside"] = int((~inside).sum())
     return table
+
+
+def _leading(units: np.ndarray, factions: pd.Series, n: int) -> np.ndarray:
+    """Per unit, the faction with most of its incidents ('' where none; a tie goes to the
+    faction first in alphabetical order): one count over (unit, faction) codes (a
+    category column's own codes, re-ordered by name)."""
+    out = np.full(n, "", dtype=object)
+    if not len(units):
+        return out
+    if isinstance(factions.dtype, pd.CategoricalDtype) and not factions.isna().any():
+        names = np.asarray(factions.cat.categories.astype(str), dtype=object)
+        order = np.argsort(names, kind="stable")
+        rank = np.empty(len(names), dtype=np.int64)
+        rank[order] = np.arange(len(names))
+        codes, names = rank[factions.cat.codes.to_numpy()], names[order]
+    else:
+        codes, names = pd.factorize(factions.astype(str), sort=True)
+    counts = np.bincount(units * len(names) + codes, minlength=n * len(names))
+    counts = counts.reshape(n, len(names))
+    held = counts.sum(axis=1) > 0
+    out[held] = np.asarray(names, dtype=object)[counts[held].argmax(axis=1)]
+    return out
 
 
 def breaks(values: np.ndarray, classes: int = CLASSES) -> list[int]:

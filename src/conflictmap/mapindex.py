@@ -117,8 +117,10 @@ def after_batch(
             return load(store, folder)
     else:
         return load(store, folder)
+    if base is not None and not len(rows):  # a batch that changed nothing: the same index
+        return _moved(base, previous, cache_path(folder, store_key(store), store.version()))
     fresh = from_rows(rows) if fresh is None else fresh
-    if base is not None and not len(fresh):  # a batch that changed nothing
+    if base is not None and not len(fresh):
         fresh = base
     elif base is not None:
         kept = base.loc[~base["incident_id"].isin(fresh["incident_id"])]
@@ -131,6 +133,16 @@ def after_batch(
     fresh["linked_to"] = fresh["linked_to"].where(fresh["linked_to"].notna(), None)
     _write(fresh, folder, cache_path(folder, store_key(store), store.version()))
     return fresh
+
+
+def _moved(index: pd.DataFrame, old: Path, new: Path) -> pd.DataFrame:
+    """The cache file of the version before, now the file of this version (a batch that
+    changed no row changed no link either)."""
+    try:
+        old.replace(new)
+    except OSError:  # then it is written anew
+        _write(index, new.parent, new)
+    return index
 
 
 def cells_of(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

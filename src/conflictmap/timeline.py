@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pandas as pd
 
 
@@ -21,17 +22,27 @@ def timeline(frame: pd.DataFrame, period: str | None = None) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=columns)
     period = period or pick_period(frame)
-    counted = pd.DataFrame(
+    starts = period_start(frame["event_date"], period).to_numpy()
+    when, periods = pd.factorize(starts, sort=True)
+    faction = frame["faction"].astype("category")
+    names = faction.cat.categories
+    which = faction.cat.codes.to_numpy().astype("int64")
+    known = (which >= 0) & (when >= 0)  # rows without a faction or a date count nowhere
+    cell = when[known] * len(names) + which[known]  # one count per (period, faction)
+    size = len(periods) * len(names)
+    killed = frame["fatalities"].fillna(0).to_numpy(dtype="int64")[known]
+    events = np.bincount(cell, minlength=size)
+    fatalities = np.bincount(cell, weights=killed, minlength=size).round().astype("int64")
+    held = np.flatnonzero(events)
+    return pd.DataFrame(
         {
-            "period": period_start(frame["event_date"], period),
-            "faction": frame["faction"].astype("category"),
-            "killed": frame["fatalities"].fillna(0).astype("int64"),
-        }
+            "period": pd.DatetimeIndex(periods)[held // len(names)],
+            "faction": np.asarray(names.astype(str), dtype=object)[held % len(names)],
+            "events": events[held],
+            "fatalities": fatalities[held],
+        },
+        columns=columns,
     )
-    grouped = counted.groupby(["period", "faction"], observed=True, sort=True)
-    out = grouped.agg(events=("killed", "size"), fatalities=("killed", "sum")).reset_index()
-    out["faction"] = out["faction"].astype(str)
-    return out[out["events"] > 0][columns].reset_index(drop=True)
 
 
 def period_start(dates: pd.Series, period: str) -> pd.Series:

@@ -56,6 +56,11 @@ class Workspace:
         settings = settings or Settings()
         return cls(open_store(url, settings), settings)
 
+    def close(self) -> None:
+        """Let the store finish its file (SQLite copies its write-ahead log in; a process
+        that ends without this leaves the log for the next one to read through)."""
+        self.store.close()
+
     @property
     def factions(self) -> Factions:
         return load_factions(self.settings.factions_file)

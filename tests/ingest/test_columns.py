@@ -20,3 +20,23 @@ def test_a_column_is_stripped_of_what_str_strip_removes_and_kept_when_clean():
     assert stripped(pd.Series(["a", "\u00a0b"], dtype="str")).tolist() == ["a", "b"]
     clean = pd.Series(["a", "b c", ""], dtype="str")
     assert stripped(clean) is clean
+
+
+def test_the_byte_look_up_never_calls_a_spaced_column_clean():
+    """Each white-space character at either end, alone, among clean cells, in a sliced
+    array and in both string widths: the quick look-up says "may be" every time (a column
+    it calls clean is never searched again), and says clean for clean text in both
+    scripts."""
+    from conflictmap.ingest.columns import SPACES, _edges_may_be_space
+
+    assert not [c for c in map(chr, range(0x3001, 0x110000)) if c.isspace()]
+    for kind in (pa.string(), pa.large_string()):
+        for space in SPACES:
+            for cell in (f"{space}x", f"x{space}", space, f"دير{space}"):
+                cells = pa.chunked_array([pa.array(["a", "", cell, "b"], kind)[1:]])
+                assert _edges_may_be_space(cells), (kind, hex(ord(space)), cell)
+        clean = pa.chunked_array([pa.array(["Deir ez-Zor", "", "x y", "abc"], kind)])
+        assert not _edges_may_be_space(clean)
+        sliced = pa.chunked_array([pa.array([" a", "b", "c"], kind).slice(1)])
+        assert not _edges_may_be_space(sliced)
+    assert stripped(pd.Series(["دير الزور", "ok"], dtype="str")).tolist() == ["دير الزور", "ok"]

@@ -242,3 +242,24 @@ def test_snapshots_and_html_exports_show_the_areas_too(tmp_path):
     assert "Fatalities per governorate" in page and "cm-area-key" in page
     html = export(frame, "html", factions, Filters(), spec, units=units).decode()
     assert "Fatalities per governorate" in html
+
+
+def test_the_leading_faction_is_the_most_frequent_with_ties_to_the_first_name():
+    """Against pandas' own cross-tabulation (ties to the first column, names sorted), on
+    text and on category columns whose categories are not in name order."""
+    import numpy as np
+    import pandas as pd
+
+    from conflictmap.areas import _leading
+
+    rng = np.random.default_rng(5)
+    units = rng.integers(0, 12, 600)
+    names = rng.choice(np.array(["Tribal", "ISIS", "SDF", "Gov"], dtype=object), 600)
+    units[:8], names[:8] = 12, ["SDF", "ISIS", "SDF", "ISIS", "Gov", "Gov", "Tribal", "x"]
+    by = pd.crosstab(units, names)
+    expected = pd.Series("", index=range(14), dtype=object)
+    expected.loc[by.index] = by.idxmax(axis=1).to_numpy()
+    categories = ["x", "Tribal", "SDF", "ISIS", "Gov", "unused"]
+    for column in (pd.Series(names), pd.Series(pd.Categorical(names, categories=categories))):
+        assert _leading(units, column, 14).tolist() == expected.tolist()
+    assert expected[13] == "" and expected[12] == "Gov"

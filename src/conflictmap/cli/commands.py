@@ -42,18 +42,21 @@ def cmd_validate(args, settings: Settings) -> int:
 
 def cmd_import(args, settings: Settings) -> int:
     workspace = Workspace.open(args.store, settings)
-    reports = workspace.import_files(args.files, args.user, progress)  # the index follows
-    for note in workspace.notes:
-        progress(1.0, note)
-    data = [r.to_dict() for r in reports]
-    w = words_of(args, settings)
-    emit(
-        data[0] if len(data) == 1 else data,
-        args.json,
-        "\n".join(report_text(r, w, args.all) for r in reports),
-    )
-    if len(reports) == 1:
-        write_rejected(reports[0], args.rejected)
+    try:
+        reports = workspace.import_files(args.files, args.user, progress)  # the index follows
+        for note in workspace.notes:
+            progress(1.0, note)
+        data = [r.to_dict() for r in reports]
+        w = words_of(args, settings)
+        emit(
+            data[0] if len(data) == 1 else data,
+            args.json,
+            "\n".join(report_text(r, w, args.all) for r in reports),
+        )
+        if len(reports) == 1:
+            write_rejected(reports[0], args.rejected)
+    finally:
+        workspace.close()  # the store's file is finished before the command returns
     return 0
 
 

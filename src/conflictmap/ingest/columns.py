@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from conflictmap.ingest.detect import (
@@ -65,14 +67,43 @@ _SPACE = r"[\s\x0b\x1c-\x1f\x85\p{Z}]"  # what str.strip removes (a test pins it
 _EDGE_SPACE = f"^{_SPACE}|{_SPACE}$"
 
 
+SPACES = [c for c in map(chr, range(0x3001)) if c.isspace()]  # none lies above U+3000
+_FIRST_BYTE = np.zeros(256, dtype=bool)  # bytes a white-space character's UTF-8 starts with
+_LAST_BYTE = np.zeros(256, dtype=bool)  # and ends with
+for _space in SPACES:
+    _FIRST_BYTE[_space.encode()[0]] = _LAST_BYTE[_space.encode()[-1]] = True
+
+
 def stripped(column: pd.Series) -> pd.Series:
     """The cells without surrounding white space; a column that has none is kept as it
-    is (not copied: a million cells of notes are hundreds of MB)."""
+    is (not copied: a million cells of notes are hundreds of MB). Most columns are told
+    clean by their cells' first and last bytes alone (a look-up per cell in the Arrow
+    buffers); only a column where one of those bytes could belong to a space is searched
+    character by character."""
     if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
         cells = column.array.__arrow_array__()
+        if not _edges_may_be_space(cells):
+            return column
         if not pc.any(pc.match_substring_regex(cells, _EDGE_SPACE)).as_py():
             return column
     return column.str.strip()
+
+
+def _edges_may_be_space(cells: pa.ChunkedArray) -> bool:
+    """Could a cell start or end with white space? False is sure; True may be wrong (an
+    Arabic letter can end with a byte a space also ends with)."""
+    for chunk in cells.chunks:
+        if not len(chunk) or chunk.buffers()[2] is None:
+            continue
+        wide = pa.types.is_large_string(chunk.type)
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if wide else np.int32)
+        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        text = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)
+        starts, ends = offsets[:-1], offsets[1:]
+        filled = ends > starts
+        if _FIRST_BYTE[text[starts[filled]]].any() or _LAST_BYTE[text[ends[filled] - 1]].any():
+            return True
+    return False
 
 
 def _from_acled(frame: pd.DataFrame) -> dict[str, pd.Series]:

@@ -97,9 +97,6 @@ def _fast_table(data: bytes, max_rows: int) -> Table | None:
     as wide as the header, no line break inside a value. Anything else returns None and the careful
     reader below reads the file (it finds and words every problem); a test checks the
     two readers agree on every file this one accepts."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     body = memoryview(data)[3:] if data.startswith(codecs.BOM_UTF8) else memoryview(data)
     head = bytes(body[:4096])
     if bomless_utf16(head) or b"\x00" in head or head.startswith(tuple(MAGIC)):
@@ -123,21 +120,8 @@ def _fast_table(data: bytes, max_rows: int) -> Table | None:
         return None
     if len({h.lower() for h in header}) != len(header) or '"' in first:
         return None  # duplicate or quoted header names: the careful reader explains them
-    try:
-        arrow = pacsv.read_csv(
-            pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-                null_values=[],
-            ),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+    arrow = _arrow_csv(body, header, delimiter)
+    if arrow is None:
         return None
     if arrow.num_rows > max_rows:
         raise InputError(too_many(max_rows))
@@ -161,6 +145,35 @@ def _fast_table(data: bytes, max_rows: int) -> Table | None:
             frame = frame.loc[~blank].reset_index(drop=True)
     encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
     return Table(frame, encoding, delimiter)
+
+
+def _arrow_csv(body, header: list[str], delimiter: str):
+    """pyarrow's parse of the body, all strings, or None. First in small blocks, split at
+    line breaks and parsed on every core: right for a file with no line break inside a
+    value (a break inside quotes within a block is still read as part of the value, and
+    one at a block's edge stops pyarrow: "out of sync with chunker"). If that fails (such
+    a break, a record longer than a block), once more in large quote-aware blocks."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    for block, breaks in ((1 << 20, False), (1 << 24, True)):
+        try:
+            return pacsv.read_csv(
+                pa.py_buffer(body),
+                read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=block),
+                parse_options=pacsv.ParseOptions(
+                    delimiter=delimiter, newlines_in_values=breaks, ignore_empty_lines=False
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(header, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                    null_values=[],
+                ),
+            )
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+            continue
+    return None
 
 
 def read_table(data: bytes, max_rows: int = 5_000_000, max_bytes: int = 2**31) -> Table:

@@ -78,7 +78,7 @@ def check_bytes(
         places = beside.submit(load_gazetteer, settings)  # its work area is the checks' too
         table = read_table(data, settings.max_rows, settings.max_file_bytes)
         gazetteer = places.result()
-    ended = data.rstrip(b" \t").endswith(b"\n")
+    ended = _ends_in_newline(data)
     if isinstance(data, bytearray):
         data.clear()
     report.encoding = table.encoding
@@ -127,6 +127,18 @@ def check_bytes(
     report.imported, report.held = len(good), len(held)
     report.rejected = report.rows_read - report.imported - report.held
     return report, good
+
+
+def _ends_in_newline(data: bytes) -> bool:
+    """Does the last line end (spaces and tabs after its break aside)? Read from the end,
+    never copying the file (``rstrip`` would copy all of it)."""
+    end = len(data)
+    while end:
+        tail = bytes(data[max(0, end - 4096) : end]).rstrip(b" \t")
+        if tail:
+            return tail.endswith(b"\n")
+        end -= 4096
+    return False
 
 
 PENDING_COLUMNS = ["line", *REVIEW_COLUMNS, "incident_id", "record"]

@@ -142,12 +142,14 @@ def base_map(spec: MapSpec, context=()) -> folium.Map:
     return localise(fmap)
 
 
-def set_view(fmap: folium.Map, frame: pd.DataFrame, spec: MapSpec) -> None:
+def set_view(fmap: folium.Map, frame: pd.DataFrame, spec: MapSpec, core=None) -> None:
+    """The map's first view: the spec's bounds, else (``spec.fit``) the incidents' core
+    extent (``core``, when the caller knows it already)."""
     if spec.bounds:
         south, west, north, east = spec.bounds
         fmap.fit_bounds([[south, west], [north, east]], padding_top_left=(0, spec.pad_top))
     elif spec.fit and len(frame):
-        south, west, north, east = core_extent(frame, spec.region)
+        south, west, north, east = core or core_extent(frame, spec.region)
         corners = [[south, west], [north, east]]
         fmap.fit_bounds(
             corners,

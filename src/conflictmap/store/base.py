@@ -193,20 +193,24 @@ class SqlStore(Reads, Links, Edits, Pending):
     def _add(self, rows, table, info, link, progress, pending, resolves, compare) -> Outcome:
         """``add_batch``'s work. With ``compare`` (and a store that holds rows), the batch's
         ids and fingerprints are staged first and only the rows that differ are staged
-        whole: an unchanged export stages three columns. The transaction compares again;
-        when that finds a change the first comparison did not, it raises ``_Raced``."""
+        whole: an unchanged export stages three columns. If the store's version moved
+        since that comparison, the transaction compares every row again, and when that
+        finds a change the first comparison did not, it raises ``_Raced``; if not, the
+        comparison stands and the plan reads the rows staged whole only."""
         with contextlib.ExitStack() as stack:
-            keys = None
+            keys = seen = None
             if compare and self.count():
+                seen = self.version()
                 keys = stack.enter_context(self.staged(_keys(table)))
                 table = table.take(pa.array(self._differing(keys), pa.int64()))
             stage = stack.enter_context(self.staged(table, progress))
             with self.transaction():
                 if (earlier := self.find_batch(info.sha256)) is not None:  # it landed since
                     return Outcome(duplicate_of=earlier, unchanged=len(rows))
+                settled = keys is None or self.version() == seen  # nothing landed since
                 batch_id = self._insert_batch(info, len(rows))
-                added, updated = self._plan(keys or stage, batch_id)
-                if keys and self._unstaged(stage, batch_id, added + updated):
+                added, updated = self._plan(stage if settled else keys, batch_id)
+                if not settled and self._unstaged(stage, batch_id, added + updated):
                     raise _Raced
                 if added + updated:
                     self._write(stage, batch_id, table.num_rows, added)

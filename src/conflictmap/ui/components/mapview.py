@@ -16,7 +16,7 @@ from conflictmap import (
 from conflictmap.assets import localise
 from conflictmap.csvfile import csv_bytes
 from conflictmap.maps import playback as playback_map
-from conflictmap.maps.base import MapSpec, base_map, set_view
+from conflictmap.maps.base import MapSpec, base_map, core_extent, set_view
 from conflictmap.maps.compose import incident_layers
 from conflictmap.maps.context import context_layers
 from conflictmap.maps.drawing import add_draw_tools
@@ -119,9 +119,15 @@ def empty_map(ctx, frame, factions, spec: MapSpec, timing):
     so filters never move the map), legend, drawing tools and playback."""
     _ = ctx.words
     fmap = base_map(spec, context_layers(ctx.settings, _))
-    set_view(fmap, frame, spec)
+    # both read every incident and change only with the store: worked out once per version
+    if spec.fit and not spec.bounds and len(frame):
+        core = ctx.kept("core extent", spec.region, lambda: core_extent(frame, spec.region))
+    else:
+        core = None
+    set_view(fmap, frame, spec, core)
     # the store's factions until the view's own legend (``view_legend``) replaces it
-    fmap.add_child(Legend(legend_html(factions, stored_factions(frame, factions), words=_)))
+    held = ctx.kept("stored factions", (), lambda: stored_factions(frame, factions))
+    fmap.add_child(Legend(legend_html(factions, held, words=_)))
     add_draw_tools(fmap, _)
     if timing is not None:
         playback_map.add_playback(fmap, *timing, words=_)
