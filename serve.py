@@ -8,7 +8,10 @@ import streamlit as st
 from starlette.middleware import Middleware
 
 from conflictmap.maps.archive import archive_route
+from conflictmap.memory import hand_back_large_blocks
 from conflictmap.uploadgate import UploadGate
+
+hand_back_large_blocks()  # the server builds and drops columns of a million rows
 
 # the route gives the browser a PMTiles basemap archive, if one is set (CONFLICTMAP_TILES)
 app = st.App("app.py", middleware=[Middleware(UploadGate)], routes=[archive_route()])

@@ -5,6 +5,7 @@ and single incidents. Speed itself is measured by bench/scale.py, not here."""
 from __future__ import annotations
 
 import codecs
+import hashlib
 import sys
 
 import numpy as np
@@ -14,7 +15,14 @@ from h3.api import basic_int as h3
 
 from conflictmap import hexbins, mapindex, views
 from conflictmap.factions import load_factions
-from conflictmap.ingest.formats import _careful_table, _fast_table, read_table
+from conflictmap.ingest.formats import (
+    _careful_table,
+    _fast_table,
+    fast_file_table,
+    probe_bytes,
+    probe_file,
+    read_table,
+)
 from conflictmap.ingest.pipeline import import_bytes
 from conflictmap.maps.base import MAX_MARKERS, MapSpec
 from conflictmap.maps.compose import full_map, incident_layers
@@ -70,11 +78,49 @@ def test_fast_reader_reads_every_file_it_accepts_as_the_careful_reader_does():
         'date,place\n2020-01-01,"Hajin ""east"""\n',
     ],
 )
-def test_fast_reader_matches_on_comments_quotes_crlf_and_blank_rows(text):
+def test_fast_reader_matches_on_comments_quotes_crlf_and_blank_rows(text, tmp_path):
     for data in (text.encode(), codecs.BOM_UTF8 + text.encode()):
         fast = _fast_table(data, 100)
         assert fast is not None
         assert same_table(fast, _careful_table(data, 100, 2**31))
+        assert same_table(from_file(data, tmp_path), fast)
+
+
+def from_file(data: bytes, folder, piece: int = 5):
+    """The file reader's table (its probe read in tiny pieces, so that the head, the tail
+    and the counts are pieced together), after checking its probe is the bytes' own."""
+    path = folder / "file.csv"
+    path.write_bytes(data)
+    probe, digest = probe_file(path, piece)
+    assert probe == probe_bytes(data)
+    assert digest == hashlib.sha256(data).hexdigest()
+    return fast_file_table(path, probe, 10**6)
+
+
+def test_the_file_reader_reads_large_files_as_the_bytes_reader_does(tmp_path):
+    """Past pyarrow's first block size (1 MiB): a plain file; one whose only line break
+    inside a value is the last line break of the first block, then one where it lies
+    inside a block (both left to the careful reader); a record longer than a block (read
+    again in larger blocks)."""
+    plain = synthetic(6000)
+    assert len(plain) > 2 << 20
+    assert same_table(from_file(plain, tmp_path, 1 << 16), _fast_table(plain, 10**6))
+    lines = plain.split(b"\n")
+    kept, size = [], 0
+    while size + len(lines[len(kept)]) + 1 <= (1 << 20) - 200:
+        size += len(lines[len(kept)]) + 1
+        kept.append(lines[len(kept)])
+    rest = lines[len(kept)]
+    spanning = b'"' + b"x" * 50 + b"\n" + b"y" * 1000 + b'"' + rest[rest.index(b",") :]
+    for at in (len(kept), len(kept) + 40):
+        broken = b"\n".join([*lines[:at], spanning, *lines[at + 1 :]])
+        assert _fast_table(broken, 10**6) is None
+        assert from_file(broken, tmp_path, 1 << 16) is None
+    frame = generate(50, seed=4, start="2018-01-01", end="2019-12-31", illustrative=False)
+    frame.loc[7, "notes"] = "n" * (2 << 20)
+    wide = frame.to_csv(index=False).encode()
+    table = from_file(wide, tmp_path, 1 << 16)
+    assert table is not None and same_table(table, _careful_table(wide, 100, 2**31))
 
 
 @pytest.mark.parametrize(
@@ -87,8 +133,9 @@ def test_fast_reader_matches_on_comments_quotes_crlf_and_blank_rows(text):
         b'date,place,notes\n2020-01-01,Hajin,"two\nlines"\n',  # quoted line break
     ],
 )
-def test_fast_reader_leaves_problems_to_the_careful_reader(data):
+def test_fast_reader_leaves_problems_to_the_careful_reader(data, tmp_path):
     assert _fast_table(data, 100) is None
+    assert from_file(data, tmp_path) is None
     assert read_table(data).frame is not None  # and the careful one still reads it
 
 

@@ -126,7 +126,7 @@ def link_batch(store, changed: pd.DataFrame, link: Callable) -> int:
     """Recompute the links of a batch's added and updated rows (inside its transaction)."""
     if changed.empty:
         return 0
-    rows = changed.copy()  # written without their old links (``SqlStore._write``)
+    rows = changed.copy(deep=False)  # its date columns are replaced, never written into
     for name in ("event_date", "end_date"):
         rows[name] = pd.to_datetime(rows[name])
     first = rows["event_date"].min() - pd.Timedelta(days=DAY_SLACK)

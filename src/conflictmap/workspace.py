@@ -76,10 +76,11 @@ class Workspace:
         )
 
     def import_files(self, paths, user: str = "", progress: Progress = quiet) -> list[Report]:
-        """Each file as its own batch; a file that cannot be used stops nothing else."""
+        """Each file as its own batch (read a block at a time, see
+        ``ingest.pipeline.check_file``); a file that cannot be used stops nothing else."""
         return [
-            self.import_bytes(
-                pipeline.read_limited(Path(p), self.settings), Path(p).name, user, progress
+            pipeline.import_file(
+                Path(p), self.store, self.settings, user, progress, stored=self._follower(progress)
             )
             for p in paths
         ]

@@ -11,12 +11,14 @@ import sys
 from conflictmap.cli.commands import COMMANDS
 from conflictmap.cli.parser import parser
 from conflictmap.errors import ConflictmapError
+from conflictmap.memory import hand_back_large_blocks
 from conflictmap.settings import Settings
 
 __all__ = ["COMMANDS", "main", "parser"]
 
 
 def main(argv: list[str] | None = None) -> int:
+    hand_back_large_blocks()  # a million rows' columns are built and dropped
     args = parser().parse_args(argv)
     said = f"conflictmap {args.command}:"
     try:

@@ -10,9 +10,12 @@ every format arrives at the one incident model (as strings, typed later by
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
+import hashlib
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -92,22 +95,105 @@ def _leading_comments(data: bytes) -> int:
     return start
 
 
+HEAD = 96 * 1024  # the BOM, the leading comment lines read (64 KiB) and the sample after
+TAIL = 4096
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What the fast reader needs to know of a file besides its body: its first and last
+    bytes, its size and how many line feeds and carriage returns it holds."""
+
+    head: bytes
+    tail: bytes
+    size: int
+    newlines: int
+    returns: int
+
+
+def probe_bytes(data: bytes) -> Probe:
+    return Probe(
+        bytes(data[:HEAD]), bytes(data[-TAIL:]), len(data), data.count(b"\n"), data.count(b"\r")
+    )
+
+
+def probe_file(path: Path, piece: int = 1 << 24) -> tuple[Probe, str]:
+    """The file's ``Probe`` and SHA-256, in one pass that holds a piece at a time."""
+    digest, newlines, returns, size = hashlib.sha256(), 0, 0, 0
+    head, tail = b"", b""
+    with path.open("rb") as handle:
+        while chunk := handle.read(piece):
+            digest.update(chunk)
+            newlines += chunk.count(b"\n")
+            returns += chunk.count(b"\r")
+            size += len(chunk)
+            if len(head) < HEAD:
+                head += chunk[: HEAD - len(head)]
+            tail = (tail + chunk[-TAIL:])[-TAIL:]
+    return Probe(head, tail, size, newlines, returns), digest.hexdigest()
+
+
+class _Span(io.RawIOBase):
+    """Bytes ``start`` to ``stop`` of a file, read as pyarrow asks for them."""
+
+    def __init__(self, path: Path, start: int, stop: int):
+        self._file = path.open("rb")
+        self._file.seek(start)
+        self._left = stop - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        wanted = min(len(buffer), self._left)
+        if wanted <= 0:
+            return 0
+        got = self._file.readinto(memoryview(buffer)[:wanted])
+        self._left -= got
+        return got
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
 def _fast_table(data: bytes, max_rows: int) -> Table | None:
+    """``_fast`` over bytes in memory."""
+    import pyarrow as pa
+
+    view = memoryview(data)
+    return _fast(
+        probe_bytes(data),
+        lambda start, stop: contextlib.nullcontext(pa.py_buffer(view[start:stop])),
+        max_rows,
+    )
+
+
+def fast_file_table(path: Path, probe: Probe, max_rows: int) -> Table | None:
+    """``_fast`` over a file, read by pyarrow a block at a time (never held whole)."""
+    if probe.head.startswith(b"PK\x03\x04"):  # a workbook, perhaps: read whole
+        return None
+    return _fast(probe, lambda start, stop: _Span(path, start, stop), max_rows)
+
+
+def _fast(probe: Probe, body_of, max_rows: int) -> Table | None:
     """The common case read by pyarrow's C++ reader: UTF-8, one separator, every record
-    as wide as the header, no line break inside a value. Anything else returns None and the careful
-    reader below reads the file (it finds and words every problem); a test checks the
-    two readers agree on every file this one accepts."""
-    body = memoryview(data)[3:] if data.startswith(codecs.BOM_UTF8) else memoryview(data)
-    head = bytes(body[:4096])
+    as wide as the header, no line break inside a value. Anything else returns None and
+    the careful reader below reads the file (it finds and words every problem); a test
+    checks the two readers agree on every file this one accepts. ``body_of(start, stop)``
+    opens those bytes of the file for pyarrow."""
+    bom = 3 if probe.head.startswith(codecs.BOM_UTF8) else 0
+    head = probe.head[bom : bom + 4096]
     if bomless_utf16(head) or b"\x00" in head or head.startswith(tuple(MAGIC)):
         return None
-    comments = _leading_comments(bytes(body[:65536]))
-    skipped = bytes(body[:comments]).count(b"\n")
-    body = body[comments:]
-    end = bytes(body[-4096:])
+    comments = _leading_comments(probe.head[bom : bom + 65536])
+    skipped = probe.head[bom : bom + comments].count(b"\n")
+    start = bom + comments
+    left = min(max(0, probe.size - start), len(probe.tail))
+    end = probe.tail[len(probe.tail) - left :]  # the body's last bytes
     run = end[len(end.rstrip(b"\r\n")) :]  # the last line break and blank lines after it
-    body = body[: len(body) - len(run)]  # blank lines at the end hold no record
-    sample = bytes(body[:20_000]).decode("utf-8", errors="replace")
+    stop = probe.size - len(run)  # blank lines at the end hold no record
+    sample = probe.head[start : min(start + 20_000, stop)].decode("utf-8", errors="replace")
     if not sample.strip():
         return None
     delimiter = sniff_delimiter(sample)
@@ -120,15 +206,15 @@ def _fast_table(data: bytes, max_rows: int) -> Table | None:
         return None
     if len({h.lower() for h in header}) != len(header) or '"' in first:
         return None  # duplicate or quoted header names: the careful reader explains them
-    arrow = _arrow_csv(body, header, delimiter)
+    arrow = _arrow_csv(lambda: body_of(start, stop), header, delimiter)
     if arrow is None:
         return None
     if arrow.num_rows > max_rows:
         raise InputError(too_many(max_rows))
     # one line per record, else a value holds a line break (or a quote never closes):
-    # the careful reader checks those quotes. Counting bytes is a C loop over the file.
-    lines = data.count(b"\n") - run.count(b"\n") + (1 if run else 0)
-    returns = data.count(b"\r") - run.count(b"\r") + (1 if run.startswith(b"\r") else 0)
+    # the careful reader checks those quotes.
+    lines = probe.newlines - run.count(b"\n") + (1 if run else 0)
+    returns = probe.returns - run.count(b"\r") + (1 if run.startswith(b"\r") else 0)
     expected = skipped + arrow.num_rows + (1 if run else 0)
     if lines != expected or returns not in (0, lines):
         return None
@@ -143,34 +229,35 @@ def _fast_table(data: bytes, max_rows: int) -> Table | None:
                 break
         if blank.any():
             frame = frame.loc[~blank].reset_index(drop=True)
-    encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
-    return Table(frame, encoding, delimiter)
+    return Table(frame, "utf-8-sig" if bom else "utf-8", delimiter)
 
 
-def _arrow_csv(body, header: list[str], delimiter: str):
-    """pyarrow's parse of the body, all strings, or None. First in small blocks, split at
-    line breaks and parsed on every core: right for a file with no line break inside a
-    value (a break inside quotes within a block is still read as part of the value, and
-    one at a block's edge stops pyarrow: "out of sync with chunker"). If that fails (such
-    a break, a record longer than a block), once more in large quote-aware blocks."""
+def _arrow_csv(opened, header: list[str], delimiter: str):
+    """pyarrow's parse of the body (``opened()``: a context of something pyarrow reads),
+    all strings, or None. First in small blocks, split at line breaks and parsed on every
+    core: right for a file with no line break inside a value (a break inside quotes
+    within a block is still read as part of the value, and one at a block's edge stops
+    pyarrow: "out of sync with chunker"). If that fails (such a break, a record longer
+    than a block), once more in large quote-aware blocks."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    convert = pacsv.ConvertOptions(  # large strings: what pandas' text columns hold
+        column_types=dict.fromkeys(header, pa.large_string()),
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        null_values=[],
+    )
     for block, breaks in ((1 << 20, False), (1 << 24, True)):
+        read = pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=block)
+        parse = pacsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=breaks, ignore_empty_lines=False
+        )
         try:
-            return pacsv.read_csv(
-                pa.py_buffer(body),
-                read_options=pacsv.ReadOptions(column_names=header, skip_rows=1, block_size=block),
-                parse_options=pacsv.ParseOptions(
-                    delimiter=delimiter, newlines_in_values=breaks, ignore_empty_lines=False
-                ),
-                convert_options=pacsv.ConvertOptions(
-                    column_types=dict.fromkeys(header, pa.string()),
-                    strings_can_be_null=False,
-                    quoted_strings_can_be_null=False,
-                    null_values=[],
-                ),
-            )
+            with opened() as body:
+                return pacsv.read_csv(
+                    body, read_options=read, parse_options=parse, convert_options=convert
+                )
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
             continue
     return None

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from conflictmap.errors import InputError
@@ -29,10 +30,10 @@ from conflictmap.ingest.detect import (
     detect_format,
     unknown_sheet_columns,
 )
-from conflictmap.ingest.formats import read_table
+from conflictmap.ingest.formats import Table, fast_file_table, probe_file, read_table
 from conflictmap.ingest.geocode import HELD, REVIEW_COLUMNS, geocode
 from conflictmap.ingest.issues import ERROR, REJECTED_LINE, REJECTED_PROBLEM, WARNING, Report
-from conflictmap.ingest.validate import keep, validate
+from conflictmap.ingest.validate import keep, take_rows, validate
 from conflictmap.linkage import linker
 from conflictmap.schema import NAMES
 from conflictmap.settings import Settings
@@ -58,10 +59,60 @@ def check_bytes(
     ``bytearray`` (``read_limited``'s) is emptied once read: a large file's bytes are not
     held through the rest of the import."""
     settings = settings or Settings()
+    _refuse_larger(name, len(data), settings)
     report = Report(file=name)
     report.sha256 = hashlib.sha256(data).hexdigest()
+    progress(0.05, msg("Reading {name}", name=name))
+    table, gazetteer = _beside_gazetteer(
+        lambda: read_table(data, settings.max_rows, settings.max_file_bytes), settings
+    )
+    ended = _ends_in_newline(data)
+    if isinstance(data, bytearray):
+        data.clear()
+    return _checked(table, ended, report, gazetteer, progress, store)
+
+
+def check_file(
+    path: Path,
+    settings: Settings | None = None,
+    progress: Progress = quiet,
+    store=None,
+) -> tuple[Report, pd.DataFrame]:
+    """``check_bytes`` of a file, which pyarrow reads a block at a time: a file in the
+    common form (see ``formats.fast_file_table``) is never held whole in memory; any
+    other is read whole and read carefully."""
+    settings = settings or Settings()
+    path = Path(path)
+    size = _size_of(path)
+    _refuse_larger(path.name, size, settings)
+    progress(0.05, msg("Reading {name}", name=path.name))
+    probe, sha256 = probe_file(path)
+    report = Report(file=path.name)
+    report.sha256 = sha256
+
+    def read() -> Table:
+        table = fast_file_table(path, probe, settings.max_rows)
+        if table is None:
+            data = read_limited(path, settings)
+            table = read_table(data, settings.max_rows, settings.max_file_bytes)
+        return table
+
+    table, gazetteer = _beside_gazetteer(read, settings)
+    return _checked(table, _ends_in_newline(probe.tail), report, gazetteer, progress, store)
+
+
+def _beside_gazetteer(read, settings: Settings):
+    """``read()`` and the gazetteer, which loads while the file is parsed (its work area
+    is the checks' too)."""
+    with ThreadPoolExecutor(1) as beside:
+        places = beside.submit(load_gazetteer, settings)
+        table = read()
+        return table, places.result()
+
+
+def _refuse_larger(name: str, size: int, settings: Settings) -> None:
     limit = settings.max_file_bytes
-    if len(data) > limit:
+    if size > limit:
         raise InputError(
             msg(
                 (
@@ -69,18 +120,16 @@ def check_bytes(
                     "CONFLICTMAP_MAX_FILE_MB). Split the file or raise the limit."
                 ),
                 name=name,
-                size=f"{len(data) / 2**20:.0f}",
-                limit=f"{limit / 2**20:.0f}",
+                size=f"{size / 2**20:,.0f}",
+                limit=f"{limit / 2**20:,.0f}",
             )
         )
-    progress(0.05, msg("Reading {name}", name=name))
-    with ThreadPoolExecutor(1) as beside:  # the gazetteer loads while the file is parsed
-        places = beside.submit(load_gazetteer, settings)  # its work area is the checks' too
-        table = read_table(data, settings.max_rows, settings.max_file_bytes)
-        gazetteer = places.result()
-    ended = _ends_in_newline(data)
-    if isinstance(data, bytearray):
-        data.clear()
+
+
+def _checked(
+    table: Table, ended: bool, report: Report, gazetteer, progress, store
+) -> tuple[Report, pd.DataFrame]:
+    """The checks of a file read into ``table`` (``ended``: its last line ends)."""
     report.encoding = table.encoding
     original = table.frame  # mostly the same columns as raw: kept for the rejected rows
     if found := cut_off_row(table.frame, ended):
@@ -176,7 +225,7 @@ def rejected_rows(original: pd.DataFrame, kept_lines: pd.Series, report: Report)
     for issue in report.errors:
         if issue.line > 1:
             problems.setdefault(issue.line, []).append(issue.message)
-    out = original.loc[~original["__line"].isin(kept_lines)]
+    out = take_rows(original, np.flatnonzero(~original["__line"].isin(kept_lines).to_numpy()))
     out = out.drop(columns=[c for c in (REJECTED_LINE, REJECTED_PROBLEM) if c in out.columns])
     unread = sorted(set(problems) - set(out["__line"].tolist()) - set(kept_lines.tolist()))
     if unread:
@@ -208,10 +257,30 @@ def import_bytes(
     that work it starts runs beside the store's."""
     settings = settings or Settings()
     report, good = check_bytes(data, name, settings, progress, store)
+    return _store(report, good, store, settings, user, progress, link, stored)
+
+
+def import_file(
+    path: Path,
+    store,
+    settings: Settings | None = None,
+    user: str = "",
+    progress: Progress = quiet,
+    link: bool = True,
+    stored=None,
+) -> Report:
+    """``import_bytes`` of a file read by ``check_file``."""
+    settings = settings or Settings()
+    report, good = check_file(Path(path), settings, progress, store)
+    return _store(report, good, store, settings, user, progress, link, stored)
+
+
+def _store(report: Report, good, store, settings, user, progress, link, stored) -> Report:
+    """The checked rows stored as one batch (see ``import_bytes``)."""
     if len(good) or report.held:
         progress(0.8, msg("Storing {count} incidents", count=f"{len(good):,}"))
         info = BatchInfo(
-            name,
+            report.file,
             report.sha256,
             report.format,
             report.rows_read,
@@ -253,9 +322,8 @@ def _vanished(store, good: pd.DataFrame) -> list[str]:
     return sorted(held - set(good["incident_id"]))
 
 
-def read_limited(path: Path, settings: Settings) -> bytearray:
-    """A file's bytes, refusing (before reading) one larger than the limit; a
-    ``bytearray``, which ``check_bytes`` empties once it has read it."""
+def _size_of(path: Path) -> int:
+    """A file's size, or a clear error for a path that cannot be read or is a folder."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -268,18 +336,14 @@ def read_limited(path: Path, settings: Settings) -> bytearray:
         ) from None
     if path.is_dir():
         raise InputError(msg("{path} is a folder; give a CSV file.", path=path))
-    if size > settings.max_file_bytes:
-        raise InputError(
-            msg(
-                (
-                    "{name} is {size} MB; the limit is {limit} MB (setting "
-                    "CONFLICTMAP_MAX_FILE_MB). Split the file or raise the limit."
-                ),
-                name=path.name,
-                size=f"{size / 2**20:,.0f}",
-                limit=f"{settings.max_file_bytes / 2**20:,.0f}",
-            )
-        )
+    return size
+
+
+def read_limited(path: Path, settings: Settings) -> bytearray:
+    """A file's bytes, refusing (before reading) one larger than the limit; a
+    ``bytearray``, which ``check_bytes`` empties once it has read it."""
+    size = _size_of(path)
+    _refuse_larger(path.name, size, settings)
     data = bytearray(size)
     with path.open("rb") as handle:
         got = handle.readinto(data)
@@ -289,8 +353,7 @@ def read_limited(path: Path, settings: Settings) -> bytearray:
 
 
 def validate_file(path: Path, settings: Settings | None = None) -> Report:
-    settings = settings or Settings()
-    return check_bytes(read_limited(Path(path), settings), Path(path).name, settings)[0]
+    return check_file(Path(path), settings or Settings())[0]
 
 
 def import_files(
@@ -304,16 +367,4 @@ def import_files(
 ) -> list[Report]:
     """Import each file as its own batch; a file that cannot be used stops nothing else."""
     settings = settings or Settings()
-    return [
-        import_bytes(
-            read_limited(Path(p), settings),
-            Path(p).name,
-            store,
-            settings,
-            user,
-            progress,
-            link,
-            stored,
-        )
-        for p in paths
-    ]
+    return [import_file(p, store, settings, user, progress, link, stored) for p in paths]

@@ -12,6 +12,7 @@ import hashlib
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 from pyarrow import ArrowInvalid
 
 from conflictmap import countries
@@ -259,7 +260,11 @@ def assign_ids(typed: pd.DataFrame, report: Report) -> pd.Series:
     given = typed["incident_id"].fillna("").astype(str)
     source = typed["source_event_id"].fillna("").astype(str)
     dataset = typed["dataset"].fillna("").astype(str)
-    ids = given.where(given != "", (dataset + ":" + source).where(source != "", ""))
+    ids = (dataset + ":" + source).where(source != "", "")
+    if (stated := given != "").all():  # only where needed: a column-wide where copies it
+        ids = given
+    elif stated.any():
+        ids = given.where(stated, ids)
     missing = ids == ""
     if missing.any():
         content = dataset[missing]
@@ -271,9 +276,9 @@ def assign_ids(typed: pd.DataFrame, report: Report) -> pd.Series:
             + content.map(lambda s: hashlib.sha256(s.encode()).hexdigest()[:16])
         )
     typed["incident_id"] = ids
+    if _distinct(ids):  # the usual case, told by pyarrow's count with little memory
+        return pd.Series(False, index=ids.index)
     dup = ids.duplicated(keep="first")
-    if not dup.any():
-        return dup
     first_line = dict(zip(ids[~dup], typed.loc[~dup, "__line"], strict=True))
     for row in ids.index[dup]:
         report.add(
@@ -285,6 +290,13 @@ def assign_ids(typed: pd.DataFrame, report: Report) -> pd.Series:
             line=first_line[ids[row]],
         )
     return dup
+
+
+def _distinct(ids: pd.Series) -> bool:
+    """Are all the ids different?"""
+    if isinstance(ids.dtype, pd.StringDtype) and ids.dtype.storage == "pyarrow":
+        return pc.count_distinct(ids.array.__arrow_array__()).as_py() == len(ids)
+    return not ids.duplicated().any()
 
 
 CONTENT = (
@@ -312,6 +324,34 @@ def validate(raw: pd.DataFrame, region: Region, report: Report) -> pd.DataFrame:
     return keep(kept, ~dup)
 
 
-def keep(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
-    """The rows of ``mask``, without copying a million rows when they all stay."""
-    return frame if mask.all() else frame.loc[mask].copy()
+SLICED = 256  # up to this many rows taken or left out: by slices, not by copying columns
+
+
+def keep(frame: pd.DataFrame, mask) -> pd.DataFrame:
+    """The rows of ``mask``, without copying a million rows when they all stay, or when
+    only a few go (the rest is joined from slices, which share the text's memory)."""
+    mask = np.asarray(mask, dtype=bool)
+    if mask.all():
+        return frame
+    dropped = np.flatnonzero(~mask)
+    if len(dropped) <= SLICED:
+        edges = zip(np.r_[0, dropped + 1], np.r_[dropped, len(frame)], strict=True)
+        return _joined(frame, [(start, stop) for start, stop in edges if stop > start])
+    return take_rows(frame, np.flatnonzero(mask))
+
+
+def take_rows(frame: pd.DataFrame, positions) -> pd.DataFrame:
+    """The rows at ``positions`` (in order). A few are sliced out one by one: pyarrow's
+    take joins a text column's chunks first, copying all of it, even for no row."""
+    positions = np.asarray(positions, dtype=np.int64)
+    if len(positions) <= SLICED:
+        return _joined(frame, [(p, p + 1) for p in positions.tolist()])
+    return frame.take(positions)
+
+
+def _joined(frame: pd.DataFrame, spans: list[tuple[int, int]]) -> pd.DataFrame:
+    if not spans:
+        return frame.iloc[:0]
+    if len(spans) == 1:
+        return frame.iloc[spans[0][0] : spans[0][1]]
+    return pd.concat([frame.iloc[start:stop] for start, stop in spans])

@@ -36,7 +36,7 @@ class Outcome:
 
 
 CHUNK = 50_000  # rows turned into Python values at a time: memory stays flat
-HASH_ROWS = 131_072  # rows fingerprinted at a time
+HASH_ROWS = 65_536  # rows fingerprinted at a time (a text column's distinct values are copied)
 
 
 def stored_rows(frame: pd.DataFrame, size: int = CHUNK) -> Iterator[list[tuple]]:
