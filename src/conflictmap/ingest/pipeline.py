@@ -33,8 +33,9 @@ from conflictmap.ingest.detect import (
 from conflictmap.ingest.formats import Table, fast_file_table, probe_file, read_table
 from conflictmap.ingest.geocode import HELD, REVIEW_COLUMNS, geocode
 from conflictmap.ingest.issues import ERROR, REJECTED_LINE, REJECTED_PROBLEM, WARNING, Report
-from conflictmap.ingest.validate import keep, take_rows, validate
+from conflictmap.ingest.validate import validate
 from conflictmap.linkage import linker
+from conflictmap.rows import keep_rows, take_rows
 from conflictmap.schema import NAMES
 from conflictmap.settings import Settings
 from conflictmap.store import BatchInfo
@@ -168,7 +169,7 @@ def _checked(
     del raw
     progress(0.5, "Geocoding place names")
     bad, review = geocode(typed, gazetteer, report, store.learned_places if store else None)
-    good = keep(typed, ~bad)
+    good = keep_rows(typed, ~bad)
     report.pending = pending_rows(typed, review)
     held = report.pending.loc[report.pending["state"] == HELD, "line"]
     report.rejected_rows = rejected_rows(original, pd.concat([good["__line"], held]), report)

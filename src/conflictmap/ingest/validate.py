@@ -20,6 +20,7 @@ from conflictmap.dates import contradicts, decide_order, read_date
 from conflictmap.i18n import N_
 from conflictmap.ingest.issues import ERROR, WARNING, Report
 from conflictmap.names import ascii_digits
+from conflictmap.rows import keep_rows
 from conflictmap.schema import BY_NAME, FLOAT, INT, NAMES
 from conflictmap.settings import Region
 
@@ -319,39 +320,6 @@ def validate(raw: pd.DataFrame, region: Region, report: Report) -> pd.DataFrame:
     bad |= check_coordinates(raw, typed, region, report, bad)
     for name in ("time_precision",):
         typed[name] = typed[name].fillna(1).astype("Int64")
-    kept = keep(typed, ~bad)
+    kept = keep_rows(typed, ~bad)
     dup = assign_ids(kept, report)
-    return keep(kept, ~dup)
-
-
-SLICED = 256  # up to this many rows taken or left out: by slices, not by copying columns
-
-
-def keep(frame: pd.DataFrame, mask) -> pd.DataFrame:
-    """The rows of ``mask``, without copying a million rows when they all stay, or when
-    only a few go (the rest is joined from slices, which share the text's memory)."""
-    mask = np.asarray(mask, dtype=bool)
-    if mask.all():
-        return frame
-    dropped = np.flatnonzero(~mask)
-    if len(dropped) <= SLICED:
-        edges = zip(np.r_[0, dropped + 1], np.r_[dropped, len(frame)], strict=True)
-        return _joined(frame, [(start, stop) for start, stop in edges if stop > start])
-    return take_rows(frame, np.flatnonzero(mask))
-
-
-def take_rows(frame: pd.DataFrame, positions) -> pd.DataFrame:
-    """The rows at ``positions`` (in order). A few are sliced out one by one: pyarrow's
-    take joins a text column's chunks first, copying all of it, even for no row."""
-    positions = np.asarray(positions, dtype=np.int64)
-    if len(positions) <= SLICED:
-        return _joined(frame, [(p, p + 1) for p in positions.tolist()])
-    return frame.take(positions)
-
-
-def _joined(frame: pd.DataFrame, spans: list[tuple[int, int]]) -> pd.DataFrame:
-    if not spans:
-        return frame.iloc[:0]
-    if len(spans) == 1:
-        return frame.iloc[spans[0][0] : spans[0][1]]
-    return pd.concat([frame.iloc[start:stop] for start, stop in spans])
+    return keep_rows(kept, ~dup)

@@ -25,6 +25,7 @@ import pyarrow as pa
 from conflictmap.errors import StoreError
 from conflictmap.i18n.catalogue import msg
 from conflictmap.linkage import link_batch
+from conflictmap.rows import take_table_rows
 from conflictmap.store.ddl import SCHEMA_VERSION
 from conflictmap.store.edits import Edits, now, os_user
 from conflictmap.store.links import Links
@@ -202,7 +203,7 @@ class SqlStore(Reads, Links, Edits, Pending):
             if compare and self.count():
                 seen = self.version()
                 keys = stack.enter_context(self.staged(_keys(table)))
-                table = table.take(pa.array(self._differing(keys), pa.int64()))
+                table = take_table_rows(table, self._differing(keys))
             stage = stack.enter_context(self.staged(table, progress))
             with self.transaction():
                 if (earlier := self.find_batch(info.sha256)) is not None:  # it landed since
