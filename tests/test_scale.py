@@ -337,18 +337,21 @@ def test_the_index_kept_in_step_with_imports_equals_one_read_from_the_store(
         fixture_bytes("ucdp-ged.csv"),  # links to the ACLED rows of the same events
         synthetic(200, seed=1).replace(b",Synthetic,", b",Synthetic (revised),"),
     ]
+
+    class Follower(list):  # what the workspace's follower does, kept to compare
+        def __init__(self, before):
+            super().__init__()
+            self.before = before
+
+        def prepare(self, rows):
+            pass
+
+        def __call__(self, rows):
+            self.append(mapindex.after_batch(store, cache, self.before, rows))
+
     for number, data in enumerate(files):
-        before = store.version()
-        kept = []
-        import_bytes(
-            data,
-            f"f{number}.csv",
-            store,
-            settings,
-            stored=lambda rows, kept=kept, before=before: kept.append(
-                mapindex.after_batch(store, cache, before, rows)
-            ),
-        )
+        kept = Follower(store.version())
+        import_bytes(data, f"f{number}.csv", store, settings, stored=kept)
         assert kept, "every file here lands a batch"
         built = mapindex.build(store.read_index())
         assert (comparable(kept[0]) == comparable(built)).all().all(), number

@@ -169,7 +169,7 @@ class Workspace:
             self.notes.append(failed)
 
 
-class _IndexFollower:
+class _IndexFollower:  # an ``ingest.pipeline.Follower``
     """Keeps the map index in step with one import (see ``ingest.pipeline.import_bytes``):
     ``prepare`` starts building a first batch's index rows beside the store's write
     (SQLite and PostgreSQL work without Python's lock), the call puts them in."""

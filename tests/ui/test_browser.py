@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from conflictmap.snapshot import CHROMIUM_FLAGS
 from conftest import DATA, ROOT
@@ -119,7 +120,14 @@ def settled_total(page, frame, timeout: float = 30.0) -> int:
     element = frame.locator(".leaflet-container")
     last, stable_since, deadline = None, time.time(), time.time() + timeout
     while time.time() < deadline:
-        clusters, single = element.evaluate(read)
+        try:
+            clusters, single = element.evaluate(read)
+        except PlaywrightError as exc:  # a rerun replaced the map's frame under the read
+            if "detached" not in str(exc):
+                raise
+            last = None
+            page.wait_for_timeout(250)
+            continue
         now = (sum(clusters), single)
         if now != last:
             last, stable_since = now, time.time()

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -42,6 +43,16 @@ from conflictmap.store import BatchInfo
 from conflictmap.store.plan import stored_rows
 
 Progress = Callable[[float, str], None]
+
+
+class Follower(Protocol):
+    """What follows a batch into the store (the workspace's map index): told the rows
+    before they are stored (work it starts runs beside the store's), then once the batch
+    has landed with the rows it added or updated (none when it changed nothing)."""
+
+    def prepare(self, rows: pd.DataFrame) -> None: ...
+
+    def __call__(self, rows: pd.DataFrame) -> None: ...
 
 
 def quiet(_fraction: float, _message: str) -> None:
@@ -249,13 +260,11 @@ def import_bytes(
     user: str = "",
     progress: Progress = quiet,
     link: bool = True,
-    stored=None,
+    stored: Follower | None = None,
 ) -> Report:
     """Check, then store the good rows as one batch (all or nothing), linking them to other
-    datasets' reports of the same events (see ``link``) unless ``link`` is False.
-    ``stored(rows)`` is called with the rows once a new batch has landed (none when it
-    changed nothing); its ``prepare(rows)``, if it has one, before they are stored, so
-    that work it starts runs beside the store's."""
+    datasets' reports of the same events (see ``link``) unless ``link`` is False;
+    ``stored``, a ``Follower``, follows the batch."""
     settings = settings or Settings()
     report, good = check_bytes(data, name, settings, progress, store)
     return _store(report, good, store, settings, user, progress, link, stored)
@@ -268,7 +277,7 @@ def import_file(
     user: str = "",
     progress: Progress = quiet,
     link: bool = True,
-    stored=None,
+    stored: Follower | None = None,
 ) -> Report:
     """``import_bytes`` of a file read by ``check_file``."""
     settings = settings or Settings()
@@ -296,8 +305,8 @@ def _store(report: Report, good, store, settings, user, progress, link, stored) 
                 msg("Stored {done} of {total} incidents", done=f"{done:,}", total=f"{total:,}"),
             )
 
-        if prepare := getattr(stored, "prepare", None):
-            prepare(good)
+        if stored is not None:
+            stored.prepare(good)
         outcome = store.add_batch(good, info, joiner, written, pending=report.pending)
         report.batch_id, report.duplicate_of = outcome.batch_id, outcome.duplicate_of
         report.linked = outcome.linked
@@ -364,7 +373,7 @@ def import_files(
     user: str = "",
     progress: Progress = quiet,
     link: bool = True,
-    stored=None,
+    stored: Follower | None = None,
 ) -> list[Report]:
     """Import each file as its own batch; a file that cannot be used stops nothing else."""
     settings = settings or Settings()
