@@ -37,3 +37,22 @@ def test_matching_rows_are_the_filtered_store(store, settings):
     everything = space.matching_rows(Filters())
     assert len(everything) == store.count() == 3
     assert space.matching_rows(Filters(min_fatalities=10_000)).empty
+
+
+def test_an_unchanged_reimport_carries_the_index_file_forward(store, settings, tmp_path):
+    """The same rows in a file with other bytes: a new batch that changes nothing. The
+    cache file of the version before becomes the new version's (the same index, not
+    written again), and only that one file of the store stays."""
+    space = Workspace(store, settings)
+    data = fixture_bytes("acled-current.csv")
+    space.import_bytes(data, "a.csv")
+    first = mapindex.load(store, settings.cache_dir)
+    path = tmp_path / "again.csv"
+    path.write_bytes(data + b"\n")
+    (report,) = space.import_files([path])
+    assert report.batch_id and report.unchanged == 3 and not report.added + report.updated
+    moved = mapindex.cache_path(settings.cache_dir, mapindex.store_key(store), store.version())
+    assert moved.exists()
+    prefix = moved.name.rsplit("-v", 1)[0]
+    assert [p.name for p in settings.cache_dir.glob(f"{prefix}-v*.parquet")] == [moved.name]
+    pd.testing.assert_frame_equal(pd.read_parquet(moved), first)

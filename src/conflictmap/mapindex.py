@@ -135,6 +135,17 @@ def after_batch(
     return fresh
 
 
+def carry_forward(store, folder: Path, before: tuple) -> bool:
+    """After a batch that changed no row (nor, then, any link): the cache file of the
+    version before becomes this version's, unread. False when there is none to move."""
+    previous = cache_path(folder, store_key(store), before)
+    try:
+        previous.replace(cache_path(folder, store_key(store), store.version()))
+    except OSError:
+        return False
+    return True
+
+
 def _moved(index: pd.DataFrame, old: Path, new: Path) -> pd.DataFrame:
     """The cache file of the version before, now the file of this version (a batch that
     changed no row changed no link either)."""

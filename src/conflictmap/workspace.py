@@ -164,7 +164,10 @@ class Workspace:
         return _IndexFollower(self, self.store.version(), progress)  # one per import
 
     def _index_after(self, before: tuple, rows: pd.DataFrame, fresh=None) -> None:
-        index = mapindex.after_batch(self.store, self.settings.cache_dir, before, rows, fresh)
+        folder = self.settings.cache_dir
+        if not len(rows) and mapindex.carry_forward(self.store, folder, before):
+            return  # a batch that changed no row: the index of the version before stands
+        index = mapindex.after_batch(self.store, folder, before, rows, fresh)
         if failed := index.attrs.get("cache_failed"):
             self.notes.append(failed)
 
