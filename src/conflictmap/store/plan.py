@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from conflictmap.rows import keep_rows
 from conflictmap.schema import BY_NAME, DATE, FLOAT, INT, NAMES
 
 ADDED, UPDATED, UNCHANGED = "added", "updated", "unchanged"
@@ -137,9 +138,9 @@ def actions(rows: pd.DataFrame, changes: pd.DataFrame, added: int, updated: int)
 
 
 def changed_rows(rows: pd.DataFrame, action: pd.Series) -> pd.DataFrame:
-    """The rows a batch writes (all of them, without a copy, on a first import)."""
-    keep = action != UNCHANGED
-    return rows if keep.all() else rows.loc[keep]
+    """The rows a batch writes (all of them, without a copy, on a first import; none,
+    without a copy either, on an unchanged re-import)."""
+    return keep_rows(rows, (action != UNCHANGED).to_numpy())
 
 
 def vanished(existing_scope: pd.DataFrame, incoming_ids: set[str]) -> list[str]:
