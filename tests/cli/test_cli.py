@@ -37,6 +37,9 @@ def test_import_json_reports_and_stores(env_data):
     assert {"format", "rows_read", "imported", "rejected", "issues"} <= set(data)
     assert data["imported"] == 4 and data["batch_id"] == 1
     assert "[100%]" in done.stderr  # progress is shown
+    lines = done.stderr.splitlines()
+    staged = next(i for i, line in enumerate(lines) if "Stored 4 of 4 incidents" in line)
+    assert "Writing 4 incidents into the store in one transaction" in lines[staged + 1]
     assert (env_data / "conflictmap.sqlite").exists()
 
 

@@ -37,6 +37,7 @@ VOCABULARY = (
     N_("Geocoding place names"),
     N_("Storing {count} incidents"),
     N_("Stored {done} of {total} incidents"),
+    N_("Writing {total} incidents into the store in one transaction"),
     N_("Frame {at} of {of}: {label}"),
 )
 

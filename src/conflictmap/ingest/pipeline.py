@@ -304,6 +304,14 @@ def _store(report: Report, good, store, settings, user, progress, link, stored) 
                 0.8 + 0.18 * done / total,
                 msg("Stored {done} of {total} incidents", done=f"{done:,}", total=f"{total:,}"),
             )
+            if done == total:  # staged: the transaction's write comes next, a while at 1M
+                progress(
+                    0.98,
+                    msg(
+                        "Writing {total} incidents into the store in one transaction",
+                        total=f"{total:,}",
+                    ),
+                )
 
         if stored is not None:
             stored.prepare(good)
