@@ -75,3 +75,20 @@ def test_the_cut_off_last_row_is_named_as_such_and_offered_to_fix(world, setting
     assert report.summary().startswith(
         "world.csv (ACLED export (layout before 2023)): 4,667 rows read, 4,666 to import"
     )
+
+
+def test_the_file_reader_checks_real_files_as_the_bytes_reader_does(settings):
+    """``conflictmap import`` reads a file a block at a time (``check_file``), an upload
+    from its bytes (``check_bytes``): on each real file, the same hash, report and rows."""
+    from conflictmap.ingest.pipeline import check_file
+    from conftest import SHARED
+
+    paths = sorted((SHARED / "acled").glob("*.csv")) + sorted((SHARED / "ucdp").glob("*.csv"))
+    if not paths:
+        pytest.skip("the shared real files are not present")
+    for path in paths:
+        by_bytes, rows = check_bytes(path.read_bytes(), path.name, settings)
+        by_file, file_rows = check_file(path, settings)
+        assert by_file.sha256 == by_bytes.sha256, path.name
+        assert by_file.to_dict() == by_bytes.to_dict(), path.name
+        pd.testing.assert_frame_equal(file_rows, rows)
