@@ -177,19 +177,11 @@ def count(units: Units, frame: pd.DataFrame, assigned: np.ndarray | None = None)
 
 def _leading(units: np.ndarray, factions: pd.Series, n: int) -> np.ndarray:
     """Per unit, the faction with most of its incidents ('' where none; a tie goes to the
-    faction first in alphabetical order): one count over (unit, faction) codes (a
-    category column's own codes, re-ordered by name)."""
+    faction first in alphabetical order): one count over (unit, faction) codes."""
     out = np.full(n, "", dtype=object)
     if not len(units):
         return out
-    if isinstance(factions.dtype, pd.CategoricalDtype) and not factions.isna().any():
-        names = np.asarray(factions.cat.categories.astype(str), dtype=object)
-        order = np.argsort(names, kind="stable")
-        rank = np.empty(len(names), dtype=np.int64)
-        rank[order] = np.arange(len(names))
-        codes, names = rank[factions.cat.codes.to_numpy()], names[order]
-    else:
-        codes, names = pd.factorize(factions.astype(str), sort=True)
+    codes, names = pd.factorize(factions.astype(str), sort=True)
     counts = np.bincount(units * len(names) + codes, minlength=n * len(names))
     counts = counts.reshape(n, len(names))
     held = counts.sum(axis=1) > 0

@@ -118,11 +118,11 @@ def after_batch(
     else:
         return load(store, folder)
     if base is not None and not len(rows):  # a batch that changed nothing: the same index
-        return _moved(base, previous, cache_path(folder, store_key(store), store.version()))
+        if not carry_forward(store, folder, before):
+            _write(base, folder, cache_path(folder, store_key(store), store.version()))
+        return base
     fresh = from_rows(rows) if fresh is None else fresh
-    if base is not None and not len(fresh):
-        fresh = base
-    elif base is not None:
+    if base is not None:
         kept = base.loc[~base["incident_id"].isin(fresh["incident_id"])]
         merged = pd.concat([kept, fresh], ignore_index=True)
         for name in CATEGORIES:  # one category list for both parts, in the same order
@@ -144,16 +144,6 @@ def carry_forward(store, folder: Path, before: tuple) -> bool:
     except OSError:
         return False
     return True
-
-
-def _moved(index: pd.DataFrame, old: Path, new: Path) -> pd.DataFrame:
-    """The cache file of the version before, now the file of this version (a batch that
-    changed no row changed no link either)."""
-    try:
-        old.replace(new)
-    except OSError:  # then it is written anew
-        _write(index, new.parent, new)
-    return index
 
 
 def cells_of(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

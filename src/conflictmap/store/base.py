@@ -199,9 +199,8 @@ class SqlStore(Reads, Links, Edits, Pending):
         finds a change the first comparison did not, it raises ``_Raced``; if not, the
         comparison stands and the plan reads the rows staged whole only."""
         with contextlib.ExitStack() as stack:
-            keys = seen = None
-            if compare and self.count():
-                seen = self.version()
+            keys, seen = None, self.version() if compare else None
+            if seen and seen[2]:  # the store holds rows (``version``'s count)
                 keys = stack.enter_context(self.staged(_keys(table)))
                 table = take_table_rows(table, self._differing(keys))
             stage = stack.enter_context(self.staged(table, progress))

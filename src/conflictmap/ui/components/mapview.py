@@ -120,10 +120,7 @@ def empty_map(ctx, frame, factions, spec: MapSpec, timing):
     _ = ctx.words
     fmap = base_map(spec, context_layers(ctx.settings, _))
     # both read every incident and change only with the store: worked out once per version
-    if spec.fit and not spec.bounds and len(frame):
-        core = ctx.kept("core extent", spec.region, lambda: core_extent(frame, spec.region))
-    else:
-        core = None
+    core = ctx.kept("core extent", spec.region, lambda: core_extent(frame, spec.region))
     set_view(fmap, frame, spec, core)
     # the store's factions until the view's own legend (``view_legend``) replaces it
     held = ctx.kept("stored factions", (), lambda: stored_factions(frame, factions))
