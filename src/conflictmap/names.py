@@ -119,6 +119,7 @@ def phonetic_key(text: str) -> str:
     key = name_key(text)
     if is_arabic(key):
         return key
+    key = re.sub(r"aw(?=[^aeiouy]|$)", "o", key)  # Shawla ~ Shola (but Hawayij)
     for old, new in _FOLDS:
         key = key.replace(old, new)
     key = re.sub(r"(.)\1+", r"\1", key)  # doubled letters

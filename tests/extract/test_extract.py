@@ -528,3 +528,98 @@ def test_a_cue_covers_the_villages_of_its_list_but_not_the_word_after_a_comma(to
         "على خلفية خلاف."
     )
     assert [r["place"] for r in rows(text, "2019-07-05", tools)] == ["As Salihiyah"]
+
+
+def test_clashes_around_two_villages_are_two_incidents(tools):
+    """ "في محيط بلدتي X وY": the first village named with "around" is near it, not an
+    area the second one's incident is folded into."""
+    text = "تتواصل الاشتباكات في محيط بلدتي الشحيل وذيبان منذ أمس بين قسد ومقاتلي العشائر."
+    got = rows(text, "2023-09-04", tools)
+    assert sorted(r["place"] for r in got) == ["Thiban", "near Ash Shuhayl"]
+
+
+def test_a_shelling_from_one_village_on_another_is_at_the_target(tools):
+    """ "من مواقعها في بلدة X بلدة Y": two cue words and no separator make no list."""
+    text = "واستهدفت قسد بقذائف الهاون من مواقعها في بلدة أبو حردوب بلدة صبيخان أمس."
+    assert len(rows(text, "2024-08-10", tools)) == 1
+
+
+def test_a_province_dateline_is_not_the_place(tools):
+    text = (
+        "Deir Ezzor province: This morning, a militia leader was killed in a drone strike. "
+        "His vehicle was targeted last night in Al-Hari town."
+    )
+    (row,) = rows(text, "2023-01-31", tools)
+    assert row["place"] == "Al Hari" and row["fatalities"] == 1  # "a leader was killed"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("ISIS stormed army positions in Al-Shawla village near Deir Ezzor.", "Al-Shola"),
+        (
+            "ISIS attacked army sites in Al-Muraiyah, south of Deir Ezzor city, "
+            "claiming to kill 15.",
+            "Mreiyeh",
+        ),
+    ],
+)
+def test_other_spellings_of_villages_near_the_reports_places(tools, sentence, place):
+    """ "Shawla" sounds as OCHA's "Shola"; "in Al-Muraiyah" is a place by its article
+    and a capital, read as Mreiyeh because that lies near the report's Deir ez-Zor."""
+    got = [r for r in rows(sentence, "2017-09-28", tools) if r["geo_precision"] == 1]
+    assert [r["place"] for r in got] == [place]
+    if "kill 15" in sentence:
+        assert got[0]["fatalities"] == 15
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed"),
+    [
+        ("قتل مدنيان أمس إثر إطلاق النار عليهما من قبل مجهولين في بلدة الشحيل.", 2),
+        ("قتل عنصران من قسد أمس في هجوم على بلدة الشحيل.", 2),
+        ("قتل مدنيين أمس إثر إطلاق النار عليهم من قبل مجهولين في بلدة الشحيل.", 0),
+        ("أسفر الهجوم عن مقتل أحد عناصر قسد أمس في بلدة الشحيل.", 1),
+        ("A civilian was shot dead by unidentified gunmen in the town of Hajin yesterday.", 1),
+    ],
+)
+def test_one_or_two_killed_said_without_a_number(tools, sentence, killed):
+    """Arabic duals ("مدنيان") are two; "مدنيين" is also the plural, so no count; one
+    person named as killed ("مقتل أحد عناصر", "a civilian was shot dead") is one."""
+    (row,) = rows(sentence, "2020-11-19", tools)
+    assert row["fatalities"] == killed
+
+
+def test_last_saturday_the_nth_of_this_month_and_a_body_found(tools):
+    text = (
+        "قتل مدنيان، مساء أمس الأربعاء، إثر إطلاق النار عليهما من قبل مجهولين في بلدة الشحيل. "
+        "وفي سياق متصل قتل المدني سعيد الحسين، السبت الفائت في بلدة الشحيل، برصاص مجهولين. "
+        "وفي الـ 11 من الشهر الجاري عثر أهالي قرية ضمان على جثة الشاب بعد اختطافه على يد مجهولين."
+    )
+    got = rows(text, "2020-11-19", tools)  # a Thursday
+    assert [(r["event_date"], r["place"], r["fatalities"]) for r in got] == [
+        ("2020-11-18", "Ash Shuhayl", 2),
+        ("2020-11-14", "Ash Shuhayl", 1),
+        ("2020-11-11", "Daman", 1),
+    ]
+    assert {r["event_type"] for r in got} == {"Violence against civilians"}
+    assert {r["actor2"] for r in got} == {"Civilians"}
+
+
+def test_between_two_villages_is_one_place_not_a_list(tools):
+    text = (
+        "قتل مدنيان أمس برصاص مجهولين في المنطقة الواقعة بين قرية الزر وبلدة الشحيل. "
+        "Clashes broke out yesterday on the road between Thiban and Al-Shuhayl, killing 3."
+    )
+    assert len(rows(text, "2020-11-19", tools)) == 2
+
+
+def test_violence_against_civilians_has_the_civilians_as_its_second_side(tools):
+    """A group the report blames in passing ("cells of ISIS are behind the killings") is
+    not the second side of a killing of civilians."""
+    text = (
+        "قتل مدني أمس برصاص مجهولين في بلدة الشحيل. "
+        "ورجح المصدر أن تكون خلايا تنظيم الدولة هي من تقف خلف عمليات الاغتيال في المنطقة."
+    )
+    (row,) = rows(text, "2020-11-19", tools)
+    assert row["actor2"] == "Civilians"

@@ -37,7 +37,9 @@ def tallies():
 def test_every_coded_report_is_scored(tallies):
     assert tallies["all"].reports == 36 and tallies["all"].expected == 85
     assert tallies["ar"].reports + tallies["en"].reports == 36
-    assert tallies["all"].unplaced <= 3  # coded places the gazetteer does not know
+    # coded places the gazetteer does not know: الطكيحي, Abu al-Hasan, Camp Taji and
+    # البوخاطر (a close spelling far from every other coded place does not count)
+    assert tallies["all"].unplaced <= 4
 
 
 @pytest.mark.parametrize("language", sorted(FLOORS))

@@ -63,6 +63,8 @@ class Candidate:
         )
         if self.victims_killed and self.victims in by_faction and len(order) > 2:
             order = [*order[:1], self.victims]  # "strikes on an ISIS-held town killed 23 civilians"
+        elif self.event_type == VIOLENCE and self.victims in order[1:]:
+            order = [*order[:1], self.victims]  # violence against civilians is done to them
         sides = []
         for names in [by_faction[f] for f in order][:2]:
             ranked = sorted(names, key=lambda n: _is_generic(n))
@@ -156,6 +158,14 @@ def _same(a: Found | None, b: Found | None) -> bool:
     return a is not None and b is not None and a.place == b.place and a.direction == b.direction
 
 
+def _moved(place: Found | None, current: Candidate) -> bool:
+    """Whether a sentence's place is another than the incident's ("between X and Y" is
+    not, when the incident was at X or Y)."""
+    if place is None or current.place is None or _same(place, current.place):
+        return False
+    return place.beside is None or place.beside != current.place.place
+
+
 _SKIP, _MERGE, _NEW = "skip", "merge", "new"
 UNDATED = "not stated; the publication date"
 NO_DEATHS = "no death reported (ACLED codes 0)"
@@ -164,15 +174,16 @@ NO_DEATHS = "no death reported (ACLED codes 0)"
 def _decide(current: Candidate | None, r: Reading, place: Found | None) -> str:
     """Whether a sentence starts an incident, adds to the one before, or says nothing."""
     news = r.event is not None or r.killed is not None or bool(r.killed_note)
-    if not news and not r.time:
-        # no cue word: it can only tell where the incident before happened
-        placed = current is not None and place is not None and current.place is None
+    placed = current is not None and place is not None and current.place is None
+    if not news and (not r.time or (placed and not r.actors)):
+        # no cue word: it can only tell where the incident before happened ("… was
+        # targeted last night in Al-Hari town")
         return _MERGE if placed else _SKIP
     said = r.time or r.actors or r.places or r.same_place or r.killed_note
     if not said and r.killed is None:
         return _SKIP  # a bare "the clashes ..." adds nothing to any incident
     if current is not None and not r.time:
-        moved = place is not None and current.place is not None and not _same(place, current.place)
+        moved = _moved(place, current)
         other_kind = (
             r.event is not None
             and current.event_type
@@ -244,6 +255,7 @@ def extract(
 
 
 REMOTE = "Explosions/Remote violence"
+VIOLENCE = "Violence against civilians"
 VICTIMS_NEAR_TOLL = 60  # characters between a toll and the civilians it counts
 
 
@@ -263,7 +275,7 @@ def _two_sides(c: Candidate, named: list[tuple[str, str]]) -> None:
     is done to civilians; a battle that names one armed side is fought against the armed
     group the report names most often besides it (its headline included)."""
     factions = {f for _, f in c.actors}
-    if c.event_type == "Violence against civilians" and c.victims and c.victims not in factions:
+    if c.event_type == VIOLENCE and c.victims and c.victims not in factions:
         name = next((a for a, f in named if f == c.victims), c.victims)
         c.actors.append((name, c.victims))
         c.targeted.add(c.victims)
@@ -470,7 +482,7 @@ def _within(a: Candidate, b: Candidate) -> bool:
 
 def _broad(place: Found) -> bool:
     """A governorate or district named alone (not "east of the city": a region apart)."""
-    return place.precision > 1 and not place.direction
+    return place.precision > 1 and not place.direction and not place.near
 
 
 def _close(a: Candidate, b: Candidate) -> bool:

@@ -199,13 +199,20 @@ def _coded_place(gaz, incident: dict, context=()) -> Place | None:
 
 
 def _coded_places(gaz, incidents: list[dict]) -> list[Place | None]:
-    """The coded places; a name with namesakes is the one nearest the report's other
-    coded places, as a coder reading the report would place it."""
+    """The coded places; a name with namesakes, or only close to a gazetteer name, is the
+    one nearest the report's other coded places, as a coder reading the report would
+    place it (a close spelling does not place the others: "Al-Muraiyah" is not Jordan's
+    Al Murayghah because nothing else is near it)."""
     sure = []
     for incident in incidents:
         for name in (incident.get("location"), incident.get("location_ar")):
             found = gaz.lookup(name or "")
-            if found.place is not None and not found.ambiguous and found.place.precision == 1:
+            if (
+                found.place is not None
+                and not found.ambiguous
+                and found.place.precision == 1
+                and found.method != "fuzzy"
+            ):
                 sure.append((found.place.latitude, found.place.longitude))
     return [_coded_place(gaz, incident, tuple(sure)) for incident in incidents]
 

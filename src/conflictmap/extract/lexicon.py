@@ -13,7 +13,7 @@ from pathlib import Path
 from conflictmap.dates import MONTH_NAMES
 from conflictmap.errors import InputError
 from conflictmap.factions import match_form
-from conflictmap.names import name_key, normalise_arabic
+from conflictmap.names import is_arabic, name_key, normalise_arabic
 
 DAY, WEEK, MONTH = "day", "week", "month"
 
@@ -61,7 +61,7 @@ def _alternation(words) -> str:
 @dataclass(frozen=True)
 class TimeRule:
     regex: re.Pattern
-    kind: str  # ago | run | span
+    kind: str  # ago | run | span | day (of the month)
     unit: str
     count: int | None
     precision: int
@@ -92,6 +92,7 @@ class Lexicon:
     events: tuple[EventRule, ...]
     killed: re.Pattern
     killed_two: re.Pattern
+    killed_one: re.Pattern
     killed_unknown: re.Pattern
     killed_none: re.Pattern
     running_total: re.Pattern
@@ -104,6 +105,8 @@ class Lexicon:
     desert_before: re.Pattern
     place_before: re.Pattern
     place_after: re.Pattern
+    spelling_before: re.Pattern
+    between_before: re.Pattern
     origin_before: re.Pattern
     source_before: re.Pattern
     feature_before: re.Pattern
@@ -130,9 +133,11 @@ class Lexicon:
 
 
 def _words_re(words, arabic_prefix: bool = True) -> str:
-    """Whole words; Arabic ones may carry a conjunction/preposition/article prefix."""
+    """Whole words; Arabic ones may carry a conjunction/preposition/article prefix and a
+    pronoun suffix ("اختطافه": his abduction, "اغتيالهما")."""
     prefix = r"(?:[وف]?(?:بال|لل|ال|ب|ل|ك)?)" if arabic_prefix else ""
-    return rf"(?<!\w){prefix}(?:{_alternation(words)})(?!\w)"
+    suffix = r"(?:هما|هم|هن|ها|ه)?" if arabic_prefix else ""
+    return rf"(?<!\w){prefix}(?:{_alternation(words)}){suffix}(?!\w)"
 
 
 def _load(path: Path) -> Lexicon:
@@ -148,10 +153,11 @@ def _load(path: Path) -> Lexicon:
     weekdays = {
         _fold(name).lower(): i
         for lang, names in data["weekdays"].items()
-        if lang != "before"
+        if lang not in ("before", "after")
         for i, name in enumerate(names)
     }
     before_weekday = data["weekdays"].get("before", ["يوم", "on", "last"])
+    after_weekday = data["weekdays"].get("after", [])
     months = "|".join(re.escape(m) for m in sorted(MONTH_NAMES, key=len, reverse=True))
     killed = data["killed"]
     places = data["places"]
@@ -173,6 +179,7 @@ def _load(path: Path) -> Lexicon:
         weekday_re=re.compile(
             rf"(?<!\w)(?:(?:{_alternation(before_weekday)})\s+"
             rf"(?P<day>{_alternation(weekdays)})"
+            rf"|(?P<late>{_alternation(weekdays)})\s+(?:{_alternation(after_weekday)})"
             rf"|(?P<alone>{_alternation([w for w in weekdays if w.isascii()])}))(?!\w)"
         ),
         date_re=re.compile(
@@ -193,6 +200,7 @@ def _load(path: Path) -> Lexicon:
             rf"(?:{_alternation(killed.get('including', []))})(?!\w)"
         ),
         killed_two=re.compile(_words_re(killed["two"])),
+        killed_one=_killed_one_re(killed),
         killed_unknown=re.compile(_words_re(killed["unknown"])),
         killed_none=re.compile(_words_re(killed.get("none", []))),
         running_total=re.compile(_words_re(killed.get("running_total", []))),
@@ -208,6 +216,12 @@ def _load(path: Path) -> Lexicon:
         ),
         place_before=re.compile(rf"(?:{_alternation(places['place_before'])}){_QUOTE}$"),
         place_after=re.compile(rf"^\s+(?:{_alternation(places.get('place_after', []))})\b"),
+        between_before=re.compile(
+            rf"(?:^|\s)[وف]?(?:{_alternation(places.get('between_before', []))})\s+$"
+        ),
+        spelling_before=re.compile(
+            rf"(?:^|\s)(?:{_alternation(places.get('spelling_before', []))})\s+$"
+        ),
         origin_before=re.compile(rf"(?:{_alternation(places['origin_before'])})\s*$"),
         feature_before=re.compile(
             rf"(?:^|\s)(?:{_alternation(places.get('feature_before', []))})\s*$"
@@ -285,6 +299,29 @@ def _killed_re(killed: dict, number_re: str, vague: dict) -> re.Pattern:
         rf"|[وف]?[بل]?(?:{_alternation(killed['before'])}){between}\s+(?:[^\W\d]+\s+)??"
         rf"(?P<b>{count}))"
         r"(?!\w)"
+    )
+
+
+def _killed_one_re(killed: dict) -> re.Pattern:
+    """One person killed, said without a number: a killed-word before one of them ("مقتل
+    عنصر", "مقتل أحد عناصر", "killing a civilian"), or "a/an/one" and one of them, then
+    "was killed" ("a militia leader was killed")."""
+    singular = killed.get("singular", [])
+    one = _alternation(singular)
+    # the Arabic dual of each ("مدنيان", "عنصرين"); a word ending in ي takes only -ان, its
+    # -ين being the plural too ("مدنيين": civilians)
+    dual = _alternation(
+        [w + "ان" for w in singular if is_arabic(w) and w != "أحد"]
+        + [w + "ين" for w in singular if is_arabic(w) and w != "أحد" and not w.endswith("ي")]
+    )
+    before = _alternation(killed.get("before", []))
+    passive = _alternation(killed.get("one_passive", []))
+    return re.compile(
+        rf"(?<!\w)[وف]?[بل]?(?:{before})\s+(?:ال)?(?P<dual>{dual})(?!\w)"
+        rf"|(?<!\w)[وف]?[بل]?(?:{before})\s+(?:(?:a|an|one|the)\s+(?:[\w-]+\s+){{0,2}}?)?"
+        rf"(?:ال)?(?:{one})(?!\w)"
+        rf"|(?<!\w)(?:a|an|one)\s+(?:[\w-]+\s+){{0,3}}?(?:{one})(?:\s+[\w-]+){{0,8}}?\s+"
+        rf"(?:{passive})(?!\w)"
     )
 
 

@@ -47,6 +47,7 @@ class Found:
     written: str = ""  # the words of the report, for the location column
     listed: bool = False  # named in a list after the place before ("X, Y and Z")
     sure: bool = True  # the name has one place only (no namesake)
+    beside: Place | None = None  # "between X and Y": the other of the two
 
     @property
     def location(self) -> str:
@@ -116,8 +117,17 @@ def sentences(text: ReportText, lex: Lexicon) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if re.search(r"\w", text.folded[a:b])]
 
 
-def _shift(published: dt.date, rule: TimeRule, n: int, anchor: dt.date) -> tuple:
+def _shift(published: dt.date, rule: TimeRule, n: int, anchor: dt.date) -> tuple | None:
     base = anchor if rule.anchor == "previous" else published
+    if rule.kind == "day":  # the n-th of this month (of the last month, if that is later)
+        month = base.replace(day=1)
+        if n > base.day:
+            month = (month - dt.timedelta(days=1)).replace(day=1)
+        try:
+            day = month.replace(day=n)
+        except ValueError:
+            return None
+        return day, day
     step = dt.timedelta(days=UNIT_DAYS[rule.unit])
     if rule.kind == "ago":
         day = base - n * step
@@ -137,16 +147,17 @@ def _read_time(text: ReportText, a: int, b: int, lex: Lexicon, published, anchor
         n = rule.count
         for name, value in groups.items():
             n = lex.ordinals.get(value) if name.startswith("o") else lex.value(value)
-        if n is None:
+        shifted = None if n is None else _shift(published, rule, n, anchor)
+        if shifted is None:
             continue
-        first, last = _shift(published, rule, n, anchor)
+        first, last = shifted
         label = f"{first:%Y-%m-%d}" + (f" to {last:%Y-%m-%d}" if last != first else "")
         reading.time = (first, last, rule.precision, found.group())
         reading.spans.append(text.span("time", a + found.start(), a + found.end(), label))
         return
     found = lex.weekday_re.search(chunk)
     if found:
-        back = (published.weekday() - lex.weekdays[found["day"] or found["alone"]]) % 7
+        back = (published.weekday() - lex.weekdays[found["day"] or found["late"] or found["alone"]]) % 7
         when = published - dt.timedelta(days=back)
         reading.time = (when, when, 1, found.group())
         reading.spans.append(text.span("time", a + found.start(), a + found.end(), f"{when}"))
@@ -202,6 +213,11 @@ def _killed(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) ->
         found = lex.killed_two.search(chunk)
         if found:
             best = (2, "", found)
+    if best is None and (found := lex.killed_one.search(chunk)):
+        if found["dual"]:
+            best = (2, "", found)  # "قتل مدنيان": two civilians
+        else:
+            best = (1, "one person named as killed, no number given", found)
     if best is not None:
         value, note, found = best
         reading.killed, reading.killed_note = value, note
@@ -322,7 +338,7 @@ def _places(
 ) -> None:
     chunk = text.folded[a:b]
     tokens = _tokens(chunk)
-    i, origin_run, last_end, last_cued = 0, False, None, False
+    i, origin_run, last_end, last_cued, after_between = 0, False, None, False, False
     while i < len(tokens):
         # "بلدتي الشحيل وذيبان", "the villages of X, Y and Z": the cue covers the list
         gap = chunk[last_end : tokens[i][1]] if last_end is not None else None
@@ -365,8 +381,17 @@ def _places(
         between = chunk[last_end:start] if last_end is not None else None
         if between is not None:  # "X ومدينة Y": the cue word is part of the list's gap
             between = lex.place_before.sub("", between)
+        # "X, Y", "X وY", "X ومدينة Y"; not "بلدة X بلدة Y" (from X on Y: no separator)
         found.listed = between is not None and bool(
-            (joined and not between.strip()) or _LIST_GAP.fullmatch(between)
+            (joined and not between.strip())
+            or (_LIST_GAP.fullmatch(between) and _SEPARATOR.search(between))
+        )
+        if found.listed and after_between:  # "بين X وY": the place between, not a list
+            found.listed = False
+            found.beside, reading.places[-1].beside = reading.places[-1].place, found.place
+        after_between = bool(
+            lex.between_before.search(before + " ")
+            or lex.between_before.search(lex.place_before.sub("", before))
         )
         last_end = end
         reading.places.append(found)
@@ -403,6 +428,17 @@ def _spelled_cue(cue, after, i: int) -> bool:
     return bool(words) and (is_arabic(words) or " " in words)  # "village of", not "town"
 
 
+def _article_cue(text: ReportText, start: int, before: str, lex: Lexicon) -> bool:
+    """An English name with its article and a capital after "in", "at" ("in Al-Muraiyah"):
+    a place, whatever its spelling."""
+    original = text.original[text.where[start] :]
+    return bool(
+        LEADING_ARTICLE.match(original)
+        and original[:1].isupper()
+        and lex.spelling_before.search(before)
+    )
+
+
 def _place_at(
     text: ReportText, a: int, tokens, i: int, gaz: Gazetteer, lex: Lexicon, context, carried=False
 ):
@@ -429,7 +465,9 @@ def _place_at(
             cue = lex.place_before.search(chunk_before)
             after = lex.place_after.match(text.folded[end : end + 20])
             cued = bool(cue or after or carried)
-            if not known and not _spelled_cue(cue, after, i):
+            if not known and not (
+                _spelled_cue(cue, after, i) or _article_cue(text, start, chunk_before, lex)
+            ):
                 continue
             original = text.original[text.where[start] : text.where[end - 1] + 1]
             words = original.split()[: 1 if known else None] or [""]  # a new spelling: all
@@ -437,8 +475,8 @@ def _place_at(
                 LEADING_ARTICLE.sub("", w)[:1].isupper() for w in words
             ):
                 continue
-            match = _looked_up(text, gaz, original, context)
-            if match.place is None or (not known and match.method not in SPELLED):
+            match = _looked_up(text, gaz, original, context, spelled=not known)
+            if match.place is None or (not known and not _spelled(match, context)):
                 continue
             place = match.place
             trusted = (
@@ -455,13 +493,32 @@ def _place_at(
     return None
 
 
-def _looked_up(text: ReportText, gaz, name: str, context):
+SPELLED_KM = 40.0  # a typo-close spelling is read as a village this close to the others
+
+
+def _spelled(match, context) -> bool:
+    """Whether a name the gazetteer does not write this way may be read as ``match``: a
+    spelling that sounds the same, or a close one ("Al-Muraiyah", Mreiyeh) of a village
+    near the report's other places."""
+    if match.method in SPELLED:
+        return True
+    place = match.place
+    return (
+        match.method == "fuzzy"
+        and bool(context)
+        and min(distance_km_between(place.latitude, place.longitude, a, b) for a, b in context)
+        <= SPELLED_KM
+    )
+
+
+def _looked_up(text: ReportText, gaz, name: str, context, spelled: bool = False):
     """The gazetteer's answer for a name of the report, asked once per report; a name of
-    several places is asked again with the report's other places."""
+    several places, or one not written as the gazetteer writes it (``spelled``), is asked
+    again with the report's other places."""
     plain = text.lookups.get(name)
     if plain is None:
         plain = text.lookups[name] = gaz.lookup(name)
-    if not (context and plain.ambiguous):
+    if not (context and (plain.ambiguous or spelled)):
         return plain
     key = (name, context)
     if key not in text.lookups:
