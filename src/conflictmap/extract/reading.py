@@ -157,7 +157,8 @@ def _read_time(text: ReportText, a: int, b: int, lex: Lexicon, published, anchor
         return
     found = lex.weekday_re.search(chunk)
     if found:
-        back = (published.weekday() - lex.weekdays[found["day"] or found["late"] or found["alone"]]) % 7
+        day = lex.weekdays[found["day"] or found["late"] or found["alone"]]
+        back = (published.weekday() - day) % 7
         when = published - dt.timedelta(days=back)
         reading.time = (when, when, 1, found.group())
         reading.spans.append(text.span("time", a + found.start(), a + found.end(), f"{when}"))
