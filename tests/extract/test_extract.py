@@ -623,3 +623,32 @@ def test_violence_against_civilians_has_the_civilians_as_its_second_side(tools):
     )
     (row,) = rows(text, "2020-11-19", tools)
     assert row["actor2"] == "Civilians"
+
+
+def test_ground_taken_is_a_battle_and_an_aim_is_not(tools):
+    """ACLED codes ground taken as a battle: "Government regains territory" when state
+    forces take it. "بهدف السيطرة على" (aiming to take) tells no event."""
+    (row,) = rows(
+        "The SDF captured the village of Al-Baghuz from ISIS yesterday.", "2019-03-02", tools
+    )
+    assert (row["event_type"], row["sub_event_type"]) == (
+        "Battles",
+        "Non-state actor overtakes territory",
+    )
+    (row,) = rows(
+        "سيطرت قوات النظام على قرية الدوير أمس بعد معارك مع تنظيم الدولة.", "2017-11-22", tools
+    )
+    assert row["event_type"] == "Battles"
+    (row,) = rows("سيطرت قوات النظام على قرية الدوير أمس.", "2017-11-22", tools)
+    assert row["sub_event_type"] == "Government regains territory"
+    aim = "انطلقت قسد أمس بقوات كبيرة بهدف السيطرة على بلدة ذيبان."
+    assert all(r["event_type"] != "Battles" for r in rows(aim, "2023-09-04", tools))
+
+
+def test_a_photo_caption_and_a_tribal_sheikh_are_not_incidents(tools):
+    text = (
+        "اندلعت اشتباكات بين قسد ومقاتلي العشائر أمس في بلدة الشحيل قرب قرية الزر.\n"
+        "The SDF offensive on Raqqa has seen large waves of displacement [Rodi Said/Reuters]\n"
+        "وكانت قسد قد أصدرت بياناً أمس حصرت فيه العداء بالشيخ إبراهيم الهفل ووصفته بالفتنة."
+    )
+    assert [r["place"] for r in rows(text, "2023-09-04", tools) if r["include"]] == ["Ash Shuhayl"]

@@ -43,6 +43,7 @@ class Candidate:
     victims: str = ""  # the civilians' faction: never the first side
     event_type: str = ""
     sub_event_type: str = ""
+    by_state: str = ""  # the sub-event type if the first side is state forces
     fatalities: int | None = None
     fatalities_note: str = ""
     sentences: list[tuple[int, int]] = field(default_factory=list)
@@ -131,6 +132,7 @@ def _absorb(c: Candidate, r: Reading, sentence: tuple[int, int]) -> None:
     c.flying |= r.flying
     if r.event and (not c.event_type or _priority(r.event.event_type) < _priority(c.event_type)):
         c.event_type, c.sub_event_type = r.event.event_type, r.event.sub_event_type
+        c.by_state = r.event.by_state
     if r.killed is not None and (c.fatalities is None or r.killed > c.fatalities):
         c.fatalities, c.fatalities_note = r.killed, r.killed_note
     elif r.killed_note and c.fatalities is None:
@@ -249,6 +251,7 @@ def extract(
         c.number = i
         _unnamed_aircraft(c, lex, factions)
         _two_sides(c, named)
+        _by_state(c, factions)
         if c.fatalities is None and not c.fatalities_note:
             c.fatalities, c.fatalities_note = 0, NO_DEATHS
     return kept
@@ -286,6 +289,17 @@ def _two_sides(c: Candidate, named: list[tuple[str, str]]) -> None:
         faction = others.most_common(1)[0][0]
         c.actors.append((next(a for a, f in named if f == faction), faction))
         c.targeted.add(faction)
+
+
+def _by_state(c: Candidate, factions: Factions) -> None:
+    """Ground taken by state forces is ACLED's "Government regains territory"."""
+    if not c.by_state:
+        return
+    first = factions.of_actor(c.sides()[0])
+    table = factions.table
+    state = set(table.loc[table["actor_type"] == "State forces", "faction"])
+    if first in state:
+        c.sub_event_type = c.by_state
 
 
 def _unnamed_aircraft(c: Candidate, lex: Lexicon, factions: Factions) -> None:
@@ -427,6 +441,7 @@ def _fold_repeats(found: list[Candidate]) -> list[Candidate]:
         else:
             if not earlier.event_type:
                 earlier.event_type, earlier.sub_event_type = c.event_type, c.sub_event_type
+                earlier.by_state = c.by_state
             _merge_into(earlier, c)
     return kept
 
@@ -548,6 +563,7 @@ def _sibling(c: Candidate, place: Found, number: int) -> Candidate:
     twin = Candidate(number, c.event_date, c.end_date, c.time_precision, c.time_basis, place)
     _inherit_sides(twin, c)
     twin.event_type, twin.sub_event_type = c.event_type, c.sub_event_type
+    twin.by_state = c.by_state
     twin.sentences, twin.spans = list(c.sentences), list(c.spans)
     if c.fatalities is not None:
         twin.fatalities_note = f"{c.fatalities} killed over the places of one list"

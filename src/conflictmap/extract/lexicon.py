@@ -73,6 +73,7 @@ class EventRule:
     regex: re.Pattern
     event_type: str
     sub_event_type: str
+    by_state: str = ""  # the sub-event type when state forces did it ("Government regains")
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Lexicon:
     place_before: re.Pattern
     place_after: re.Pattern
     spelling_before: re.Pattern
+    intent_before: re.Pattern
     between_before: re.Pattern
     origin_before: re.Pattern
     source_before: re.Pattern
@@ -133,11 +135,9 @@ class Lexicon:
 
 
 def _words_re(words, arabic_prefix: bool = True) -> str:
-    """Whole words; Arabic ones may carry a conjunction/preposition/article prefix and a
-    pronoun suffix ("اختطافه": his abduction, "اغتيالهما")."""
+    """Whole words; Arabic ones may carry a conjunction/preposition/article prefix."""
     prefix = r"(?:[وف]?(?:بال|لل|ال|ب|ل|ك)?)" if arabic_prefix else ""
-    suffix = r"(?:هما|هم|هن|ها|ه)?" if arabic_prefix else ""
-    return rf"(?<!\w){prefix}(?:{_alternation(words)}){suffix}(?!\w)"
+    return rf"(?<!\w){prefix}(?:{_alternation(words)})(?!\w)"
 
 
 def _load(path: Path) -> Lexicon:
@@ -186,8 +186,16 @@ def _load(path: Path) -> Lexicon:
             rf"(?<!\w)(?:(?P<d1>\d{{1,2}}) (?:من )?(?P<m1>{months})"
             rf"|(?P<m2>{months}) (?P<d2>\d{{1,2}}))(?:,? (?P<y>\d{{4}}))?(?!\w)"
         ),
+        intent_before=re.compile(
+            rf"(?:^|\s)[وف]?(?:{_alternation(data.get('intent_before', []))})\s*$"
+        ),
         events=tuple(
-            EventRule(re.compile(_words_re(rule["words"])), rule["type"], rule["sub_event_type"])
+            EventRule(
+                re.compile(_words_re(rule["words"])),
+                rule["type"],
+                rule["sub_event_type"],
+                rule.get("by_state", ""),
+            )
             for rule in data["event"]
         ),
         killed=_killed_re(killed, number_re, vague),

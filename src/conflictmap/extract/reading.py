@@ -181,7 +181,15 @@ def _read_time(text: ReportText, a: int, b: int, lex: Lexicon, published, anchor
 def _event(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) -> None:
     chunk = text.folded[a:b]
     for rule in lex.events:
-        found = rule.regex.search(chunk)
+        # "بهدف السيطرة على", "in a bid to capture": an aim, not what happened
+        found = next(
+            (
+                m
+                for m in rule.regex.finditer(chunk)
+                if not lex.intent_before.search(chunk[max(0, m.start() - 25) : m.start()])
+            ),
+            None,
+        )
         if found:
             reading.event, reading.event_at = rule, found.span()
             reading.spans.append(
@@ -487,7 +495,7 @@ def _place_at(
                 or place.precision > 1
                 or cued
             )
-            if trusted and _stray(place, match, context):
+            if trusted and _stray(place, match, context, cued, lex.min_population):
                 continue
             if trusted:
                 return size, dropped, place, not match.ambiguous, cued
@@ -528,20 +536,25 @@ def _looked_up(text: ReportText, gaz, name: str, context, spelled: bool = False)
 
 
 STRAY_KM = 100.0  # a village this far from all the report's other places is a namesake
+LONE_KM = 200.0  # and an unmarked small one of a single place, this far, is no place
 
 
-def _stray(place: Place, match, context) -> bool:
+def _stray(place: Place, match, context, cued: bool = True, small: int = 0) -> bool:
     """A village name of several places, all far from every other place the report names
     (an "Al-Sukkariyah" near Al-Bukamal that the gazetteer lacks, read as one of five
-    others in Raqqa or Hama): a namesake, not the place meant. A name of one place
-    stands."""
-    if not context or place.precision != 1 or not match.ambiguous:
+    others in Raqqa or Hama): a namesake, not the place meant. So is a small village no
+    word marks as a place, far from all the others ("بالشيخ إبراهيم الهفل" is a tribal
+    sheikh, not the village in Al-Hasakah). A name of one place, marked, stands."""
+    if not context or place.precision != 1:
+        return False
+    if not match.ambiguous and (cued or place.population >= small):
         return False
     others = [
         distance_km_between(place.latitude, place.longitude, lat, lon) for lat, lon in context
     ]
     others = [d for d in others if d > 1.0]  # not the place itself
-    return bool(others) and min(others) > STRAY_KM
+    far = STRAY_KM if match.ambiguous else LONE_KM
+    return bool(others) and min(others) > far
 
 
 def _with_direction(place: Place, chunk: str, start: int, end: int, before: str, gaz, lex):
