@@ -603,7 +603,8 @@ def test_last_saturday_the_nth_of_this_month_and_a_body_found(tools):
         ("2020-11-11", "Daman", 1),
     ]
     assert {r["event_type"] for r in got} == {"Violence against civilians"}
-    assert {r["actor2"] for r in got} == {"Civilians"}
+    assert all("Civilians" in r["factions"] for r in got)
+    assert {r["actor1"] for r in got} == {"مجهولين"}
 
 
 def test_between_two_villages_is_one_place_not_a_list(tools):
@@ -652,3 +653,49 @@ def test_a_photo_caption_and_a_tribal_sheikh_are_not_incidents(tools):
         "وكانت قسد قد أصدرت بياناً أمس حصرت فيه العداء بالشيخ إبراهيم الهفل ووصفته بالفتنة."
     )
     assert [r["place"] for r in rows(text, "2023-09-04", tools) if r["include"]] == ["Ash Shuhayl"]
+
+
+def test_two_clauses_of_one_sentence_are_two_incidents(tools):
+    """ "غارات على الشعفة، فيما وقعت اشتباكات …" and "، كما سيطرت على قرية الزر": each
+    clause with its own place and cue is an incident of its own."""
+    text = (
+        "شن طيران التحالف الدولي صباح اليوم غارات على مواقع تنظيم داعش في بلدة الشعفة "
+        "فيما وقعت اشتباكات عنيفة بين التنظيم وقسد في بلدة هجين."
+    )
+    got = rows(text, "2018-12-23", tools)
+    assert [(r["place"], r["event_type"]) for r in got] == [
+        ("Ash Shafah", "Explosions/Remote violence"),
+        ("Hajin", "Battles"),
+    ]
+
+
+def test_on_the_same_day_is_another_incident_and_in_the_city_is_the_city_named(tools):
+    """ "وفي اليوم نفسه …" is never folded into the incident before, even from a region
+    around it; "في المدينة" is the city the clause before named, with its words."""
+    text = (
+        "وصلت تعزيزات من الحرس الثوري قادمة من مدينة القائم إلى البوكمال، ثم هاجمت "
+        "ميليشيات إيرانية مقرات قوات النظام في المدينة، مخلفة 3 قتلى.\n"
+        "وفي اليوم نفسه اشتبكت قوات الأسد مع لواء فاطميون إلى الشرق من مدينة دير الزور."
+    )
+    first, second = rows(text, "2020-03-10", tools)
+    assert first["place"] == "Abu Kamal" and first["fatalities"] == 3
+    assert "القائم" in first["evidence"]
+    assert second["place"] == "Eastern Deir ez-Zor countryside"
+
+
+def test_where_a_reporter_sits_and_whom_a_channel_is_close_to_tell_nothing(tools):
+    text = (
+        "استهدفت طائرة مسيرة مجهولة سيارة لميليشيا زينبيون في بلدة السكرية أمس. "
+        "وأفاد مراسل عنب بلدي في دير الزور أن الغارة أصابت شحنة أسلحة. "
+        "وذكرت قناة الميادين المقربة من النظام أن القصف طال سيارة. "
+        "وقال مصدر إن القوات الكردية المدعومة من التحالف الدولي لم تعلق."
+    )
+    (row,) = rows(text, "2024-09-05", tools)
+    assert row["place"] == "Al-Sukkariyah"  # a village the team's list adds (near Al-Bukamal)
+    factions = row["factions"]
+    assert "Syrian government forces" not in factions and "US-led coalition" not in factions
+
+
+def test_a_quarter_of_deir_ez_zor_city(tools):
+    (row,) = rows("قتل 14 شخصا أمس في قصف لتنظيم الدولة على حي الجورة.", "2017-05-30", tools)
+    assert row["place"] == "Al-Jura" and row["fatalities"] == 14

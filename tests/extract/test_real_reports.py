@@ -37,9 +37,10 @@ def tallies():
 def test_every_coded_report_is_scored(tallies):
     assert tallies["all"].reports == 36 and tallies["all"].expected == 85
     assert tallies["ar"].reports + tallies["en"].reports == 36
-    # coded places the gazetteer does not know: الطكيحي, Abu al-Hasan, Camp Taji and
-    # البوخاطر (a close spelling far from every other coded place does not count)
-    assert tallies["all"].unplaced <= 4
+    # coded places the gazetteer does not know: الطكيحي, Abu al-Hasan, البوخاطر, Al-Shably,
+    # Ain Ali and Camp Taji (a close spelling far from every other coded place does not
+    # count: "Ain Ali" is not Ein Ghalim in Tartus)
+    assert tallies["all"].unplaced <= 6
 
 
 @pytest.mark.parametrize("language", sorted(FLOORS))

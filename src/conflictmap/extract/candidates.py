@@ -46,6 +46,7 @@ class Candidate:
     by_state: str = ""  # the sub-event type if the first side is state forces
     fatalities: int | None = None
     fatalities_note: str = ""
+    apart: bool = False  # told as another incident than the one before ("on the same day")
     sentences: list[tuple[int, int]] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
 
@@ -184,14 +185,17 @@ def _decide(current: Candidate | None, r: Reading, place: Found | None) -> str:
     said = r.time or r.actors or r.places or r.same_place or r.killed_note
     if not said and r.killed is None:
         return _SKIP  # a bare "the clashes ..." adds nothing to any incident
-    if current is not None and not r.time:
+    if current is not None and not r.apart and (not r.time or r.time[0] == current.event_date):
         moved = _moved(place, current)
+        others = {f for _, f in r.actors} - {f for _, f in current.actors}
         other_kind = (
             r.event is not None
+            and current.place is not None  # a lead with no place is placed by what follows
             and current.event_type
             and r.event.event_type != current.event_type
             and r.actors
-            and not (r.killed or r.killed_note)
+            # "the clashes killed 5" adds a toll; "coalition jets killed 15" is a strike
+            and (not (r.killed or r.killed_note) or bool(others))
         )
         if not moved and not other_kind:
             return _MERGE
@@ -211,13 +215,19 @@ def extract(
     anchor = published
     patterns = actor_patterns(factions)
     context = report_context(folded, lex, gaz)
+    named: tuple | None = None  # the last place named, incident or not: (place, reading)
     for a, b in sentences(folded, lex):
         r = read_sentence(folded, a, b, lex, gaz, patterns, published, anchor, context)
         sentence = (r.start, r.end)
         place = _best(r.places) if r.places else None
+        there, named = named, (r.places[-1], r) if r.places else named
         step = _decide(current, r, place)
         if step == _MERGE:
+            placeless = current.place is None
             _absorb(current, r, sentence)
+            if placeless and current is out[-1]:  # "… on the towns of X and Y"
+                for other in _listed_with(r.places, current.place):
+                    out.append(_sibling(current, other, len(out) + 1))
         if step != _NEW:
             continue
         if r.time:
@@ -230,9 +240,12 @@ def extract(
             first = last = published
             precision, basis = 2, UNDATED
         before = current
-        current = Candidate(len(out) + 1, first, last, precision, basis)
-        if place is None and r.same_place and out:
-            current.place = out[-1].place  # "in the area": where the incident before was
+        current = Candidate(len(out) + 1, first, last, precision, basis, apart=r.apart)
+        if place is None and r.same_place and there is not None:
+            current.place, told = there  # "in the city": the place named last, and where
+            if not any(told.start == a for a, _ in (s for c in out for s in c.sentences)):
+                current.sentences.append((told.start, told.end))
+                current.spans += [s for s in told.spans if s.kind in ("place", "origin")]
         _absorb(current, r, sentence)
         if before is not None and not r.actors and not r.time and _same_kind(before, r):
             _inherit_sides(current, before)  # "... and the strikes also hit X"
@@ -330,10 +343,10 @@ def _fold_areas(
     stands) when their sides agree (one's factions are among the other's). A city that
     gives its governorate its name (``seats``: "in Deir ez-Zor") counts as the area when
     the report places the same incident at another village."""
-    exact = [c for c in found if c.place is not None and c.place.precision == 1]
+    exact = [c for c in found if c.place is not None and c.place.place.precision == 1]
 
     def into(c: Candidate, d: Candidate) -> bool:
-        if c.place is None:
+        if c.place is None or c.apart:
             return False
         seat = c.place.place.name in seats and not _same(c.place, d.place)
         region = _region(c.place)

@@ -81,6 +81,7 @@ class Lexicon:
     skip_lines: re.Pattern
     dateline: re.Pattern
     sentence_end: re.Pattern
+    clause_break: re.Pattern
     numbers: dict[str, int]
     vague: dict[str, int]
     ordinals: dict[str, int]
@@ -108,6 +109,7 @@ class Lexicon:
     place_after: re.Pattern
     spelling_before: re.Pattern
     intent_before: re.Pattern
+    apart: re.Pattern
     between_before: re.Pattern
     origin_before: re.Pattern
     source_before: re.Pattern
@@ -118,6 +120,8 @@ class Lexicon:
     not_places: frozenset[str]
     min_population: int
     target_before: re.Pattern
+    not_actor_before: re.Pattern
+    reporter_before: re.Pattern
     unknown_air: str
     unknown_words: tuple[str, ...]
 
@@ -166,6 +170,11 @@ def _load(path: Path) -> Lexicon:
         dateline=re.compile(data.get("dateline", r"(?!x)x")),
         skip_lines=re.compile("|".join(_fold(s).lower() for s in data["skip_lines"])),
         sentence_end=re.compile(data["sentence_end"]),
+        # a clause of its own starts at these words ("…، فيما وقعت اشتباكات …")
+        clause_break=re.compile(
+            rf"(?:\s|[،,;]\s*)(?=[وف]?(?:{_alternation(data.get('clause_break', []))})\s)"
+            rf"|[،,;]\s*(?=[وف]?(?:{_alternation(data.get('clause_break_after_comma', []))})\s)"
+        ),
         numbers=numbers,
         vague=vague,
         ordinals=ordinals,
@@ -186,6 +195,7 @@ def _load(path: Path) -> Lexicon:
             rf"(?<!\w)(?:(?P<d1>\d{{1,2}}) (?:من )?(?P<m1>{months})"
             rf"|(?P<m2>{months}) (?P<d2>\d{{1,2}}))(?:,? (?P<y>\d{{4}}))?(?!\w)"
         ),
+        apart=re.compile(_words_re(data.get("apart", []))),
         intent_before=re.compile(
             rf"(?:^|\s)[وف]?(?:{_alternation(data.get('intent_before', []))})\s*$"
         ),
@@ -242,6 +252,15 @@ def _load(path: Path) -> Lexicon:
         directions=_directions(data["direction"]),
         not_places=frozenset(name_key(w) for w in places["not_places"]),
         min_population=int(places.get("min_population", 0)),
+        # "قناة الميادين المقربة من النظام": who a source is close to is no side
+        not_actor_before=re.compile(
+            rf"(?:^|\s)[وف]?(?:{_alternation(roles.get('not_actor_before', []))})\s*$"
+        ),
+        # "مراسل عنب بلدي في دير الزور": where the reporter sits, not the incident
+        reporter_before=re.compile(
+            rf"(?:^|\s)[وف]?[لب]?(?:{_alternation(places.get('reporter', []))})"
+            r"(?:\s+[^\s.،,]+){0,3}?\s+(?:في|ب|من|in|from|at)\s*$"
+        ),
         target_before=re.compile(
             rf"(?<!\w)(?:{_alternation(roles.get('target_before', []))})"
             r"(?:\s+(?:the|of|لـ?|تابعه|التابعه|تابع|التابع|belonging to|affiliated with))*"
@@ -302,7 +321,7 @@ def _killed_re(killed: dict, number_re: str, vague: dict) -> re.Pattern:
     not_time = rf"(?![\s\-]+(?:{_alternation(killed.get('not_after_number', []))})(?!\w))"
     return re.compile(
         rf"(?<!\w)[وف]?(?:(?P<a>{count}){not_time}"
-        rf"(?:[\s\-]+(?!\d|{_stems(killed.get('wounded', []))})\w+){{0,8}}?\s+"
+        rf"(?:[\s\-\"“”«»']+(?!\d|{_stems(killed.get('wounded', []))})\w+){{0,8}}?[\"“”«»']?\s+"
         rf"[وف]?(?:{_alternation(killed['after'])})"
         rf"|[وف]?[بل]?(?:{_alternation(killed['before'])}){between}\s+(?:[^\W\d]+\s+)??"
         rf"(?P<b>{count}))"

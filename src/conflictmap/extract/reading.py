@@ -79,6 +79,7 @@ class Reading:
     event_at: tuple[int, int] = (0, 0)  # the cue's offsets in the folded sentence
     killed: int | None = None
     killed_note: str = ""
+    apart: bool = False  # "on the same day, …": another incident than the one before
 
 
 class ReportText:
@@ -114,7 +115,14 @@ def sentences(text: ReportText, lex: Lexicon) -> list[tuple[int, int]]:
             start = line.start() + end.end()
         if start < line.end() and line.start() + len(line.group().rstrip()) > start:
             out.append((start, line.end()))
-    return [(a, b) for a, b in out if re.search(r"\w", text.folded[a:b])]
+    clauses = []
+    for a, b in out:
+        for cut in lex.clause_break.finditer(text.folded, a, b):
+            if cut.start() > a:
+                clauses.append((a, cut.start()))
+                a = cut.end()
+        clauses.append((a, b))
+    return [(a, b) for a, b in clauses if re.search(r"\w", text.folded[a:b])]
 
 
 def _shift(published: dt.date, rule: TimeRule, n: int, anchor: dt.date) -> tuple | None:
@@ -281,8 +289,11 @@ def _actors(text: ReportText, a: int, b: int, patterns, lex, reading: Reading) -
         if any(used[i : i + size]):
             continue
         used[i : i + size] = [True] * size
-        reading.actors.append((i, actor, faction))
         start, end = tokens[i][1], tokens[i + size - 1][2]
+        before = chunk[max(0, start - 30) : start]
+        if lex.not_actor_before.search(before) or lex.place_before.search(before):
+            continue  # "المقربة من النظام"; "قرية عشاير" is a village named like the tribes
+        reading.actors.append((i, actor, faction))
         target = lex.target_before.search(chunk[max(0, start - 40) : start])
         (reading.targeted if target else reading.acting).add(faction)
         if not target and _flies(chunk, start, end, reading):
@@ -373,7 +384,9 @@ def _places(
         found.written = text.span("place", a + start, a + end, "").text
         found.sure = sure
         after = chunk[end : end + 12]
-        if lex.source_before.search(before):  # "قناة الميادين": a channel, not a place
+        wide = chunk[max(0, start - 60) : start]
+        if lex.source_before.search(before) or lex.reporter_before.search(wide):
+            # "قناة الميادين": a channel; "مراسل عنب بلدي في دير الزور": the reporter's town
             reading.spans.append(text.span("origin", a + start, a + end, f"source {place.name}"))
             i += size
             continue
@@ -608,6 +621,7 @@ def read_sentence(
     _killed(text, a, b, lex, reading)
     _actors(text, a, b, patterns, lex, reading)
     _places(text, a, b, gaz, lex, reading, context)
+    reading.apart = bool(lex.apart.search(text.folded[a:b]))
     if reading.places and lex.aftermath.search(text.folded[a:b]):
         reading.places = []  # the funeral's city, not the strike's
     return reading
