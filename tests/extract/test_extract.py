@@ -353,7 +353,8 @@ def test_an_older_rules_file_without_the_newer_word_lists_still_reads_places(tmp
     import re
 
     rules = (ROOT / "data" / "extract.toml").read_text(encoding="utf-8")
-    rules = re.sub(r"(?m)^(countryside_before|origin_after) = .*\n", "", rules)
+    rules = re.sub(r"(?m)^(countryside_before|origin_after) = (?:\[[^\]]*\]|.*)\n", "", rules)
+    assert "origin_after" not in rules
     (tmp_path / "extract.toml").write_text(rules, encoding="utf-8")
     gaz, factions, _ = tools
     older = (gaz, factions, load_lexicon(tmp_path / "extract.toml"))
@@ -699,3 +700,35 @@ def test_where_a_reporter_sits_and_whom_a_channel_is_close_to_tell_nothing(tools
 def test_a_quarter_of_deir_ez_zor_city(tools):
     (row,) = rows("قتل 14 شخصا أمس في قصف لتنظيم الدولة على حي الجورة.", "2017-05-30", tools)
     assert row["place"] == "Al-Jura" and row["fatalities"] == 14
+
+
+def test_a_month_that_leads_a_sentence_the_previous_day_and_an_aside(tools):
+    """ "In February the Iraqi air force, which is battling ISIL across the border in
+    Mosul, carried out air raids in Abu Kamal": February, precision 3, at Abu Kamal (the
+    aside's Mosul is no place of it), by the Iraqi air force; "the previous day" is the
+    day before the incident told before it."""
+    text = (
+        "US-led coalition air strikes killed 23 civilians in the town of Akayrshi on Monday, "
+        "and 12 women the previous day in a raid on Al-Bukamal.\n"
+        "In February the Iraqi air force, which is battling ISIL across the border in Mosul, "
+        "carried out air raids in Abu Kamal."
+    )
+    got = rows(text, "2017-05-16", tools)  # a Tuesday
+    february = got[-1]
+    assert february["place"] == "Abu Kamal"
+    assert (february["event_date"], february["end_date"], february["time_precision"]) == (
+        "2017-02-01",
+        "2017-02-28",
+        3,
+    )
+    assert february["actor1"] == "Iraqi air force"
+
+
+def test_background_and_a_news_source_named_like_a_town_are_no_incidents(tools):
+    text = (
+        "Tribal fighters clashed with the SDF in the town of Thiban yesterday.\n"
+        "It is worth mentioning that various areas of Deir ez-Zor Governorate witnessed "
+        "armed clashes between tribes and the SDF in September.\n"
+        "The Beirut-based Al Mayadeen news source reported clashes."
+    )
+    assert [r["place"] for r in rows(text, "2023-09-25", tools) if r["include"]] == ["Thiban"]

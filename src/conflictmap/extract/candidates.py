@@ -176,6 +176,8 @@ NO_DEATHS = "no death reported (ACLED codes 0)"
 
 def _decide(current: Candidate | None, r: Reading, place: Found | None) -> str:
     """Whether a sentence starts an incident, adds to the one before, or says nothing."""
+    if r.background:
+        return _SKIP
     news = r.event is not None or r.killed is not None or bool(r.killed_note)
     placed = current is not None and place is not None and current.place is None
     if not news and (not r.time or (placed and not r.actors)):

@@ -91,6 +91,7 @@ class Lexicon:
     weekdays: dict[str, int]
     weekday_re: re.Pattern
     date_re: re.Pattern
+    month_re: re.Pattern
     events: tuple[EventRule, ...]
     killed: re.Pattern
     killed_two: re.Pattern
@@ -110,6 +111,8 @@ class Lexicon:
     spelling_before: re.Pattern
     intent_before: re.Pattern
     apart: re.Pattern
+    background: re.Pattern
+    aside: re.Pattern
     between_before: re.Pattern
     origin_before: re.Pattern
     source_before: re.Pattern
@@ -191,11 +194,20 @@ def _load(path: Path) -> Lexicon:
             rf"|(?P<late>{_alternation(weekdays)})\s+(?:{_alternation(after_weekday)})"
             rf"|(?P<alone>{_alternation([w for w in weekdays if w.isascii()])}))(?!\w)"
         ),
+        # "21 October", "the 21st of October 2019", "October 21", "5 من أيلول"
         date_re=re.compile(
-            rf"(?<!\w)(?:(?P<d1>\d{{1,2}}) (?:من )?(?P<m1>{months})"
-            rf"|(?P<m2>{months}) (?P<d2>\d{{1,2}}))(?:,? (?P<y>\d{{4}}))?(?!\w)"
+            rf"(?<!\w)(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?: of)? (?:من )?(?P<m1>{months})"
+            rf"|(?P<m2>{months}) (?P<d2>\d{{1,2}})(?:st|nd|rd|th)?)(?:,? (?P<y>\d{{4}}))?(?!\w)"
+        ),
+        # "In February", "خلال شهر شباط": the month, precision 3
+        month_re=re.compile(
+            rf"(?<!\w)(?:in|during|early|late|في|خلال|مطلع|أواخر) (?:شهر )?(?P<m>{months})"
+            rf"(?:,? (?P<y>\d{{4}}))?(?!\w)"
         ),
         apart=re.compile(_words_re(data.get("apart", []))),
+        background=re.compile(_words_re(data.get("background", []))),
+        # ", which is battling ISIL across the border in Mosul,": an aside
+        aside=re.compile(rf",\s+(?:{_alternation(data.get('aside_after_comma', []))})\s[^,.;]*,"),
         intent_before=re.compile(
             rf"(?:^|\s)[وف]?(?:{_alternation(data.get('intent_before', []))})\s*$"
         ),

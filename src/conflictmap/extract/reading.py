@@ -80,6 +80,7 @@ class Reading:
     killed: int | None = None
     killed_note: str = ""
     apart: bool = False  # "on the same day, …": another incident than the one before
+    background: bool = False  # "it is worth mentioning that …": no incident of the report
 
 
 class ReportText:
@@ -184,6 +185,19 @@ def _read_time(text: ReportText, a: int, b: int, lex: Lexicon, published, anchor
         reading.time = (when, when, 1, found.group())
         reading.spans.append(text.span("time", a + found.start(), a + found.end(), f"{when}"))
         return
+    found = lex.month_re.search(chunk)
+    if found and found.start() <= MONTH_LEAD:  # "In February the Iraqi air force …"
+        first = dt.date(int(found["y"] or published.year), MONTH_NAMES[found["m"]], 1)
+        if not found["y"] and first > published:
+            first = first.replace(year=first.year - 1)
+        last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
+        last = min(last, published)
+        reading.time = (first, last, 3, found.group())
+        label = f"{first} to {last}"
+        reading.spans.append(text.span("time", a + found.start(), a + found.end(), label))
+
+
+MONTH_LEAD = 12  # a month alone dates a sentence only as its first words (not "… last October")
 
 
 def _event(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) -> None:
@@ -358,6 +372,7 @@ def _places(
 ) -> None:
     chunk = text.folded[a:b]
     tokens = _tokens(chunk)
+    aside = [m.span() for m in lex.aside.finditer(chunk)]
     i, origin_run, last_end, last_cued, after_between = 0, False, None, False, False
     while i < len(tokens):
         # "بلدتي الشحيل وذيبان", "the villages of X, Y and Z": the cue covers the list
@@ -378,6 +393,9 @@ def _places(
             continue
         size, dropped, place, sure, last_cued = hit
         start, end = tokens[i][1] + dropped, tokens[i + size - 1][2]
+        if any(x <= start < y for x, y in aside):  # ", which is battling ISIL in Mosul,"
+            i += size
+            continue
         before = chunk[max(0, start - 40) : start]
         joined = tokens[i][0].startswith("و")
         found = _with_direction(place, chunk, start, end, before, gaz, lex)
@@ -622,6 +640,7 @@ def read_sentence(
     _actors(text, a, b, patterns, lex, reading)
     _places(text, a, b, gaz, lex, reading, context)
     reading.apart = bool(lex.apart.search(text.folded[a:b]))
+    reading.background = bool(lex.background.search(text.folded[a:b]))
     if reading.places and lex.aftermath.search(text.folded[a:b]):
         reading.places = []  # the funeral's city, not the strike's
     return reading
