@@ -732,3 +732,50 @@ def test_background_and_a_news_source_named_like_a_town_are_no_incidents(tools):
         "The Beirut-based Al Mayadeen news source reported clashes."
     )
     assert [r["place"] for r in rows(text, "2023-09-25", tools) if r["include"]] == ["Thiban"]
+
+
+def test_the_place_named_after_the_event_word_and_arrests(tools):
+    """ "وتزامناً مع سيطرة قسد على البصيرة …، نفّذت حملة دهم واعتقالات في بلدة الصور": the
+    raid is at Al-Sur, named after its word; arrests are ACLED's strategic development."""
+    text = (
+        "وتزامناً مع سيطرة قسد على البصيرة ومحاولة تقدّمها في الشحيل، نفّذت حملة دهم "
+        "واعتقالات أمس في بلدة الصور."
+    )
+    (row,) = rows(text, "2023-09-04", tools)
+    assert row["place"] == "Sur"
+    assert (row["event_type"], row["sub_event_type"]) == ("Strategic developments", "Arrests")
+
+
+def test_when_it_was_reported_is_not_when_it_happened(tools):
+    text = (
+        'وأمس، ذكرت صفحة "عين الفرات" المحلية أن قصفا صاروخيا استهدف مقرات الحشد الشعبي '
+        "داخل مدينة البوكمال بعد منتصف ليل الأربعاء."
+    )
+    (row,) = rows(text, "2020-03-13", tools)  # a Friday
+    assert row["event_date"] == "2020-03-11"
+
+
+def test_a_sentence_with_no_event_word_and_no_toll_is_not_marked_for_import(tools):
+    text = (
+        "On December 27, activists reported the arrival of vehicles of Hezbollah near the "
+        "town of Al-Bukamal."
+    )
+    assert [r["include"] for r in rows(text, "2023-01-31", tools)] == [False]
+
+
+def test_civilians_counted_in_a_strikes_toll_and_a_drone_only_believed_to_be_american(tools):
+    (row,) = rows(
+        "طيران التحالف الدولي قتل أكثر من 15 مدني اليوم خلال قصفه لبلدة الشعفة.",
+        "2018-11-24",
+        tools,
+    )
+    assert (row["actor2"], row["fatalities"]) == ("Civilians", 15)
+    (row,) = rows(
+        "On February 9, a drone that is believed to belong to US forces targeted a checkpoint "
+        "of the Iranian Revolutionary Guards in the town of Al-Sukkariyah.",
+        "2024-02-12",
+        tools,
+    )
+    assert row["actor1"] == "Unidentified Military Forces"
+    assert "US-led coalition" not in row["factions"]
+    assert "Iran-backed militias" in row["factions"]

@@ -47,6 +47,7 @@ class Candidate:
     fatalities: int | None = None
     fatalities_note: str = ""
     apart: bool = False  # told as another incident than the one before ("on the same day")
+    lead: bool = False  # told with no place before any place was named (a report's lead)
     sentences: list[tuple[int, int]] = field(default_factory=list)
     spans: list[Span] = field(default_factory=list)
 
@@ -85,7 +86,11 @@ class Candidate:
 
     @property
     def include(self) -> bool:
-        return self.place is not None and bool(self.actors or self.fatalities)
+        """Marked for import: placed, with a side or a toll, and something that happened
+        (an event word or deaths; "the arrival of Hezbollah's vehicles" is none)."""
+        said = self.fatalities_note not in ("", NO_DEATHS)
+        happened = bool(self.event_type or self.fatalities or said)
+        return self.place is not None and bool(self.actors or self.fatalities) and happened
 
     def row(self, text: str, source: str) -> dict:
         actor1, assoc1, actor2, assoc2 = self.sides()
@@ -143,7 +148,7 @@ def _absorb(c: Candidate, r: Reading, sentence: tuple[int, int]) -> None:
         # Armed groups and deaths: ACLED codes that as a battle, not a development.
         c.event_type, c.sub_event_type = "Battles", "Armed clash"
     if c.place is None and r.places:
-        c.place = _best(r.places)
+        c.place = _where(r)
     if c.time_precision == 3 and r.time:
         c.event_date, c.end_date, c.time_precision, c.time_basis = r.time
 
@@ -155,6 +160,16 @@ def _priority(event_type: str) -> int:
 
 def _best(places: list[Found]) -> Found:
     return min(places, key=lambda f: f.rank)
+
+
+def _where(r: Reading) -> Found | None:
+    """The sentence's place: the most specific one named after its event word, if any
+    ("وتزامناً مع سيطرة قسد على البصيرة …، نفّذت حملة دهم في بلدة الصور": Al-Sur), else the
+    most specific one."""
+    if not r.places:
+        return None
+    after = [f for f in r.places if f.at >= r.first_cue]
+    return _best(after or r.places)
 
 
 def _same(a: Found | None, b: Found | None) -> bool:
@@ -192,7 +207,8 @@ def _decide(current: Candidate | None, r: Reading, place: Found | None) -> str:
         others = {f for _, f in r.actors} - {f for _, f in current.actors}
         other_kind = (
             r.event is not None
-            and current.place is not None  # a lead with no place is placed by what follows
+            # a lead with no place is placed by what follows
+            and not (current.lead and current.place is None)
             and current.event_type
             and r.event.event_type != current.event_type
             and r.actors
@@ -221,7 +237,7 @@ def extract(
     for a, b in sentences(folded, lex):
         r = read_sentence(folded, a, b, lex, gaz, patterns, published, anchor, context)
         sentence = (r.start, r.end)
-        place = _best(r.places) if r.places else None
+        place = _where(r)
         there, named = named, (r.places[-1], r) if r.places else named
         step = _decide(current, r, place)
         if step == _MERGE:
@@ -243,8 +259,11 @@ def extract(
             precision, basis = 2, UNDATED
         before = current
         current = Candidate(len(out) + 1, first, last, precision, basis, apart=r.apart)
+        current.lead = place is None and there is None
         if place is None and r.same_place and there is not None:
             current.place, told = there  # "in the city": the place named last, and where
+            if out and out[-1].place is None and not out[-1].lead:
+                out[-1].place = there[0]  # "… attacked its HQ, and it shelled them there"
             if not any(told.start == a for a, _ in (s for c in out for s in c.sentences)):
                 current.sentences.append((told.start, told.end))
                 current.spans += [s for s in told.spans if s.kind in ("place", "origin")]
@@ -259,6 +278,10 @@ def extract(
     found = [c for c in out if c.place is not None or c.actors]
     for c in found:
         c.victims = civilians  # the sides compared when folding are the armed ones
+        counted = next((s for s in c.spans if s.kind == "victims"), None)
+        if counted and civilians and civilians not in {f for _, f in c.actors}:
+            c.actors.append((civilians, civilians))  # "more than 15 مدني" killed
+            c.targeted.add(civilians)
     found = _fold_placeless(_fold_repeats(found))
     kept = _fold_undated(_fold_areas(found, _seats(found, gaz), lex.unknown_words))
     named = named_actors(folded, lex, patterns)
@@ -283,6 +306,8 @@ def _civilians_killed(c: Candidate, civilians: str) -> bool:
     group the strike was aimed at."""
     if not civilians or not c.fatalities:
         return False
+    if any(s.kind == "victims" for s in c.spans):
+        return True  # "قتل 14 شخصاً": the count is of civilians
     tolls = [s.start for s in c.spans if s.kind == "killed"]
     named = [s.start for s in c.spans if s.kind == "actor" and s.meaning == civilians]
     return any(abs(a - k) <= VICTIMS_NEAR_TOLL for a in named for k in tolls)

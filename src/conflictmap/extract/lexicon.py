@@ -96,6 +96,7 @@ class Lexicon:
     killed: re.Pattern
     killed_two: re.Pattern
     killed_one: re.Pattern
+    civilian_count: re.Pattern
     killed_unknown: re.Pattern
     killed_none: re.Pattern
     running_total: re.Pattern
@@ -111,6 +112,7 @@ class Lexicon:
     spelling_before: re.Pattern
     intent_before: re.Pattern
     apart: re.Pattern
+    said_after: re.Pattern
     background: re.Pattern
     aside: re.Pattern
     between_before: re.Pattern
@@ -205,6 +207,9 @@ def _load(path: Path) -> Lexicon:
             rf"(?:,? (?P<y>\d{{4}}))?(?!\w)"
         ),
         apart=re.compile(_words_re(data.get("apart", []))),
+        said_after=re.compile(
+            rf"[\s,،]+(?:\S+\s+)?[وف]?(?:{_alternation(data.get('said_after', []))})(?!\w)"
+        ),
         background=re.compile(_words_re(data.get("background", []))),
         # ", which is battling ISIL across the border in Mosul,": an aside
         aside=re.compile(rf",\s+(?:{_alternation(data.get('aside_after_comma', []))})\s[^,.;]*,"),
@@ -231,6 +236,9 @@ def _load(path: Path) -> Lexicon:
         ),
         killed_two=re.compile(_words_re(killed["two"])),
         killed_one=_killed_one_re(killed),
+        civilian_count=re.compile(
+            rf"\s*(?:[\w-]+\s+)?{_words_re(killed.get('civilian_count', []))}"
+        ),
         killed_unknown=re.compile(_words_re(killed["unknown"])),
         killed_none=re.compile(_words_re(killed.get("none", []))),
         running_total=re.compile(_words_re(killed.get("running_total", []))),

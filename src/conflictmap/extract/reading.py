@@ -48,6 +48,7 @@ class Found:
     listed: bool = False  # named in a list after the place before ("X, Y and Z")
     sure: bool = True  # the name has one place only (no namesake)
     beside: Place | None = None  # "between X and Y": the other of the two
+    at: int = 0  # where the name starts in the folded sentence
 
     @property
     def location(self) -> str:
@@ -77,6 +78,7 @@ class Reading:
     flying: set[str] = field(default_factory=set)  # factions named with an air strike's cue
     event: EventRule | None = None
     event_at: tuple[int, int] = (0, 0)  # the cue's offsets in the folded sentence
+    first_cue: int = 1 << 30  # where the first event word (of any rule) ends
     killed: int | None = None
     killed_note: str = ""
     apart: bool = False  # "on the same day, …": another incident than the one before
@@ -149,7 +151,11 @@ def _shift(published: dt.date, rule: TimeRule, n: int, anchor: dt.date) -> tuple
 def _read_time(text: ReportText, a: int, b: int, lex: Lexicon, published, anchor, reading) -> None:
     chunk = text.folded[a:b]
     for rule in lex.times:
-        found = rule.regex.search(chunk)
+        # "وأمس، ذكرت صفحة …": when it was reported, not when it happened
+        found = next(
+            (m for m in rule.regex.finditer(chunk) if not lex.said_after.match(chunk, m.end())),
+            None,
+        )
         if not found:
             continue
         groups = {k: v for k, v in found.groupdict().items() if v}
@@ -201,7 +207,10 @@ MONTH_LEAD = 12  # a month alone dates a sentence only as its first words (not "
 
 
 def _event(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) -> None:
+    """The sentence's event: the first rule with a word in it (rules are in priority
+    order); ``first_cue`` is where the first event word of any rule ends."""
     chunk = text.folded[a:b]
+    chosen = None
     for rule in lex.events:
         # "بهدف السيطرة على", "in a bid to capture": an aim, not what happened
         found = next(
@@ -212,12 +221,15 @@ def _event(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) -> 
             ),
             None,
         )
-        if found:
-            reading.event, reading.event_at = rule, found.span()
-            reading.spans.append(
-                text.span("event", a + found.start(), a + found.end(), rule.event_type)
-            )
-            return
+        if found is None:
+            continue
+        reading.first_cue = min(reading.first_cue, found.end())
+        if chosen is None:
+            chosen = rule, found
+    if chosen is not None:
+        rule, found = chosen
+        reading.event, reading.event_at = rule, found.span()
+        reading.spans.append(text.span("event", a + found.start(), a + found.end(), rule.event_type))
 
 
 def _killed(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) -> None:
@@ -253,6 +265,12 @@ def _killed(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) ->
         value, note, found = best
         reading.killed, reading.killed_note = value, note
         reading.spans.append(text.span("killed", a + found.start(), a + found.end(), str(value)))
+        # "قتل 14 شخصاً", "more than 15 مدني": the toll counts civilians
+        counted = lex.civilian_count.search(chunk, found.start(), found.end())
+        counted = counted or lex.civilian_count.match(chunk, found.end())
+        if value and counted:
+            start, end = counted.span()
+            reading.spans.append(text.span("victims", a + start, a + end, "civilians"))
     elif found := lex.killed_none.search(chunk):
         reading.killed = 0
         reading.spans.append(text.span("killed", a + found.start(), a + found.end(), "0"))
@@ -400,7 +418,7 @@ def _places(
         joined = tokens[i][0].startswith("و")
         found = _with_direction(place, chunk, start, end, before, gaz, lex)
         found.written = text.span("place", a + start, a + end, "").text
-        found.sure = sure
+        found.sure, found.at = sure, start
         after = chunk[end : end + 12]
         wide = chunk[max(0, start - 60) : start]
         if lex.source_before.search(before) or lex.reporter_before.search(wide):
