@@ -18,6 +18,7 @@ FLOORS = {  # measured 2026-12-02: all 0.85 / 0.80 (68 of 85 coded incidents mat
     "en": {"precision": 0.87, "recall": 0.71, "groups": 0.75, "fatalities": 0.75},
 }
 
+
 @pytest.fixture(scope="module")
 def tallies():
     if not (REPORTS / "expected.json").exists():

@@ -229,7 +229,8 @@ def _event(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) -> 
     if chosen is not None:
         rule, found = chosen
         reading.event, reading.event_at = rule, found.span()
-        reading.spans.append(text.span("event", a + found.start(), a + found.end(), rule.event_type))
+        cue = text.span("event", a + found.start(), a + found.end(), rule.event_type)
+        reading.spans.append(cue)
 
 
 def _killed(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) -> None:
