@@ -264,8 +264,9 @@ def extract(
             current.place, told = there  # "in the city": the place named last, and where
             if out and out[-1].place is None and not out[-1].lead:
                 out[-1].place = there[0]  # "… attacked its HQ, and it shelled them there"
-            if not any(told.start == a for a, _ in (s for c in out for s in c.sentences)):
-                current.sentences.append((told.start, told.end))
+            where_told = (told.start, told.end)
+            if not any(where_told in c.sentences for c in out):
+                current.sentences.append(where_told)
                 current.spans += [s for s in told.spans if s.kind in ("place", "origin")]
         _absorb(current, r, sentence)
         if before is not None and not r.actors and not r.time and _same_kind(before, r):
@@ -307,7 +308,7 @@ def _civilians_killed(c: Candidate, civilians: str) -> bool:
     if not civilians or not c.fatalities:
         return False
     if any(s.kind == "victims" for s in c.spans):
-        return True  # "قتل 14 شخصاً": the count is of civilians
+        return True  # "أكثر من 15 مدني": the count is of civilians
     tolls = [s.start for s in c.spans if s.kind == "killed"]
     named = [s.start for s in c.spans if s.kind == "actor" and s.meaning == civilians]
     return any(abs(a - k) <= VICTIMS_NEAR_TOLL for a in named for k in tolls)

@@ -266,7 +266,7 @@ def _killed(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) ->
         value, note, found = best
         reading.killed, reading.killed_note = value, note
         reading.spans.append(text.span("killed", a + found.start(), a + found.end(), str(value)))
-        # "قتل 14 شخصاً", "more than 15 مدني": the toll counts civilians
+        # "أكثر من 15 مدني", "12 women": the toll counts civilians
         counted = lex.civilian_count.search(chunk, found.start(), found.end())
         counted = counted or lex.civilian_count.match(chunk, found.end())
         if value and counted:
