@@ -779,3 +779,13 @@ def test_civilians_counted_in_a_strikes_toll_and_a_drone_only_believed_to_be_ame
     assert row["actor1"] == "Unidentified Military Forces"
     assert "US-led coalition" not in row["factions"]
     assert "Iran-backed militias" in row["factions"]
+
+
+def test_a_date_carried_from_incident_to_incident_says_so_once(tools):
+    text = (
+        "اشتبكت قسد مع مقاتلي العشائر أمس في بلدة الشحيل. "
+        "وقصفت قسد بلدة ذيبان. "
+        "واستهدف مسلحون مجهولون بالعبوات مواقع قسد في بلدة الصور."
+    )
+    bases = [r["when_basis"] for r in rows(text, "2023-09-04", tools)]
+    assert bases[-1].count("after the incident before") == 1, bases

@@ -186,6 +186,7 @@ def _moved(place: Found | None, current: Candidate) -> bool:
 
 _SKIP, _MERGE, _NEW = "skip", "merge", "new"
 UNDATED = "not stated; the publication date"
+AFTER_BEFORE = "not stated; after the incident before"
 NO_DEATHS = "no death reported (ACLED codes 0)"
 
 
@@ -253,7 +254,9 @@ def extract(
         elif current is not None:
             first, last = current.event_date, current.end_date
             precision = max(current.time_precision, 2)
-            basis = f"not stated; after the incident before ({current.time_basis})"
+            basis = current.time_basis  # one level: "… before (ليل الاحد)", not nested
+            if not basis.startswith(AFTER_BEFORE):
+                basis = f"{AFTER_BEFORE} ({basis})"
         else:
             first = last = published
             precision, basis = 2, UNDATED
