@@ -582,6 +582,7 @@ def test_other_spellings_of_villages_near_the_reports_places(tools, sentence, pl
         ("قتل مدنيين أمس إثر إطلاق النار عليهم من قبل مجهولين في بلدة الشحيل.", 0),
         ("أسفر الهجوم عن مقتل أحد عناصر قسد أمس في بلدة الشحيل.", 1),
         ("A civilian was shot dead by unidentified gunmen in the town of Hajin yesterday.", 1),
+        ("A drone struck a truck yesterday; the driver was killed near the town of Hajin.", 1),
     ],
 )
 def test_one_or_two_killed_said_without_a_number(tools, sentence, killed):

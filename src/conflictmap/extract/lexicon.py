@@ -351,8 +351,8 @@ def _killed_re(killed: dict, number_re: str, vague: dict) -> re.Pattern:
 
 def _killed_one_re(killed: dict) -> re.Pattern:
     """One person killed, said without a number: a killed-word before one of them ("مقتل
-    عنصر", "مقتل أحد عناصر", "killing a civilian"), or "a/an/one" and one of them, then
-    "was killed" ("a militia leader was killed")."""
+    عنصر", "مقتل أحد عناصر", "killing a civilian"), or "a/an/one/the" and one of them,
+    then "was killed" ("a militia leader was killed", "the driver of a truck was killed")."""
     singular = killed.get("singular", [])
     one = _alternation(singular)
     # the Arabic dual of each ("مدنيان", "عنصرين"); a word ending in ي takes only -ان, its
@@ -367,7 +367,7 @@ def _killed_one_re(killed: dict) -> re.Pattern:
         rf"(?<!\w)[وف]?[بل]?(?:{before})\s+(?:ال)?(?P<dual>{dual})(?!\w)"
         rf"|(?<!\w)[وف]?[بل]?(?:{before})\s+(?:(?:a|an|one|the)\s+(?:[\w-]+\s+){{0,2}}?)?"
         rf"(?:ال)?(?:{one})(?!\w)"
-        rf"|(?<!\w)(?:a|an|one)\s+(?:[\w-]+\s+){{0,3}}?(?:{one})(?:\s+[\w-]+){{0,8}}?\s+"
+        rf"|(?<!\w)(?:a|an|one|the)\s+(?:[\w-]+\s+){{0,3}}?(?:{one})(?:\s+[\w-]+){{0,8}}?\s+"
         rf"(?:{passive})(?!\w)"
     )
 
