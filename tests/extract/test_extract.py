@@ -790,3 +790,15 @@ def test_a_date_carried_from_incident_to_incident_says_so_once(tools):
     )
     bases = [r["when_basis"] for r in rows(text, "2023-09-04", tools)]
     assert bases[-1].count("after the incident before") == 1, bases
+
+
+def test_around_a_village_the_same_day_is_the_incident_at_its_neighbour(tools):
+    """ "the attack centres north of Hajin" retells the day's attack at Al-Sha'fa; "فور
+    الإعلان عنه" (upon announcing it) names no town ‘Anah."""
+    text = (
+        "نفذ تنظيم داعش اليوم هجوما عنيفا ضد قسد في بلدة الشعفة. "
+        "وقالت مصادر محلية إن الهجوم يتركز شمال مدينة هجين. "
+        "وأسفر الهجوم فور الإعلان عنه عن مقتل 4 عناصر من قسد."
+    )
+    (row,) = rows(text, "2018-11-24", tools)
+    assert row["place"] == "Ash Shafah" and row["fatalities"] == 4

@@ -362,6 +362,7 @@ def _unnamed_aircraft(c: Candidate, lex: Lexicon, factions: Factions) -> None:
 
 
 AREA_KM = 75.0  # an area's incident this close to a village's, the same day, is that one
+AROUND_KM = 15.0  # "north of X" and a village this close, the same day: one incident
 
 
 def _fold_areas(
@@ -382,14 +383,21 @@ def _fold_areas(
         seat = c.place.place.name in seats and not _same(c.place, d.place)
         region = _region(c.place)
         wide = seat or region or _governorate(c.place)
+        # "the attack centres north of Hajin": around a village, the same day's at one near
+        around = (
+            bool(c.place.direction)
+            and c.place.place.precision == 1
+            and c.event_date == d.event_date
+            and distance_km(c.place.place, d.place.place) <= AROUND_KM
+        )
         # "in the eastern countryside": the same event unless other units are named
         sides = (
             _two_sides_at_most(c, d) and not _named_apart(c, d, unknown)
-            if region
+            if region or around
             else _same_sides(c, d)
         )
         return (
-            (_broad(c.place) or wide)
+            (_broad(c.place) or wide or around)
             and abs((d.event_date - c.event_date).days) <= 1
             and (_close(c, d) or (wide and _same_governorate(c, d)))
             and sides

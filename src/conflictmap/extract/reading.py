@@ -462,7 +462,9 @@ def _places(
 
 # what separates the places of a list: "X, Y and Z", "X و Y", "X وY", "the villages of"
 _SEPARATOR = re.compile(r",|،|\band\b|\bor\b|&|(?:^|\s)و")
-_LIST_GAP = re.compile(r"\s*(?:,|،|and|or|&|و)?\s*(?:(?:the\s+)?(?:villages?|towns?)\s+of\s+)?")
+_LIST_GAP = re.compile(
+    r"\s*(?:,|،|and|or|&|و)?\s*(?:في\s+|in\s+)?(?:(?:the\s+)?(?:villages?|towns?)\s+of\s+)?"
+)
 
 
 # kinds of place from the long lists (every village): a one-word name of theirs is a place
