@@ -802,3 +802,12 @@ def test_around_a_village_the_same_day_is_the_incident_at_its_neighbour(tools):
     )
     (row,) = rows(text, "2018-11-24", tools)
     assert row["place"] == "Ash Shafah" and row["fatalities"] == 4
+
+
+def test_a_claimed_killing_is_a_clash_placed_where_the_claim_says(tools):
+    text = (
+        'تبنى تنظيم "داعش" يوم أمس مسؤولية مقتل أحد عناصر قوات النظام في محافظة دير الزور. '
+        "وأفادت وكالة أعماق التابعة للتنظيم بأن العملية نفذت يوم أمس في بلدة الشحيل."
+    )
+    (row,) = rows(text, "2026-02-20", tools)
+    assert (row["place"], row["event_type"], row["fatalities"]) == ("Ash Shuhayl", "Battles", 1)

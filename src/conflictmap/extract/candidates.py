@@ -491,9 +491,6 @@ def _fold_repeats(found: list[Candidate]) -> list[Candidate]:
         if earlier is None:
             kept.append(c)
         else:
-            if not earlier.event_type:
-                earlier.event_type, earlier.sub_event_type = c.event_type, c.sub_event_type
-                earlier.by_state = c.by_state
             _merge_into(earlier, c)
     return kept
 
@@ -557,6 +554,12 @@ def _close(a: Candidate, b: Candidate) -> bool:
 
 
 def _merge_into(into: Candidate, c: Candidate) -> None:
+    if not into.event_type and c.event_type:  # "the operation was at Raghib" + "claimed"
+        into.event_type, into.sub_event_type, into.by_state = (
+            c.event_type,
+            c.sub_event_type,
+            c.by_state,
+        )
     into.actors += [a for a in c.actors if a not in into.actors]
     into.targeted |= c.targeted
     into.acting |= c.acting
