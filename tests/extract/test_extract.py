@@ -811,3 +811,13 @@ def test_a_claimed_killing_is_a_clash_placed_where_the_claim_says(tools):
     )
     (row,) = rows(text, "2026-02-20", tools)
     assert (row["place"], row["event_type"], row["fatalities"]) == ("Ash Shuhayl", "Battles", 1)
+
+
+def test_each_sentence_is_quoted_once(tools):
+    text = (
+        "شن طيران التحالف الدولي صباح اليوم غارات على مواقع تنظيم داعش في أطراف بلدة الشعفة. "
+        "وقتل 27 شخصا من عناصر التنظيم في بلدة الشعفة يوم أمس جراء غارات للتحالف الدولي."
+    )
+    for row in rows(text, "2018-12-23", tools):
+        quotes = row["evidence"].split(" … ")
+        assert len(quotes) == len(set(quotes)), row["evidence"]

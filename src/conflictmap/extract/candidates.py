@@ -94,7 +94,8 @@ class Candidate:
 
     def row(self, text: str, source: str) -> dict:
         actor1, assoc1, actor2, assoc2 = self.sides()
-        quotes = " … ".join(" ".join(text[a:b].split()) for a, b in self.sentences)
+        # a report that repeats a sentence (its lead as its first paragraph) is quoted once
+        quotes = " … ".join(dict.fromkeys(" ".join(text[a:b].split()) for a, b in self.sentences))
         place = self.place
         return {
             "number": self.number,
@@ -566,8 +567,9 @@ def _merge_into(into: Candidate, c: Candidate) -> None:
     into.flying |= c.flying
     if c.fatalities is not None and (into.fatalities is None or c.fatalities > into.fatalities):
         into.fatalities, into.fatalities_note = c.fatalities, c.fatalities_note
-    into.sentences += c.sentences
-    into.spans += c.spans
+    # a list's sibling shares its sentences: each is quoted and highlighted once
+    into.sentences += [x for x in c.sentences if x not in into.sentences]
+    into.spans += [x for x in c.spans if x not in into.spans]
 
 
 def _armed(c: Candidate) -> set[str]:
