@@ -814,10 +814,10 @@ def test_a_claimed_killing_is_a_clash_placed_where_the_claim_says(tools):
 
 
 def test_each_sentence_is_quoted_once(tools):
-    text = (
-        "شن طيران التحالف الدولي صباح اليوم غارات على مواقع تنظيم داعش في أطراف بلدة الشعفة. "
-        "وقتل 27 شخصا من عناصر التنظيم في بلدة الشعفة يوم أمس جراء غارات للتحالف الدولي."
-    )
+    """A report that repeats its lead as its first paragraph, and a list's sibling that
+    shares its sentence: each sentence is quoted once."""
+    lead = "شن طيران التحالف الدولي صباح اليوم غارات على مواقع تنظيم داعش في بلدتي الشعفة وهجين."
+    text = f"{lead}\n{lead}\nوقتل 27 شخصا من عناصر التنظيم في بلدة الشعفة جراء غارات التحالف."
     for row in rows(text, "2018-12-23", tools):
         quotes = row["evidence"].split(" … ")
         assert len(quotes) == len(set(quotes)), row["evidence"]
