@@ -79,6 +79,11 @@ class Factions:
         return str(typed.iloc[0]) if len(typed) else ""
 
     @property
+    def state_forces(self) -> set[str]:
+        """The factions of actors typed as state forces (ACLED's "State forces")."""
+        return set(self.table.loc[self.table["actor_type"] == ACTOR_TYPES[0], "faction"])
+
+    @property
     def names(self) -> list[str]:
         return [*dict.fromkeys(self.table["faction"]), UNASSIGNED]
 

@@ -235,12 +235,12 @@ def extract(
     anchor = published
     patterns = actor_patterns(factions)
     context = report_context(folded, lex, gaz)
-    named: tuple | None = None  # the last place named, incident or not: (place, reading)
+    last_named: tuple | None = None  # the last place named, incident or not: (place, reading)
     for a, b in sentences(folded, lex):
         r = read_sentence(folded, a, b, lex, gaz, patterns, published, anchor, context)
         sentence = (r.start, r.end)
         place = _where(r)
-        there, named = named, (r.places[-1], r) if r.places else named
+        there, last_named = last_named, (r.places[-1], r) if r.places else last_named
         step = _decide(current, r, place)
         if step == _MERGE:
             placeless = current.place is None
@@ -262,8 +262,15 @@ def extract(
             first = last = published
             precision, basis = 2, UNDATED
         before = current
-        current = Candidate(len(out) + 1, first, last, precision, basis, apart=r.apart)
-        current.lead = place is None and there is None
+        current = Candidate(
+            len(out) + 1,
+            first,
+            last,
+            precision,
+            basis,
+            apart=r.apart,
+            lead=place is None and there is None,
+        )
         if place is None and r.same_place and there is not None:
             current.place, told = there  # "in the city": the place named last, and where
             if out and out[-1].place is None and not out[-1].lead:
@@ -340,10 +347,7 @@ def _by_state(c: Candidate, factions: Factions) -> None:
     """Ground taken by state forces is ACLED's "Government regains territory"."""
     if not c.by_state:
         return
-    first = factions.of_actor(c.sides()[0])
-    table = factions.table
-    state = set(table.loc[table["actor_type"] == "State forces", "faction"])
-    if first in state:
+    if factions.of_actor(c.sides()[0]) in factions.state_forces:
         c.sub_event_type = c.by_state
 
 

@@ -13,6 +13,7 @@ from conflictmap.dates import MONTH_NAMES
 from conflictmap.extract.lexicon import GENERIC_HEADS, UNIT_DAYS, EventRule, Lexicon, TimeRule
 from conflictmap.factions import Factions, match_form, singular
 from conflictmap.gazetteer import Gazetteer, Place
+from conflictmap.gazetteer.lookup import nearest_km
 from conflictmap.gazetteer.model import distance_km_between
 from conflictmap.names import LEADING_ARTICLE, fold_with_offsets, is_arabic, name_key
 
@@ -148,6 +149,9 @@ def _shift(published: dt.date, rule: TimeRule, n: int, anchor: dt.date) -> tuple
     return base - n * step, base  # span
 
 
+MONTH_LEAD = 12  # a month alone dates a sentence only as its first words (not "… last October")
+
+
 def _read_time(text: ReportText, a: int, b: int, lex: Lexicon, published, anchor, reading) -> None:
     chunk = text.folded[a:b]
     for rule in lex.times:
@@ -201,9 +205,6 @@ def _read_time(text: ReportText, a: int, b: int, lex: Lexicon, published, anchor
         reading.time = (first, last, 3, found.group())
         label = f"{first} to {last}"
         reading.spans.append(text.span("time", a + found.start(), a + found.end(), label))
-
-
-MONTH_LEAD = 12  # a month alone dates a sentence only as its first words (not "… last October")
 
 
 def _event(text: ReportText, a: int, b: int, lex: Lexicon, reading: Reading) -> None:
@@ -448,8 +449,9 @@ def _places(
         if found.listed and after_between:  # "بين X وY": the place between, not a list
             found.listed = False
             found.beside, reading.places[-1].beside = reading.places[-1].place, found.place
+        # "بين X", "between X", or with a cue word between ("بين قرية X")
         after_between = bool(
-            lex.between_before.search(before + " ")
+            lex.between_before.search(before)
             or lex.between_before.search(lex.place_before.sub("", before))
         )
         last_end = end
@@ -563,13 +565,7 @@ def _spelled(match, context) -> bool:
     near the report's other places."""
     if match.method in SPELLED:
         return True
-    place = match.place
-    return (
-        match.method == "fuzzy"
-        and bool(context)
-        and min(distance_km_between(place.latitude, place.longitude, a, b) for a, b in context)
-        <= SPELLED_KM
-    )
+    return match.method == "fuzzy" and nearest_km(match.place, context) <= SPELLED_KM
 
 
 def _looked_up(text: ReportText, gaz, name: str, context, spelled: bool = False):
@@ -591,7 +587,7 @@ STRAY_KM = 100.0  # a village this far from all the report's other places is a n
 LONE_KM = 200.0  # and an unmarked small one of a single place, this far, is no place
 
 
-def _stray(place: Place, match, context, cued: bool = True, small: int = 0) -> bool:
+def _stray(place: Place, match, context, cued: bool, small: int) -> bool:
     """A village name of several places, all far from every other place the report names
     (an "Al-Sukkariyah" near Al-Bukamal that the gazetteer lacks, read as one of five
     others in Raqqa or Hama): a namesake, not the place meant. So is a small village no

@@ -105,7 +105,7 @@ def _in_district(place: Place, district: str) -> bool:
     return _same_unit(place.admin2, district) or _same_unit(place.admin3, district)
 
 
-def _nearest_km(place: Place, context) -> float:
+def nearest_km(place: Place, context) -> float:
     """Distance to the nearest of the file's other places (inf without any)."""
     if not context:
         return math.inf
@@ -120,7 +120,7 @@ def _nearest_km(place: Place, context) -> float:
 
 def _rank(gaz: Gazetteer, place: Place, want: _Want) -> tuple:
     inside = bool(gaz.region.contains(place.latitude, place.longitude))
-    near = _nearest_km(place, want.context)
+    near = nearest_km(place, want.context)
     return (
         place.kind == CHOSEN,  # an analyst settled this name (among what the row allows)
         want.admin1 is not None and place.admin1 == want.admin1,
@@ -164,7 +164,7 @@ def _fits(place: Place, want: _Want, method: str) -> bool:
         return True
     if want.admin2 and place.admin2 and not _in_district(place, want.admin2):
         return False
-    return not (want.context and _nearest_km(place, want.context) > FAR_KM)
+    return not (want.context and nearest_km(place, want.context) > FAR_KM)
 
 
 def lookup(
