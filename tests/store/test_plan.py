@@ -10,11 +10,12 @@ import sys
 import threading
 import time
 
+import pyarrow as pa
 import pytest
 
 from conflictmap.errors import StoreError
 from conflictmap.ingest.pipeline import import_bytes
-from conflictmap.store import MIGRATIONS, SCHEMA_VERSION, open_store
+from conflictmap.store import MIGRATIONS, SCHEMA_VERSION, open_store, plan
 from conflictmap.store.plan import ADDED, UNCHANGED, UPDATED
 from conftest import ROOT, fixture_bytes
 
@@ -211,15 +212,17 @@ def test_a_re_import_stages_only_the_rows_that_differ(settings, store, monkeypat
     staged = []
     stage = store.staged
 
-    def counted(table, progress=None):
-        staged.append(table.num_rows)
-        return stage(table, progress)
+    def counted(rows):
+        table = rows.read_all()
+        staged.append((table.num_rows, table.num_columns))
+        return stage(pa.RecordBatchReader.from_batches(table.schema, table.to_batches()))
 
     monkeypatch.setattr(store, "staged", counted)
     rows[7] = row("SYR7", 3, 200)
     report = import_bytes(acled(*rows, row("SYR99", 1, 100)), "v2.csv", store, settings)
     assert (report.added, report.updated, report.unchanged) == (1, 1, 49)
-    assert staged == [51, 2]  # the ids and fingerprints of all, then the two rows whole
+    # the ids, fingerprints, change times and positions of all, then the two rows whole
+    assert staged == [(51, 4), (2, len(plan.STORED))]
     assert staging_leftovers(store) == []
 
 

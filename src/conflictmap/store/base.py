@@ -35,10 +35,10 @@ from conflictmap.store.plan import (
     UNCHANGED,
     UPDATED,
     Outcome,
+    Stored,
     actions,
     changed_rows,
-    row_hashes,
-    stored_table,
+    stream,
 )
 from conflictmap.store.reads import Reads
 
@@ -82,10 +82,9 @@ class SqlStore(Reads, Links, Edits, Pending):
     BULK_ROWS = 100_000  # a batch this large (and most of the store) rebuilds them
     previous = ""  # SQL of an ``incidents i`` row as the JSON ``changes`` records
 
-    def staged(self, table: pa.Table, progress=None) -> AbstractContextManager[str]:
+    def staged(self, rows: pa.RecordBatchReader) -> AbstractContextManager[str]:
         """The batch's rows written in bulk where this store's SQL reads them, outside any
-        transaction; yields the staging table's name and removes it afterwards.
-        ``progress(done, total)`` is told as the rows are written."""
+        transaction; yields the staging table's name and removes it afterwards."""
         raise NotImplementedError
 
     def _write(self, stage: str, batch_id: int, rows: int, added: int) -> None:
@@ -184,26 +183,31 @@ class SqlStore(Reads, Links, Edits, Pending):
         with it; ``resolves`` the ids of held rows this batch imports at last."""
         if (earlier := self.find_batch(info.sha256)) is not None:  # before staging it
             return Outcome(duplicate_of=earlier, unchanged=len(frame))
-        rows = frame.assign(row_hash=row_hashes(frame))
-        table = stored_table(rows, self.text_dates)
+        made = Stored(frame, self.text_dates)  # fingerprinted while it is staged
         try:
-            return self._add(rows, table, info, link, progress, pending, resolves, compare=True)
+            return self._add(frame, made, info, link, progress, pending, resolves, compare=True)
         except _Raced:  # a batch changed rows between the comparison and this one
-            return self._add(rows, table, info, link, progress, pending, resolves, compare=False)
+            return self._add(frame, made, info, link, progress, pending, resolves, compare=False)
+        except Exception:
+            made.failed()  # the fingerprinting's own error, rather than a driver's report of it
+            raise
+        finally:
+            made.stop()
 
-    def _add(self, rows, table, info, link, progress, pending, resolves, compare) -> Outcome:
+    def _add(self, rows, made, info, link, progress, pending, resolves, compare) -> Outcome:
         """``add_batch``'s work. With ``compare`` (and a store that holds rows), the batch's
         ids and fingerprints are staged first and only the rows that differ are staged
-        whole: an unchanged export stages three columns. If the store's version moved
+        whole: an unchanged export stages four columns. If the store's version moved
         since that comparison, the transaction compares every row again, and when that
         finds a change the first comparison did not, it raises ``_Raced``; if not, the
         comparison stands and the plan reads the rows staged whole only."""
         with contextlib.ExitStack() as stack:
             keys, seen = None, self.version() if compare else None
+            whole = made.stream(progress)
             if seen and seen[2]:  # the store holds rows (``version``'s count)
-                keys = stack.enter_context(self.staged(_keys(table)))
-                table = take_table_rows(table, self._differing(keys))
-            stage = stack.enter_context(self.staged(table, progress))
+                keys = stack.enter_context(self.staged(made.stream(keys=True)))
+                whole = stream(take_table_rows(made.table(), self._differing(keys)), progress)
+            stage = stack.enter_context(self.staged(whole))
             with self.transaction():
                 if (earlier := self.find_batch(info.sha256)) is not None:  # it landed since
                     return Outcome(duplicate_of=earlier, unchanged=len(rows))
@@ -213,7 +217,7 @@ class SqlStore(Reads, Links, Edits, Pending):
                 if not settled and self._unstaged(stage, batch_id, added + updated):
                     raise _Raced
                 if added + updated:
-                    self._write(stage, batch_id, table.num_rows, added)
+                    self._write(stage, batch_id, len(rows), added)
                 self.run(
                     "UPDATE batches SET added = ?, updated = ?, unchanged = ? WHERE id = ?",
                     (added, updated, len(rows) - added - updated, batch_id),
@@ -339,12 +343,6 @@ class SqlStore(Reads, Links, Edits, Pending):
 
 class _Raced(Exception):
     """Another batch changed the store between a batch's two comparisons."""
-
-
-def _keys(table: pa.Table) -> pa.Table:
-    """What comparing a batch needs: ids, fingerprints, change times, row positions."""
-    keys = table.select(["incident_id", "row_hash", "timestamp"])
-    return keys.append_column("position", pa.array(range(table.num_rows), pa.int64()))
 
 
 # a stored row ``i`` the staged one ``s`` would update: another fingerprint, and not older

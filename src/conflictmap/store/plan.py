@@ -10,6 +10,7 @@ batch's staged rows (``stored_table``) to its own (``base.PLAN_SQL``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -77,8 +78,8 @@ def _as_text(column: pd.Series):
     if pd.api.types.is_string_dtype(column) and not pd.api.types.is_object_dtype(column):
         return column
     codes, uniques = pd.factorize(column)
-    if pd.api.types.is_datetime64_any_dtype(column):
-        words = [f"{value:%Y-%m-%d}" for value in uniques]
+    if pd.api.types.is_datetime64_any_dtype(column):  # numpy's ISO days, as strftime's
+        words = np.datetime_as_string(uniques.to_numpy().astype("datetime64[D]"), unit="D")
     else:
         words = [str(value) for value in uniques.tolist()]
     return pd.Categorical.from_codes(codes, categories=pd.Index(words, dtype=object))
@@ -114,16 +115,101 @@ STAGE_ROWS = 65_536  # rows per Arrow batch a driver writes (and progress is tol
 
 def stream(table: pa.Table, progress=None) -> pa.RecordBatchReader:
     """``table`` as a stream of batches, telling ``progress(done, total)`` after each."""
+    return _told(table.schema, table.to_batches(max_chunksize=STAGE_ROWS), table.num_rows, progress)
 
-    def batches():
+
+def _told(schema: pa.Schema, batches, total: int, progress) -> pa.RecordBatchReader:
+    def told():
         done = 0
-        for batch in table.to_batches(max_chunksize=STAGE_ROWS):
+        for batch in batches:
             yield batch
             done += batch.num_rows
             if progress:
-                progress(done, table.num_rows)
+                progress(done, total)
 
-    return pa.RecordBatchReader.from_batches(table.schema, batches())
+    return pa.RecordBatchReader.from_batches(schema, told())
+
+
+class Stored:
+    """A batch's rows in their stored form with their fingerprints (``stored_table`` of
+    ``row_hashes``), made a chunk at a time by a thread of its own while the store stages
+    the chunks already made: fingerprinting (Python) and a driver's bulk write (C, which
+    lets Python run) overlap on two cores. ``stream`` reads the chunks as they come, and
+    again from the start when read again; ``table`` is all of them, once made."""
+
+    def __init__(self, rows: pd.DataFrame, text_dates: bool):
+        self.rows = len(rows)
+        self.schema = stored_table(rows.iloc[:0].assign(row_hash=0), text_dates).schema
+        self._made: list[pa.RecordBatch] = []
+        self._done = self._stopped = False
+        self._error: BaseException | None = None
+        self._ready = threading.Condition()
+        self._maker = threading.Thread(target=self._make, args=(rows, text_dates), daemon=True)
+        self._maker.start()
+
+    def _make(self, rows: pd.DataFrame, text_dates: bool) -> None:
+        try:
+            for first in range(0, len(rows), STAGE_ROWS):
+                if self._stopped:
+                    return
+                part = rows.iloc[first : first + STAGE_ROWS]
+                table = stored_table(part.assign(row_hash=row_hashes(part)), text_dates)
+                with self._ready:
+                    self._made.extend(table.to_batches())
+                    self._ready.notify_all()
+        except BaseException as exc:  # told to whoever reads next (``_batches``)
+            self._error = exc
+        finally:
+            with self._ready:
+                self._done = True
+                self._ready.notify_all()
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        taken = 0
+        while True:
+            with self._ready:
+                while not self._done and len(self._made) == taken:
+                    self._ready.wait()
+                if self._error is not None:
+                    raise self._error
+                if taken == len(self._made):
+                    return
+                batch = self._made[taken]
+            taken += 1
+            yield batch
+
+    def stream(self, progress=None, keys: bool = False) -> pa.RecordBatchReader:
+        """The chunks (``keys``: only what comparing needs, see ``keys_of``)."""
+        if not keys:
+            return _told(self.schema, self._batches(), self.rows, progress)
+
+        def compared():
+            first = 0
+            for batch in self._batches():
+                yield keys_of(batch, first)
+                first += batch.num_rows
+
+        return _told(keys_of(self.schema.empty_table(), 0).schema, compared(), self.rows, progress)
+
+    def table(self) -> pa.Table:
+        return pa.Table.from_batches(list(self._batches()), self.schema)
+
+    def failed(self) -> None:
+        """Raise what stopped the making, if anything did."""
+        if self._error is not None:
+            raise self._error
+
+    def stop(self) -> None:
+        """No more chunks are needed (the batch was stored, or failed)."""
+        self._stopped = True
+
+
+def keys_of(rows, first: int):
+    """What comparing a batch needs of its stored rows (a table or a record batch whose
+    first row is the batch's ``first``): ids, fingerprints, change times, positions."""
+    keys = rows.select(["incident_id", "row_hash", "timestamp"])
+    positions = pa.array(range(first, first + rows.num_rows), pa.int64())
+    return keys.append_column("position", positions)
 
 
 def actions(rows: pd.DataFrame, changes: pd.DataFrame, added: int, updated: int) -> pd.Series:

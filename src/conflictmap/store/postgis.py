@@ -21,7 +21,7 @@ from conflictmap.i18n.catalogue import msg
 from conflictmap.schema import NAMES
 from conflictmap.store.base import SqlStore
 from conflictmap.store.ddl import BULK_INDEXES, POSTGIS_MIGRATIONS, POSTGIS_TYPES
-from conflictmap.store.plan import STORED, stream
+from conflictmap.store.plan import STORED
 
 _LOCK = 7_201_511  # advisory lock: one writer at a time
 _STAGE = "conflictmap_stage_"  # + the staging session's process id
@@ -100,18 +100,18 @@ class PostgisStore(SqlStore):
     previous = "to_jsonb(i) - 'geom'"
 
     @contextlib.contextmanager
-    def staged(self, table: pa.Table, progress=None):
+    def staged(self, rows: pa.RecordBatchReader):
         import adbc_driver_postgresql.dbapi
 
         name = f"{_STAGE}{self.db.info.backend_pid}_{uuid.uuid4().hex[:8]}"
-        columns = ", ".join(f"{f.name} {_PG_TYPES[f.type]}" for f in table.schema)
+        columns = ", ".join(f"{f.name} {_PG_TYPES[f.type]}" for f in rows.schema)
         self.db.execute(f"CREATE UNLOGGED TABLE {name} ({columns})")
         try:
             with (
                 adbc_driver_postgresql.dbapi.connect(self.url, autocommit=True) as bulk,
                 bulk.cursor() as cursor,
             ):
-                cursor.adbc_ingest(name, stream(table, progress), mode="append")
+                cursor.adbc_ingest(name, rows, mode="append")
             self.db.execute(f"CREATE UNIQUE INDEX ON {name} (incident_id)")
             self.db.execute(f"ANALYZE {name}")
             yield name

@@ -31,7 +31,7 @@ from conflictmap.i18n.catalogue import msg
 from conflictmap.schema import NAMES
 from conflictmap.store.base import SqlStore
 from conflictmap.store.ddl import BULK_INDEXES, SQLITE_MIGRATIONS, SQLITE_TYPES
-from conflictmap.store.plan import STORED, stream
+from conflictmap.store.plan import STORED
 
 _MAGIC = b"SQLite format 3\x00"
 _COLUMNS = [*NAMES, "row_hash", "batch_id"]
@@ -100,13 +100,13 @@ class SqliteStore(SqlStore):
     previous = "json_object(" + ", ".join(f"'{c}', i.{c}" for c in [*_COLUMNS, "linked_to"]) + ")"
 
     @contextlib.contextmanager
-    def staged(self, table: pa.Table, progress=None):
+    def staged(self, rows: pa.RecordBatchReader):
         """Its commit does not copy the log into the file (a batch's log is its size):
         ``_committed`` does that beside whatever runs next (see ``_copy_log``)."""
         alias = f"stage_{os.getpid()}_{uuid.uuid4().hex[:8]}"
         path = self.path.with_name(f".{self.path.name}-{alias}")
         try:
-            _bulk_write(path, "staged", table, progress)
+            _bulk_write(path, "staged", rows)
             self.db.execute(f"ATTACH DATABASE ? AS {alias}", (str(path),))
             self.db.execute("PRAGMA wal_autocheckpoint=0")
             try:
@@ -278,8 +278,8 @@ class SqliteStore(SqlStore):
         return self.db.execute("PRAGMA integrity_check").fetchone()[0]
 
 
-def _bulk_write(path: Path, name: str, table: pa.Table, progress=None) -> None:
-    """``table`` as a new table ``name`` of a new SQLite file, written by the ADBC driver
+def _bulk_write(path: Path, name: str, rows: pa.RecordBatchReader) -> None:
+    """``rows`` as a new table ``name`` of a new SQLite file, written by the ADBC driver
     with no journal (the file is thrown away if anything fails)."""
     import adbc_driver_sqlite.dbapi
 
@@ -291,7 +291,7 @@ def _bulk_write(path: Path, name: str, table: pa.Table, progress=None) -> None:
             cursor.execute(f"PRAGMA {pragma}")
             cursor.fetchall()
         cursor.execute("BEGIN")
-        cursor.adbc_ingest(name, stream(table, progress), mode="create")
+        cursor.adbc_ingest(name, rows, mode="create")
         cursor.execute("COMMIT")
 
 
