@@ -270,3 +270,37 @@ def test_killing_an_import_leaves_all_or_nothing(tmp_path, settings, store_url):
     assert done.returncode == 0 and "30,000 added" in done.stdout
     # a killed import's table goes once its server session has ended
     assert staging_leftovers(open_store(url, settings)) == []
+
+
+def test_stored_chunks_are_the_stored_table_however_often_read(settings, monkeypatch):
+    from conflictmap.ingest.pipeline import check_bytes
+
+    monkeypatch.setattr(plan, "STAGE_ROWS", 7)  # several chunks from a small batch
+    rows = check_bytes(acled(*(row(f"SYR{i}", i, 100 + i) for i in range(30))), "x.csv", settings)[
+        1
+    ]
+    expected = plan.stored_table(rows.assign(row_hash=plan.row_hashes(rows)), text_dates=True)
+    made = plan.Stored(rows, text_dates=True)
+    first = made.stream().read_all()
+    assert first.equals(expected)
+    assert made.stream().read_all().equals(expected)  # read again: the same chunks
+    assert made.table().equals(expected)
+    keys = made.stream(keys=True).read_all()
+    assert keys.column_names == ["incident_id", "row_hash", "timestamp", "position"]
+    assert keys["position"].to_pylist() == list(range(30))
+    assert keys["incident_id"].equals(expected["incident_id"])
+
+
+def test_a_fingerprinting_failure_stores_nothing_and_says_so(settings, store, monkeypatch):
+    import_bytes(acled(row("SYR1", 1, 100)), "v1.csv", store, settings)
+    before = store.count()
+
+    def broken(frame):
+        raise MemoryError("no room for the fingerprints")
+
+    monkeypatch.setattr(plan, "row_hashes", broken)
+    with pytest.raises(MemoryError, match="no room for the fingerprints"):
+        import_bytes(acled(row("SYR1", 2, 200), row("SYR2", 1, 100)), "v2.csv", store, settings)
+    assert store.count() == before
+    assert [b["file"] for b in store.batches().to_dict("records")] == ["v1.csv"]
+    assert staging_leftovers(store) == []
