@@ -203,10 +203,11 @@ class SqlStore(Reads, Links, Edits, Pending):
         comparison stands and the plan reads the rows staged whole only."""
         with contextlib.ExitStack() as stack:
             keys, seen = None, self.version() if compare else None
-            whole = made.stream(progress)
             if seen and seen[2]:  # the store holds rows (``version``'s count)
                 keys = stack.enter_context(self.staged(made.stream(keys=True)))
                 whole = stream(take_table_rows(made.table(), self._differing(keys)), progress)
+            else:
+                whole = made.stream(progress)
             stage = stack.enter_context(self.staged(whole))
             with self.transaction():
                 if (earlier := self.find_batch(info.sha256)) is not None:  # it landed since

@@ -138,7 +138,7 @@ class Stored:
     again from the start when read again; ``table`` is all of them, once made."""
 
     def __init__(self, rows: pd.DataFrame, text_dates: bool):
-        self.rows = len(rows)
+        self.total = len(rows)
         self.schema = stored_table(rows.iloc[:0].assign(row_hash=0), text_dates).schema
         self._made: list[pa.RecordBatch] = []
         self._done = self._stopped = False
@@ -170,8 +170,7 @@ class Stored:
             with self._ready:
                 while not self._done and len(self._made) == taken:
                     self._ready.wait()
-                if self._error is not None:
-                    raise self._error
+                self.failed()
                 if taken == len(self._made):
                     return
                 batch = self._made[taken]
@@ -181,7 +180,7 @@ class Stored:
     def stream(self, progress=None, keys: bool = False) -> pa.RecordBatchReader:
         """The chunks (``keys``: only what comparing needs, see ``keys_of``)."""
         if not keys:
-            return _told(self.schema, self._batches(), self.rows, progress)
+            return _told(self.schema, self._batches(), self.total, progress)
 
         def compared():
             first = 0
@@ -189,7 +188,7 @@ class Stored:
                 yield keys_of(batch, first)
                 first += batch.num_rows
 
-        return _told(keys_of(self.schema.empty_table(), 0).schema, compared(), self.rows, progress)
+        return _told(keys_of(self.schema.empty_table(), 0).schema, compared(), self.total, progress)
 
     def table(self) -> pa.Table:
         return pa.Table.from_batches(list(self._batches()), self.schema)
