@@ -4,6 +4,9 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# make test: the tests without a browser on JOBS processes, then the browser tests one by
+# one (a page waited on beside other work is what makes a browser test flaky)
+JOBS ?= 2
 
 .PHONY: setup system run test lint bench clean
 
@@ -33,7 +36,8 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	@url=$$(scripts/pg start) && trap 'scripts/pg stop' EXIT && \
-	  echo "PostGIS test server: $$url" && CONFLICTMAP_TEST_PG=$$url $(BIN)/pytest
+	  echo "PostGIS test server: $$url" && export CONFLICTMAP_TEST_PG=$$url && \
+	  $(BIN)/pytest -m "not browser" -n $(JOBS) && $(BIN)/pytest -m browser
 
 lint: setup
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import threading
 import time
@@ -29,6 +28,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from conflictmap.errors import InputError, SignInRefused, UsageError
+from conflictmap.files import replace_atomically
 from conflictmap.i18n import N_
 from conflictmap.i18n.catalogue import msg
 
@@ -101,12 +101,8 @@ def _save(path: Path, users: dict[str, User]) -> None:
     for user in sorted(users.values(), key=lambda u: u.name):
         lines.append(f"\n[users.{json.dumps(user.name)}]\n")
         lines.append(f"role = {json.dumps(user.role)}\nhash = {json.dumps(user.password_hash)}\n")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write("".join(lines))
-    tmp.replace(path)
+    text = "".join(lines)
+    replace_atomically(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), mode=0o600)
 
 
 def add_user(path: Path, name: str, password: str, role: str) -> User:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from conflictmap.errors import FactionError
+from conflictmap.files import replace_atomically
 from conflictmap.i18n.catalogue import msg
 from conflictmap.names import ascii_digits, is_arabic, normalise_arabic
 from conflictmap.settings import ROOT
@@ -192,10 +193,7 @@ def load_factions(path: Path) -> Factions:
 def save_factions(table: pd.DataFrame, path: Path) -> Factions:
     """Check then write atomically (a bad edit never replaces a good file)."""
     factions = Factions(check_table(table))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    factions.table.to_csv(tmp, index=False)
-    tmp.replace(path)
+    replace_atomically(path, lambda tmp: factions.table.to_csv(tmp, index=False))
     return factions
 
 

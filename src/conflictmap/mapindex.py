@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +21,7 @@ from h3.api import basic_int as h3
 from pandas.api.types import union_categoricals
 
 from conflictmap.factions import Factions
+from conflictmap.files import replace_atomically
 from conflictmap.i18n.catalogue import msg
 
 LOG = logging.getLogger(__name__)
@@ -224,12 +224,9 @@ def _write(index: pd.DataFrame, folder: Path, path: Path) -> None:
     prefix = path.name.rsplit("-v", 1)[0]
     for old in folder.glob(f"{prefix}-v*.parquet"):
         old.unlink(missing_ok=True)
-    temporary = path.with_suffix(f".{os.getpid()}.tmp")
     try:
-        index.to_parquet(temporary, index=False)
-        temporary.replace(path)
+        replace_atomically(path, lambda temporary: index.to_parquet(temporary, index=False))
     except Exception as exc:  # a full disk, a read-only folder: the cache is only a cache
-        temporary.unlink(missing_ok=True)
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         LOG.warning("could not write the map index cache %s: %s", path, reason)
         index.attrs["cache_failed"] = msg(

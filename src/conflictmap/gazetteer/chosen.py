@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from conflictmap.errors import GazetteerError
+from conflictmap.files import replace_atomically
 from conflictmap.gazetteer.model import CHOSEN, PLACE_COLUMNS
 from conflictmap.i18n.catalogue import msg
 from conflictmap.settings import Settings
@@ -68,10 +68,7 @@ def save_choice(settings: Settings, name: str, choice: Choice, user: str) -> Pat
     writer.writeheader()
     writer.writerows(rows)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(out.getvalue(), encoding="utf-8")
-        os.replace(tmp, path)
+        replace_atomically(path, lambda tmp: tmp.write_text(out.getvalue(), encoding="utf-8"))
     except OSError as exc:
         raise GazetteerError(
             msg(

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from conflictmap.errors import GazetteerError
+from conflictmap.files import replace_atomically
 from conflictmap.gazetteer.index import Gazetteer
 from conflictmap.gazetteer.model import GEONAMES, Place
 from conflictmap.i18n.catalogue import msg
@@ -42,10 +43,8 @@ def _geonames_rows(cache_dir: Path, countries: tuple[str, ...]) -> list[dict]:
         for c in json.loads(source.read_text(encoding="utf-8")).values()
         if c["countrycode"] in countries
     ]
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp")
-    tmp.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(cache)
+    text = json.dumps(rows, ensure_ascii=False)
+    replace_atomically(cache, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return rows
 
 
