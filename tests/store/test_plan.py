@@ -304,3 +304,27 @@ def test_a_fingerprinting_failure_stores_nothing_and_says_so(settings, store, mo
     assert store.count() == before
     assert [b["file"] for b in store.batches().to_dict("records")] == ["v1.csv"]
     assert staging_leftovers(store) == []
+
+
+def test_a_fingerprinting_failure_into_an_empty_store_stores_nothing(settings, monkeypatch):
+    store = open_store(f"sqlite:///{settings.data_dir / 'empty.sqlite'}", settings)
+
+    def broken(frame):
+        raise MemoryError("no room for the fingerprints")
+
+    monkeypatch.setattr(plan, "row_hashes", broken)
+    with pytest.raises(MemoryError, match="no room for the fingerprints"):
+        import_bytes(acled(row("SYR1", 2, 200)), "v1.csv", store, settings)
+    assert store.count() == 0 and store.batches().empty and staging_leftovers(store) == []
+
+
+def test_a_last_reading_lets_the_chunks_go(settings, monkeypatch):
+    from conflictmap.ingest.pipeline import check_bytes
+
+    monkeypatch.setattr(plan, "STAGE_ROWS", 4)
+    rows = check_bytes(acled(*(row(f"SYR{i}", i, 100) for i in range(10))), "x.csv", settings)[1]
+    made = plan.Stored(rows, text_dates=True)
+    assert made.stream(last=True).read_all().num_rows == 10
+    assert made._made == [None, None, None]
+    with pytest.raises(RuntimeError, match="last time"):
+        made.table()

@@ -207,7 +207,7 @@ class SqlStore(Reads, Links, Edits, Pending):
                 keys = stack.enter_context(self.staged(made.stream(keys=True)))
                 whole = stream(take_table_rows(made.table(), self._differing(keys)), progress)
             else:
-                whole = made.stream(progress)
+                whole = made.stream(progress, last=True)  # read once: nothing compares
             stage = stack.enter_context(self.staged(whole))
             with self.transaction():
                 if (earlier := self.find_batch(info.sha256)) is not None:  # it landed since

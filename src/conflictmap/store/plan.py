@@ -164,7 +164,7 @@ class Stored:
                 self._done = True
                 self._ready.notify_all()
 
-    def _batches(self) -> Iterator[pa.RecordBatch]:
+    def _batches(self, last: bool = False) -> Iterator[pa.RecordBatch]:
         taken = 0
         while True:
             with self._ready:
@@ -174,13 +174,19 @@ class Stored:
                 if taken == len(self._made):
                     return
                 batch = self._made[taken]
+                if batch is None:
+                    raise RuntimeError("the batch's chunks were read for the last time")
+                if last:
+                    self._made[taken] = None
             taken += 1
             yield batch
 
-    def stream(self, progress=None, keys: bool = False) -> pa.RecordBatchReader:
-        """The chunks (``keys``: only what comparing needs, see ``keys_of``)."""
+    def stream(self, progress=None, keys: bool = False, last: bool = False) -> pa.RecordBatchReader:
+        """The chunks (``keys``: only what comparing needs, see ``keys_of``); ``last``:
+        read for the last time, each chunk let go once the reader has it (a batch's
+        memory is then its frame's and a chunk's)."""
         if not keys:
-            return _told(self.schema, self._batches(), self.total, progress)
+            return _told(self.schema, self._batches(last), self.total, progress)
 
         def compared():
             first = 0
