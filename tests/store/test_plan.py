@@ -328,3 +328,15 @@ def test_a_last_reading_lets_the_chunks_go(settings, monkeypatch):
     assert made._made == [None, None, None]
     with pytest.raises(RuntimeError, match="last time"):
         made.table()
+
+
+def test_staging_is_told_every_stage_of_rows_and_at_the_end(monkeypatch):
+    monkeypatch.setattr(plan, "STAGE_ROWS", 10)
+    table = pa.table({"n": list(range(95))})
+    told = []
+    reader = plan._told(
+        table.schema, table.to_batches(max_chunksize=3), 95, lambda *a: told.append(a)
+    )
+    assert reader.read_all().num_rows == 95
+    assert [done for done, _ in told] == [12, 24, 36, 48, 60, 72, 84, 95]
+    assert {total for _, total in told} == {95}
