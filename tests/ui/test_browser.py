@@ -819,11 +819,12 @@ def test_a_name_is_placed_by_a_click_on_the_small_map(places_server, browser):
     assert "Zuwayrat Qadim" in (geo / "user" / "chosen.csv").read_text(encoding="utf-8")
     # the close spelling is next: its candidate is numbered on the map
     page.get_by_text("Read by a close spelling").wait_for(timeout=30_000)
-    for _ in range(40):  # the box shows the new list's first name once the run ends
-        if "Shheel (Syria) — 1 to check" in chosen.input_value():
+    for _ in range(80):  # the box shows the new list's first name once the run ends
+        boxes = chosen.evaluate_all("inputs => inputs.map(i => i.value)")  # the old one too,
+        if len(boxes) == 1 and "Shheel (Syria) — 1 to check" in boxes[0]:  # until it ends
             break
         page.wait_for_timeout(250)
-    assert "Shheel (Syria) — 1 to check" in chosen.input_value()
+    assert "Shheel (Syria) — 1 to check" in chosen.input_value()  # one box, the new name
     frame.locator(".cm-candidate").first.wait_for(timeout=30_000)
     assert frame.locator(".cm-candidate").first.inner_text() == "1"
     assert page.locator("[data-testid='stException']").count() == 0
