@@ -30,9 +30,7 @@ def test_writers_in_other_processes_too(tmp_path):
         "for _ in range(30):\n"
         "    replace_atomically(Path(sys.argv[1]), lambda t: t.write_text(sys.argv[2] * 50000))\n"
     )
-    runs = [
-        subprocess.Popen([sys.executable, "-c", code, str(target), letter]) for letter in "abc"
-    ]
+    runs = [subprocess.Popen([sys.executable, "-c", code, str(target), letter]) for letter in "abc"]
     assert [run.wait(timeout=60) for run in runs] == [0, 0, 0]
     assert target.read_text() in {letter * 50000 for letter in "abc"}
     assert [p.name for p in tmp_path.iterdir()] == ["factions.csv"]
@@ -61,3 +59,14 @@ def test_the_new_file_has_the_umasks_mode_or_the_one_asked_for(tmp_path):
     replace_atomically(tmp_path / "secret.toml", lambda tmp: tmp.write_text("x"), mode=0o600)
     assert stat.S_IMODE((tmp_path / "shared.csv").stat().st_mode) == 0o640
     assert stat.S_IMODE((tmp_path / "secret.toml").stat().st_mode) == 0o600
+
+
+def test_the_temporary_ends_as_the_file_does_so_gdal_writes_a_file_not_a_folder(tmp_path):
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+
+    target = tmp_path / "lakes.fgb"
+    frame = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:4326")
+    replace_atomically(target, lambda tmp: pyogrio.write_dataframe(frame, tmp, driver="FlatGeobuf"))
+    assert target.is_file() and len(pyogrio.read_dataframe(target)) == 1

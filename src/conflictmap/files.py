@@ -15,10 +15,13 @@ def replace_atomically(
     """Write ``path`` through ``write(temporary)`` and move it into place: readers see the
     old file or the new one, never half of one. The temporary file is the writer's own
     (two processes writing the same file at once both succeed, and the last one wins)
-    and goes if ``write`` fails. ``mode``: the file's permissions (default: what a new
-    file gets under this process's umask)."""
+    and goes if ``write`` fails; it ends as ``path`` does (writers such as GDAL's choose
+    the format by it). ``mode``: the file's permissions (default: what a new file gets
+    under this process's umask)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, name = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix or ".tmp"
+    )
     os.close(handle)
     temporary = Path(name)
     try:

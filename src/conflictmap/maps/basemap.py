@@ -29,6 +29,7 @@ from folium.template import Template
 
 from conflictmap.assets import MODULES
 from conflictmap.countries import alpha3
+from conflictmap.files import replace_atomically
 from conflictmap.settings import Region
 
 WORLD = MODULES / "world-atlas" / "countries-110m.json"
@@ -85,8 +86,6 @@ def _rivers(box) -> list:
 def lakes_file():
     """The lakes of 2 km² or more as a FlatGeobuf with a spatial index, derived once from
     the npm package's GeoJSON (one collection of half a million polygons, 6 s to read)."""
-    import os
-
     import geopandas as gpd
     import pyogrio
     import shapely
@@ -96,11 +95,13 @@ def lakes_file():
     collection = pyogrio.read_dataframe(LAKES_SOURCE).geometry
     parts = shapely.get_parts(shapely.get_parts(collection.to_numpy()))
     parts = parts[shapely.area(parts) >= LAKE_MIN_DEG2]
-    LAKES.parent.mkdir(exist_ok=True)
-    partial = LAKES.with_name(f".{LAKES.stem}-{os.getpid()}{LAKES.suffix}")
     frame = gpd.GeoDataFrame(geometry=shapely.make_valid(parts), crs="EPSG:4326")
-    pyogrio.write_dataframe(frame, partial, driver="FlatGeobuf", spatial_index=True)
-    os.replace(partial, LAKES)  # whole or not at all, even with two builds at once
+    replace_atomically(  # whole or not at all, even with two builds at once
+        LAKES,
+        lambda partial: pyogrio.write_dataframe(
+            frame, partial, driver="FlatGeobuf", spatial_index=True
+        ),
+    )
     return LAKES
 
 
