@@ -19,6 +19,7 @@ from conflictmap.ingest.formats import (
     _careful_table,
     _fast_table,
     fast_file_table,
+    file_ends,
     probe_bytes,
     probe_file,
     read_table,
@@ -76,6 +77,9 @@ def test_fast_reader_reads_every_file_it_accepts_as_the_careful_reader_does():
         "date,place\n2020-01-01,Hajin\n,\n  , \n2020-01-03,Hajin\n",
         "date,place\n2020-01-01,Hajin\n\n2020-01-02,Hajin\n",
         'date,place\n2020-01-01,"Hajin ""east"""\n',
+        "date,place\n2020-01-01,Hajin\n2020-01-02,Hajin",  # no last line break
+        "date,place\n2020-01-01,Hajin\n\n\n",  # blank lines after the last record
+        "date;place\r\n2020-01-01;Hajin\r\n\r\n",
     ],
 )
 def test_fast_reader_matches_on_comments_quotes_crlf_and_blank_rows(text, tmp_path):
@@ -94,7 +98,7 @@ def from_file(data: bytes, folder, piece: int = 5):
     probe, digest = probe_file(path, piece)
     assert probe == probe_bytes(data)
     assert digest == hashlib.sha256(data).hexdigest()
-    return fast_file_table(path, probe, 10**6)
+    return fast_file_table(path, file_ends(path), 10**6, lambda: probe)
 
 
 def test_the_file_reader_reads_large_files_as_the_bytes_reader_does(tmp_path):

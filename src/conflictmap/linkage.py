@@ -142,7 +142,7 @@ def link_batch(store, changed: pd.DataFrame, link: Callable) -> int:
         f"{first - pd.Timedelta(days=MAX_SPAN):%Y-%m-%d}",
         f"{last:%Y-%m-%d}",
         bbox,
-        sorted(set(rows["dataset"])),
+        sorted(rows["dataset"].unique().tolist()),  # not set(): that makes a str per row
     )
     if known.empty:
         return 0

@@ -14,6 +14,8 @@ import contextlib
 import csv
 import hashlib
 import io
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,15 +102,31 @@ TAIL = 4096
 
 
 @dataclass(frozen=True)
-class Probe:
-    """What the fast reader needs to know of a file besides its body: its first and last
-    bytes, its size and how many line feeds and carriage returns it holds."""
+class Ends:
+    """What the fast reader needs to know of a file before parsing it: its first and last
+    bytes and its size."""
 
     head: bytes
     tail: bytes
     size: int
+
+
+@dataclass(frozen=True)
+class Probe(Ends):
+    """``Ends``, and how many line feeds and carriage returns the file holds (the fast
+    reader's check after its parse)."""
+
     newlines: int
     returns: int
+
+
+def file_ends(path: Path) -> Ends:
+    """A file's ``Ends``, read without reading the rest of it."""
+    with path.open("rb") as handle:
+        head = handle.read(HEAD)
+        size = handle.seek(0, os.SEEK_END)
+        handle.seek(max(0, size - TAIL))
+        return Ends(head, handle.read(TAIL), size)
 
 
 def probe_bytes(data: bytes) -> Probe:
@@ -162,26 +180,47 @@ def _fast_table(data: bytes, max_rows: int) -> Table | None:
     import pyarrow as pa
 
     view = memoryview(data)
+    probe = probe_bytes(data)
     return _fast(
-        probe_bytes(data),
+        probe,
         lambda start, stop: contextlib.nullcontext(pa.py_buffer(view[start:stop])),
         max_rows,
+        lambda: probe,
     )
 
 
-def fast_file_table(path: Path, probe: Probe, max_rows: int) -> Table | None:
-    """``_fast`` over a file, read by pyarrow a block at a time (never held whole)."""
-    if probe.head.startswith(b"PK\x03\x04"):  # a workbook, perhaps: read whole
+def fast_file_table(
+    path: Path, ends: Ends, max_rows: int, counted: Callable[[], Probe]
+) -> Table | None:
+    """``_fast`` over a file, read by pyarrow a block at a time (never held whole).
+    ``counted()`` gives its ``Probe``, asked for once the parse is done (the caller may
+    count while pyarrow parses)."""
+    if ends.head.startswith(b"PK\x03\x04"):  # a workbook, perhaps: read whole
         return None
-    return _fast(probe, lambda start, stop: _Span(path, start, stop), max_rows)
+    return _fast(ends, lambda start, stop: _file_body(path, ends, start, stop), max_rows, counted)
 
 
-def _fast(probe: Probe, body_of, max_rows: int) -> Table | None:
+def _file_body(path: Path, probe: Ends, start: int, stop: int):
+    """Bytes ``start`` to ``stop`` of the file for pyarrow. When no more than one line
+    break follows ``stop``, pyarrow's own file reads on to the end: its blocks are then
+    read without Python, so work that holds the interpreter meanwhile (the gazetteer
+    loads beside the parse) does not stall the parse. Otherwise a ``_Span``."""
+    import pyarrow as pa
+
+    after = probe.size - stop
+    if after == 0 or (after <= len(probe.tail) and probe.tail[-after:] in (b"\n", b"\r\n")):
+        body = pa.OSFile(str(path))
+        body.seek(start)
+        return body
+    return _Span(path, start, stop)
+
+
+def _fast(probe: Ends, body_of, max_rows: int, counted: Callable[[], Probe]) -> Table | None:
     """The common case read by pyarrow's C++ reader: UTF-8, one separator, every record
     as wide as the header, no line break inside a value. Anything else returns None and
     the careful reader below reads the file (it finds and words every problem); a test
     checks the two readers agree on every file this one accepts. ``body_of(start, stop)``
-    opens those bytes of the file for pyarrow."""
+    opens those bytes of the file for pyarrow; ``counted()`` is the file's ``Probe``."""
     bom = 3 if probe.head.startswith(codecs.BOM_UTF8) else 0
     head = probe.head[bom : bom + 4096]
     if bomless_utf16(head) or b"\x00" in head or head.startswith(tuple(MAGIC)):
@@ -213,8 +252,11 @@ def _fast(probe: Probe, body_of, max_rows: int) -> Table | None:
         raise InputError(too_many(max_rows))
     # one line per record, else a value holds a line break (or a quote never closes):
     # the careful reader checks those quotes.
-    lines = probe.newlines - run.count(b"\n") + (1 if run else 0)
-    returns = probe.returns - run.count(b"\r") + (1 if run.startswith(b"\r") else 0)
+    counts = counted()
+    if (counts.head, counts.tail, counts.size) != (probe.head, probe.tail, probe.size):
+        return None  # the file changed while it was read: read it again, carefully
+    lines = counts.newlines - run.count(b"\n") + (1 if run else 0)
+    returns = counts.returns - run.count(b"\r") + (1 if run.startswith(b"\r") else 0)
     expected = skipped + arrow.num_rows + (1 if run else 0)
     if lines != expected or returns not in (0, lines):
         return None

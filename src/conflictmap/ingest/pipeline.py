@@ -31,7 +31,13 @@ from conflictmap.ingest.detect import (
     detect_format,
     unknown_sheet_columns,
 )
-from conflictmap.ingest.formats import Table, fast_file_table, probe_file, read_table
+from conflictmap.ingest.formats import (
+    Table,
+    fast_file_table,
+    file_ends,
+    probe_file,
+    read_table,
+)
 from conflictmap.ingest.geocode import HELD, REVIEW_COLUMNS, geocode
 from conflictmap.ingest.issues import ERROR, REJECTED_LINE, REJECTED_PROBLEM, WARNING, Report
 from conflictmap.ingest.validate import validate
@@ -98,19 +104,18 @@ def check_file(
     size = _size_of(path)
     _refuse_larger(path.name, size, settings)
     progress(0.05, msg("Reading {name}", name=path.name))
-    probe, sha256 = probe_file(path)
-    report = Report(file=path.name)
-    report.sha256 = sha256
-
-    def read() -> Table:
-        table = fast_file_table(path, probe, settings.max_rows)
+    ends = file_ends(path)
+    with ThreadPoolExecutor(2) as beside:  # while pyarrow parses (off the interpreter)
+        probed = beside.submit(probe_file, path)  # the digest and the line counts
+        places = beside.submit(load_gazetteer, settings)
+        table = fast_file_table(path, ends, settings.max_rows, lambda: probed.result()[0])
         if table is None:
             data = read_limited(path, settings)
             table = read_table(data, settings.max_rows, settings.max_file_bytes)
-        return table
-
-    table, gazetteer = _beside_gazetteer(read, settings)
-    return _checked(table, _ends_in_newline(probe.tail), report, gazetteer, progress, store)
+        report = Report(file=path.name)
+        report.sha256 = probed.result()[1]
+        gazetteer = places.result()
+    return _checked(table, _ends_in_newline(ends.tail), report, gazetteer, progress, store)
 
 
 def _beside_gazetteer(read, settings: Settings):

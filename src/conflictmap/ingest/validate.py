@@ -7,6 +7,7 @@ Each check is vectorised; only failing rows are visited to word their message.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 
@@ -36,16 +37,24 @@ MAX_WHOLE = 2**53
 
 
 def _numbers(text: pd.Series) -> pd.Series:
+    """The column's numbers (NaN where empty or unreadable). A clean column converts in C
+    at once; one with a decimal comma, other digits or a bad cell the careful way (the
+    folding changes nothing in a column pyarrow reads as it is)."""
+    with contextlib.suppress(ValueError, TypeError, ArrowInvalid):
+        return _floats(text)
     other = text.str.contains(r"[^\x00-\x7f]", regex=True)  # only those need folding
     if other.any():
         text = text.where(~other, text[other].map(ascii_digits))
     cleaned = text.str.replace(",", ".", regex=False)  # cells come stripped (``columns``)
-    cleaned = cleaned.where(cleaned != "")
-    try:  # a clean column converts in C at once; any bad cell sends it the careful way
-        arrow = cleaned.astype("float64[pyarrow]")
-        return pd.Series(arrow.to_numpy("float64", na_value=np.nan, copy=True), text.index)
+    try:
+        return _floats(cleaned)
     except (ValueError, TypeError, ArrowInvalid):
-        return pd.to_numeric(cleaned, errors="coerce")
+        return pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce")
+
+
+def _floats(text: pd.Series) -> pd.Series:
+    arrow = text.where(text != "").astype("float64[pyarrow]")
+    return pd.Series(arrow.to_numpy("float64", na_value=np.nan, copy=True), text.index)
 
 
 def check_numbers(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.Series:
