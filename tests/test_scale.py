@@ -362,6 +362,30 @@ def test_the_index_kept_in_step_with_imports_equals_one_read_from_the_store(
         assert mapindex.load(store, cache).shape == built.shape  # and it is the cached one
 
 
+def test_the_follower_is_told_the_rows_once_they_are_staged(settings, store):
+    """Its work runs beside the transaction's write, not beside the staging (where the
+    fingerprinting needs the interpreter and the staged chunks the memory)."""
+    said = []
+
+    class Follower:
+        def prepare(self, rows):
+            said.append(("prepare", len(rows)))
+
+        def __call__(self, rows):
+            said.append(("landed", len(rows)))
+
+    def progress(_fraction, message):
+        said.append(message.split(" ")[0])
+
+    data = synthetic(300, seed=2)
+    import_bytes(data, "a.csv", store, settings, progress=progress, stored=Follower())
+    steps = [s for s in said if s in ("Stored", "Writing") or isinstance(s, tuple)]
+    assert steps[-4:] == ["Stored", "Writing", ("prepare", 300), ("landed", 300)]
+    said.clear()
+    import_bytes(data, "a.csv", store, settings, stored=Follower())  # the same file
+    assert said == []  # nothing staged nor landed: the follower is not told
+
+
 def test_a_full_disk_while_saving_the_map_index_still_reports_the_import(
     env_data, tmp_path, monkeypatch, capsys
 ):

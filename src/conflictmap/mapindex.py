@@ -70,7 +70,7 @@ _FORMAT = "2"  # bump when the index's columns change: old cache files are then 
 
 def build(raw: pd.DataFrame) -> pd.DataFrame:
     """Typed index from the rows of ``INDEX_SQL``."""
-    frame = _typed(raw.copy())
+    frame = _typed(raw.copy(deep=False))  # columns are replaced, never written into
     frame["cell"] = cells_of(frame["latitude"].to_numpy(), frame["longitude"].to_numpy())
     return frame
 
@@ -91,7 +91,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 def from_rows(rows: pd.DataFrame) -> pd.DataFrame:
     """The index of freshly imported rows (the importer's typed frame), as ``build`` makes
     it from the store; their links are set by ``after_batch``."""
-    raw = rows[[c for c in COLUMNS if c in rows.columns]].copy()
+    raw = rows[[c for c in COLUMNS if c in rows.columns]].copy(deep=False)  # as in build
     raw["end_date"] = raw["end_date"].fillna(raw["event_date"])
     raw["linked_to"] = None
     raw["illustrative"] = (

@@ -174,8 +174,9 @@ class Workspace:
 
 class _IndexFollower:  # an ``ingest.pipeline.Follower``
     """Keeps the map index in step with one import (see ``ingest.pipeline.import_bytes``):
-    ``prepare`` starts building a first batch's index rows beside the store's write
-    (SQLite and PostgreSQL work without Python's lock), the call puts them in."""
+    ``prepare`` starts building a first batch's index rows beside the store's write of
+    the staged rows (SQLite and PostgreSQL work without Python's lock), the call puts
+    them in (or builds them, when ``prepare`` was not told)."""
 
     def __init__(self, workspace: Workspace, before: tuple, progress: Progress):
         self.workspace, self.before, self.progress = workspace, before, progress

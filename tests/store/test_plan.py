@@ -330,6 +330,33 @@ def test_a_last_reading_lets_the_chunks_go(settings, monkeypatch):
         made.table()
 
 
+def test_a_last_reading_keeps_the_maker_close_ahead(settings, monkeypatch):
+    """A slow last reader (a driver slower than the fingerprinting) never has more than
+    about ``AHEAD`` rows made and waiting; a reader that reads again has them all."""
+    import time
+
+    from conflictmap.ingest.pipeline import check_bytes
+
+    monkeypatch.setattr(plan, "STAGE_ROWS", 4)
+    monkeypatch.setattr(plan.Stored, "AHEAD", 8)
+    rows = check_bytes(acled(*(row(f"SYR{i}", i, 100) for i in range(60))), "x.csv", settings)[1]
+    made = plan.Stored(rows, text_dates=True)
+    reader = made.stream(last=True)
+    got = reader.read_next_batch().num_rows
+    most = 0
+    for _ in range(20):
+        time.sleep(0.02)
+        most = max(most, made._held)
+    assert 0 < most <= 8 + 4 and not made._done  # the maker waits for the reader
+    got += sum(batch.num_rows for batch in reader)
+    assert got == 60 and made._held == 0
+
+    again = plan.Stored(rows, text_dates=True)
+    while not again._done:
+        time.sleep(0.01)
+    assert again._held == 60 and again.table().num_rows == 60  # not bounded: kept whole
+
+
 def test_staging_is_told_every_stage_of_rows_and_at_the_end(monkeypatch):
     monkeypatch.setattr(plan, "STAGE_ROWS", 10)
     table = pa.table({"n": list(range(95))})

@@ -52,9 +52,10 @@ Progress = Callable[[float, str], None]
 
 
 class Follower(Protocol):
-    """What follows a batch into the store (the workspace's map index): told the rows
-    before they are stored (work it starts runs beside the store's), then once the batch
-    has landed with the rows it added or updated (none when it changed nothing)."""
+    """What follows a batch into the store (the workspace's map index): told the rows once
+    the store has staged them (work it starts runs beside the transaction's write; not
+    told when nothing was staged), then once the batch has landed with the rows it added
+    or updated (none when it changed nothing)."""
 
     def prepare(self, rows: pd.DataFrame) -> None: ...
 
@@ -317,9 +318,9 @@ def _store(report: Report, good, store, settings, user, progress, link, stored) 
                         total=f"{total:,}",
                     ),
                 )
+                if stored is not None:  # beside that write (C, off the interpreter)
+                    stored.prepare(good)
 
-        if stored is not None:
-            stored.prepare(good)
         outcome = store.add_batch(good, info, joiner, written, pending=report.pending)
         report.batch_id, report.duplicate_of = outcome.batch_id, outcome.duplicate_of
         report.linked = outcome.linked

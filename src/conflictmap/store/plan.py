@@ -140,12 +140,19 @@ class Stored:
     ``row_hashes``), made a chunk at a time by a thread of its own while the store stages
     the chunks already made: fingerprinting (Python) and a driver's bulk write (C, which
     lets Python run) overlap on two cores. ``stream`` reads the chunks as they come, and
-    again from the start when read again; ``table`` is all of them, once made."""
+    again from the start when read again; ``table`` is all of them, once made. Once a
+    reader reads them for the last time, the maker stays at most ``AHEAD`` rows ahead of
+    it (a driver slower than the fingerprinting would otherwise let a third of the batch
+    pile up)."""
+
+    AHEAD = STAGE_ROWS
 
     def __init__(self, rows: pd.DataFrame, text_dates: bool):
         self.total = len(rows)
         self.schema = stored_table(rows.iloc[:0].assign(row_hash=0), text_dates).schema
         self._made: list[pa.RecordBatch] = []
+        self._held = 0  # rows made and not yet let go by a last reader
+        self._draining = False  # a last reader is reading
         self._done = self._stopped = False
         self._error: BaseException | None = None
         self._ready = threading.Condition()
@@ -155,12 +162,16 @@ class Stored:
     def _make(self, rows: pd.DataFrame, text_dates: bool) -> None:
         try:
             for first in range(0, len(rows), STAGE_ROWS):
+                with self._ready:
+                    while self._draining and self._held >= self.AHEAD and not self._stopped:
+                        self._ready.wait()
                 if self._stopped:
                     return
                 part = rows.iloc[first : first + STAGE_ROWS]
                 table = stored_table(part.assign(row_hash=row_hashes(part)), text_dates)
                 with self._ready:
                     self._made.extend(table.to_batches())
+                    self._held += table.num_rows
                     self._ready.notify_all()
         except BaseException as exc:  # told to whoever reads next (``_batches``)
             self._error = exc
@@ -173,6 +184,7 @@ class Stored:
         taken = 0
         while True:
             with self._ready:
+                self._draining = self._draining or last
                 while not self._done and len(self._made) == taken:
                     self._ready.wait()
                 self.failed()
@@ -183,6 +195,8 @@ class Stored:
                     raise RuntimeError("the batch's chunks were read for the last time")
                 if last:
                     self._made[taken] = None
+                    self._held -= batch.num_rows
+                    self._ready.notify_all()  # the maker may go on
             taken += 1
             yield batch
 
@@ -211,7 +225,9 @@ class Stored:
 
     def stop(self) -> None:
         """No more chunks are needed (the batch was stored, or failed)."""
-        self._stopped = True
+        with self._ready:
+            self._stopped = True
+            self._ready.notify_all()
 
 
 def keys_of(rows, first: int):
