@@ -151,30 +151,6 @@ def probe_file(path: Path, piece: int = 1 << 24) -> tuple[Probe, str]:
     return Probe(head, tail, size, newlines, returns), digest.hexdigest()
 
 
-class _Span(io.RawIOBase):
-    """Bytes ``start`` to ``stop`` of a file, read as pyarrow asks for them."""
-
-    def __init__(self, path: Path, start: int, stop: int):
-        self._file = path.open("rb")
-        self._file.seek(start)
-        self._left = stop - start
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        wanted = min(len(buffer), self._left)
-        if wanted <= 0:
-            return 0
-        got = self._file.readinto(memoryview(buffer)[:wanted])
-        self._left -= got
-        return got
-
-    def close(self) -> None:
-        self._file.close()
-        super().close()
-
-
 def _fast_table(data: bytes, max_rows: int) -> Table | None:
     """``_fast`` over bytes in memory."""
     import pyarrow as pa
@@ -197,22 +173,18 @@ def fast_file_table(
     count while pyarrow parses)."""
     if ends.head.startswith(b"PK\x03\x04"):  # a workbook, perhaps: read whole
         return None
-    return _fast(ends, lambda start, stop: _file_body(path, ends, start, stop), max_rows, counted)
+    return _fast(ends, lambda start, stop: _file_body(path, start, stop), max_rows, counted)
 
 
-def _file_body(path: Path, probe: Ends, start: int, stop: int):
-    """Bytes ``start`` to ``stop`` of the file for pyarrow. When no more than one line
-    break follows ``stop``, pyarrow's own file reads on to the end: its blocks are then
-    read without Python, so work that holds the interpreter meanwhile (the gazetteer
-    loads beside the parse) does not stall the parse. Otherwise a ``_Span``."""
+@contextlib.contextmanager
+def _file_body(path: Path, start: int, stop: int):
+    """Bytes ``start`` to ``stop`` of the file, as pyarrow's own stream: its blocks are
+    read without Python, so work that holds the interpreter meanwhile (the gazetteer and
+    the digest, beside the parse) does not stall the parse."""
     import pyarrow as pa
 
-    after = probe.size - stop
-    if after == 0 or (after <= len(probe.tail) and probe.tail[-after:] in (b"\n", b"\r\n")):
-        body = pa.OSFile(str(path))
-        body.seek(start)
-        return body
-    return _Span(path, start, stop)
+    with pa.OSFile(str(path)) as file:
+        yield file.get_stream(start, stop - start)
 
 
 def _fast(probe: Ends, body_of, max_rows: int, counted: Callable[[], Probe]) -> Table | None:
