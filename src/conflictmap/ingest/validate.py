@@ -121,20 +121,25 @@ def check_dates(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.Se
     parsed = {cell: read_date(cell, order) for cell in cells}
     bad = pd.Series(False, index=raw.index)
     today = dt.date.today()
-    for name in DATE_COLUMNS:
-        cells_of = raw[name]
-        problems = {
-            cell: _date_problem(name, cell, parsed[cell].value, parsed[cell], order, today)
-            for cell in cells_of.unique()
+    for name in DATE_COLUMNS:  # each distinct cell is judged and converted once
+        codes, distinct = pd.factorize(raw[name], use_na_sentinel=False)
+        distinct = distinct.tolist()
+        problems = [
+            _date_problem(name, cell, parsed[cell].value, parsed[cell], order, today)
             if cell or name == "event_date"
-        }
-        wrong = cells_of.map(problems).notna()
-        for line, cell in _rows(raw, wrong, ["__line", name]).itertuples(index=False):
-            template, values = problems[cell]
-            report.add(line, name, cell, template, **values)
+            else None
+            for cell in distinct
+        ]
+        wrong = pd.Series(np.array([p is not None for p in problems], bool)[codes], raw.index)
+        shown = wrong.to_numpy()
+        for line, code in zip(raw.loc[shown, "__line"], codes[shown], strict=True):
+            template, values = problems[code]
+            report.add(line, name, distinct[code], template, **values)
         bad |= wrong
-        values = cells_of.map({c: p.value for c, p in parsed.items()})
-        typed[name] = pd.to_datetime(values.where(~bad), errors="coerce")
+        dates = pd.to_datetime(
+            pd.Series([parsed[c].value for c in distinct], dtype=object), errors="coerce"
+        )
+        typed[name] = pd.Series(dates.to_numpy()[codes], raw.index).where(~bad)
     typed["end_date"] = typed["end_date"].fillna(typed["event_date"])
     reversed_ = typed["end_date"] < typed["event_date"]
     for line, a, b in _rows(raw, reversed_, ["__line", "event_date", "end_date"]).itertuples(
