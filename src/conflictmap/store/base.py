@@ -355,7 +355,8 @@ PLAN_SQL = {  # the staged batch against the stored rows, by id (see ``plan``)
     ADDED: (
         "INSERT INTO changes (batch_id, incident_id, action, previous) "
         "SELECT ?, s.incident_id, 'added', NULL FROM {stage} s "
-        "WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.incident_id = s.incident_id)"
+        "WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.incident_id = s.incident_id) "
+        "ORDER BY s.incident_id"  # the indexes by id are then filled in order
     ),
     UPDATED: (
         "INSERT INTO changes (batch_id, incident_id, action, previous) "

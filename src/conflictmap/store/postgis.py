@@ -118,6 +118,10 @@ class PostgisStore(SqlStore):
         finally:
             self.db.execute(f"DROP TABLE IF EXISTS {name}")
 
+    def _plan(self, stage: str, batch_id: int) -> tuple[int, int]:
+        self.db.execute("SET LOCAL work_mem = '256MB'")  # its sort by id, and the write's
+        return super()._plan(stage, batch_id)
+
     def _write(self, stage: str, batch_id: int, rows: int, added: int) -> None:
         """An updated row loses its old link (``linked_to`` is not staged); a batch of new
         rows only is copied whole; one that is most of the store rebuilds the indexes
@@ -128,7 +132,8 @@ class PostgisStore(SqlStore):
         with self._bulk(rows):
             if added == rows:
                 self.run(
-                    f"INSERT INTO incidents ({names}) SELECT {picked}, ? FROM {stage} s",
+                    f"INSERT INTO incidents ({names}) SELECT {picked}, ? FROM {stage} s "
+                    "ORDER BY s.incident_id",  # its key's index filled in order
                     (batch_id,),
                 )
             else:
