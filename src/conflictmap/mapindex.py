@@ -94,8 +94,8 @@ def from_rows(rows: pd.DataFrame) -> pd.DataFrame:
     raw = rows[[c for c in COLUMNS if c in rows.columns]].copy(deep=False)  # as in build
     raw["end_date"] = raw["end_date"].fillna(raw["event_date"])
     raw["linked_to"] = None
-    raw["illustrative"] = (
-        rows["notes"].fillna("").str.contains("[illustrative", case=False, regex=False)
+    raw["illustrative"] = rows["notes"].str.contains(  # na=: no filled copy of the notes
+        "[illustrative", case=False, regex=False, na=False
     )
     return build(raw[list(COLUMNS)])
 

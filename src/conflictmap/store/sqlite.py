@@ -57,7 +57,9 @@ class SqliteStore(SqlStore):
                 self._verify()
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # see the module
-            self.db.execute("PRAGMA cache_size=-65536")  # 64 MB of pages (sorts have their own)
+            # 32 MB of pages; an index build sorts in as much per thread (64 MB: 0.5 s faster
+            # at a million rows, 25 MB more memory at the import's high point)
+            self.db.execute("PRAGMA cache_size=-32768")
             self.db.execute("PRAGMA threads=2")  # sorting for an index uses both cores
             self._migrate()
             self._remove_leftovers()
