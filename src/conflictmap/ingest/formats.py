@@ -187,24 +187,24 @@ def _file_body(path: Path, start: int, stop: int):
         yield file.get_stream(start, stop - start)
 
 
-def _fast(probe: Ends, body_of, max_rows: int, counted: Callable[[], Probe]) -> Table | None:
+def _fast(ends: Ends, body_of, max_rows: int, counted: Callable[[], Probe]) -> Table | None:
     """The common case read by pyarrow's C++ reader: UTF-8, one separator, every record
     as wide as the header, no line break inside a value. Anything else returns None and
     the careful reader below reads the file (it finds and words every problem); a test
     checks the two readers agree on every file this one accepts. ``body_of(start, stop)``
     opens those bytes of the file for pyarrow; ``counted()`` is the file's ``Probe``."""
-    bom = 3 if probe.head.startswith(codecs.BOM_UTF8) else 0
-    head = probe.head[bom : bom + 4096]
+    bom = 3 if ends.head.startswith(codecs.BOM_UTF8) else 0
+    head = ends.head[bom : bom + 4096]
     if bomless_utf16(head) or b"\x00" in head or head.startswith(tuple(MAGIC)):
         return None
-    comments = _leading_comments(probe.head[bom : bom + 65536])
-    skipped = probe.head[bom : bom + comments].count(b"\n")
+    comments = _leading_comments(ends.head[bom : bom + 65536])
+    skipped = ends.head[bom : bom + comments].count(b"\n")
     start = bom + comments
-    left = min(max(0, probe.size - start), len(probe.tail))
-    end = probe.tail[len(probe.tail) - left :]  # the body's last bytes
+    left = min(max(0, ends.size - start), len(ends.tail))
+    end = ends.tail[len(ends.tail) - left :]  # the body's last bytes
     run = end[len(end.rstrip(b"\r\n")) :]  # the last line break and blank lines after it
-    stop = probe.size - len(run)  # blank lines at the end hold no record
-    sample = probe.head[start : min(start + 20_000, stop)].decode("utf-8", errors="replace")
+    stop = ends.size - len(run)  # blank lines at the end hold no record
+    sample = ends.head[start : min(start + 20_000, stop)].decode("utf-8", errors="replace")
     if not sample.strip():
         return None
     delimiter = sniff_delimiter(sample)
@@ -225,7 +225,7 @@ def _fast(probe: Ends, body_of, max_rows: int, counted: Callable[[], Probe]) -> 
     # one line per record, else a value holds a line break (or a quote never closes):
     # the careful reader checks those quotes.
     counts = counted()
-    if (counts.head, counts.tail, counts.size) != (probe.head, probe.tail, probe.size):
+    if (counts.head, counts.tail, counts.size) != (ends.head, ends.tail, ends.size):
         return None  # the file changed while it was read: read it again, carefully
     lines = counts.newlines - run.count(b"\n") + (1 if run else 0)
     returns = counts.returns - run.count(b"\r") + (1 if run.startswith(b"\r") else 0)

@@ -130,9 +130,8 @@ def check_dates(raw: pd.DataFrame, typed: pd.DataFrame, report: Report) -> pd.Se
             else None
             for cell in distinct
         ]
-        wrong = pd.Series(np.array([p is not None for p in problems], bool)[codes], raw.index)
-        shown = wrong.to_numpy()
-        for line, code in zip(raw.loc[shown, "__line"], codes[shown], strict=True):
+        wrong = np.array([p is not None for p in problems], bool)[codes]
+        for line, code in zip(raw.loc[wrong, "__line"], codes[wrong], strict=True):
             template, values = problems[code]
             report.add(line, name, distinct[code], template, **values)
         bad |= wrong

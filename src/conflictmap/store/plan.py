@@ -182,9 +182,11 @@ class Stored:
 
     def _batches(self, last: bool = False) -> Iterator[pa.RecordBatch]:
         taken = 0
+        if last:
+            with self._ready:
+                self._draining = True
         while True:
             with self._ready:
-                self._draining = self._draining or last
                 while not self._done and len(self._made) == taken:
                     self._ready.wait()
                 self.failed()

@@ -119,14 +119,16 @@ class PostgisStore(SqlStore):
             self.db.execute(f"DROP TABLE IF EXISTS {name}")
 
     def _plan(self, stage: str, batch_id: int) -> tuple[int, int]:
-        self.db.execute("SET LOCAL work_mem = '256MB'")  # its sort by id, and the write's
+        """The batch's first work in its transaction, which sets its memory: sorts by id
+        (the plan's and the write's) and index builds (``_bulk``) stay in memory."""
+        self.db.execute("SET LOCAL work_mem = '256MB'")
+        self.db.execute("SET LOCAL maintenance_work_mem = '256MB'")
         return super()._plan(stage, batch_id)
 
     def _write(self, stage: str, batch_id: int, rows: int, added: int) -> None:
         """An updated row loses its old link (``linked_to`` is not staged); a batch of new
         rows only is copied whole; one that is most of the store rebuilds the indexes
         after it (one sort each, instead of a million insertions)."""
-        self.db.execute("SET LOCAL maintenance_work_mem = '256MB'")  # index builds
         names = ", ".join(_STORED)
         picked = ", ".join(f"s.{n}" for n in STORED)
         with self._bulk(rows):
