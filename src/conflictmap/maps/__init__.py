@@ -5,3 +5,7 @@ drawing and playback controls (``drawing``, ``playback``), and what a view draws
 (``compose``). The numbers behind them come from the pure modules one level up
 (``hexbins``, ``areas``, ``changes``, ``playback``).
 """
+
+from conflictmap.maps import verbatim
+
+verbatim.install()  # no text from a file is ever compiled as a template (see verbatim)
