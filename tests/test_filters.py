@@ -67,3 +67,26 @@ def test_filters_never_add_rows_and_narrowing_only_removes(start, days, factions
     wide_mask, narrow_mask = wide.mask(frame()), narrow.mask(frame())
     assert wide_mask.sum() <= len(frame())
     assert not (narrow_mask & ~wide_mask).any()
+
+
+def as_categories(table: pd.DataFrame) -> pd.DataFrame:
+    """The map index's kind of columns: categories, empty cells missing, a category no
+    row uses."""
+    out = table.copy()
+    for name in ("faction1", "faction2", "event_type"):
+        values = out[name].replace("", None)
+        out[name] = pd.Categorical(values, categories=[*values.dropna().unique(), "unused"])
+    return out
+
+
+@given(
+    factions=st.none()
+    | st.lists(st.sampled_from([GOV, IRAN, UNASSIGNED, "unused"]), unique=True).map(tuple),
+    types=st.none()
+    | st.lists(st.sampled_from(["Battles", "Explosions/Remote violence", ""]), unique=True).map(
+        tuple
+    ),
+)
+def test_category_columns_are_filtered_as_text_columns_are(factions, types):
+    chosen = Filters(factions=factions, event_types=types)
+    assert chosen.mask(as_categories(frame())).tolist() == chosen.mask(frame()).tolist()

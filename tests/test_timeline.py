@@ -58,6 +58,7 @@ def test_timeline_counts_agree_with_a_plain_group_by():
             ),
         }
     )
+    frame.loc[rng.random(n) < 0.05, "event_date"] = pd.NaT  # undated rows count nowhere
     for period in ("day", "week", "month"):
         plain = (
             frame.assign(
@@ -72,3 +73,20 @@ def test_timeline_counts_agree_with_a_plain_group_by():
         got = timeline(frame, period)
         pd.testing.assert_frame_equal(got, plain[got.columns.tolist()], check_dtype=False)
         assert got["events"].dtype == "int64" and got["fatalities"].dtype == "int64"
+    starts = period_start(frame["event_date"], "week").dropna()
+    dated = frame["event_date"].dropna()
+    assert (starts.dt.day_of_week == 0).all() and (starts <= dated).all()
+    assert (dated - starts < pd.Timedelta(days=7)).all()
+    months = period_start(frame["event_date"], "month").dropna()
+    assert (months.dt.day == 1).all()
+
+
+@pytest.mark.parametrize("early", ["1700-06-15", "1969-12-31"])  # one by one / looked up
+def test_months_start_on_their_first_day_however_far_apart_the_dates(early):
+    from conflictmap.timeline import period_start
+
+    dates = pd.Series(pd.to_datetime(["1970-01-01", "2024-02-29", None, "2190-12-31", early]))
+    got = period_start(dates, "month")
+    assert got.tolist()[:2] == [pd.Timestamp("1970-01-01"), pd.Timestamp("2024-02-01")]
+    assert pd.isna(got[2]) and got[3] == pd.Timestamp("2190-12-01")
+    assert got[4] == pd.Timestamp(early[:8] + "01")

@@ -177,15 +177,21 @@ def count(units: Units, frame: pd.DataFrame, assigned: np.ndarray | None = None)
 
 def _leading(units: np.ndarray, factions: pd.Series, n: int) -> np.ndarray:
     """Per unit, the faction with most of its incidents ('' where none; a tie goes to the
-    faction first in alphabetical order): one count over (unit, faction) codes."""
+    faction first in alphabetical order): one count over (unit, faction) codes. A
+    categorical column is counted by its codes (no text made per incident)."""
     out = np.full(n, "", dtype=object)
-    if not len(units):
+    codes, uniques = pd.factorize(factions)
+    known = codes >= 0  # an incident without a faction leads nowhere
+    if not known.any():
         return out
-    codes, names = pd.factorize(factions.astype(str), sort=True)
-    counts = np.bincount(units * len(names) + codes, minlength=n * len(names))
-    counts = counts.reshape(n, len(names))
+    names = np.asarray(uniques.astype(str), dtype=object)
+    order = np.argsort(names, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))  # each faction's place in alphabetical order
+    cells = units[known] * len(names) + rank[codes[known]]
+    counts = np.bincount(cells, minlength=n * len(names)).reshape(n, len(names))
     held = counts.sum(axis=1) > 0
-    out[held] = np.asarray(names, dtype=object)[counts[held].argmax(axis=1)]
+    out[held] = names[order][counts[held].argmax(axis=1)]
     return out
 
 

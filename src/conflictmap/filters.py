@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from conflictmap.factions import UNASSIGNED
@@ -40,24 +41,25 @@ class Filters:
         return tuple(shape.bounds) if shape is not None else None
 
     def mask(self, frame: pd.DataFrame) -> pd.Series:
-        keep = pd.Series(True, index=frame.index)
+        keep = np.ones(len(frame), dtype=bool)
         if self.date_from:  # an event overlapping the window is in it
-            keep &= frame["end_date"].fillna(frame["event_date"]) >= pd.Timestamp(self.date_from)
+            ends = frame["end_date"].fillna(frame["event_date"])
+            keep &= (ends >= pd.Timestamp(self.date_from)).to_numpy()
         if self.date_to:
-            keep &= frame["event_date"] <= pd.Timestamp(self.date_to)
+            keep &= (frame["event_date"] <= pd.Timestamp(self.date_to)).to_numpy()
         if self.factions is not None:
             chosen = set(self.factions)
-            sides = frame[["faction1", "faction2"]].fillna("")
-            unassigned = (sides["faction1"] == "") & (sides["faction2"] == "")
+            first, second = frame["faction1"], frame["faction2"]
+            unassigned = _among(first, {""}) & _among(second, {""})
             keep &= (
-                sides["faction1"].isin(chosen)
-                | sides["faction2"].isin(chosen)
+                _among(first, chosen)
+                | _among(second, chosen)
                 | (unassigned & (UNASSIGNED in chosen))
             )
         if self.event_types is not None:
-            keep &= frame["event_type"].fillna("").isin(self.event_types)
+            keep &= _among(frame["event_type"], set(self.event_types))
         if self.min_fatalities:
-            keep &= frame["fatalities"].fillna(0) >= self.min_fatalities
+            keep &= (frame["fatalities"].fillna(0) >= self.min_fatalities).to_numpy()
         if self.area:
             import shapely
 
@@ -66,7 +68,7 @@ class Filters:
             keep &= shapely.intersects_xy(
                 shape, frame["longitude"].to_numpy(), frame["latitude"].to_numpy()
             )
-        return keep
+        return pd.Series(keep, index=frame.index)
 
     def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame.loc[self.mask(frame)]
@@ -134,6 +136,15 @@ _FEW = {  # the numbers whose words differ (English "fatality"; Arabic singular 
     1: N_("with at least 1 reported fatality"),
     2: N_("with at least 2 reported fatalities"),
 }
+
+
+def _among(column: pd.Series, chosen: set[str]) -> np.ndarray:
+    """Which cells hold one of ``chosen`` ('' stands for an empty cell). A categorical
+    column (the map index's) is judged once per category, not once per incident."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        per_code = np.append(column.cat.categories.isin(chosen), "" in chosen)
+        return per_code[column.cat.codes.to_numpy()]  # code -1, an empty cell: the last
+    return column.fillna("").isin(chosen).to_numpy()
 
 
 def fatality_words(count: int, w) -> str:

@@ -263,3 +263,5 @@ def test_the_leading_faction_is_the_most_frequent_with_ties_to_the_first_name():
     for column in (pd.Series(names), pd.Series(pd.Categorical(names, categories=categories))):
         assert _leading(units, column, 14).tolist() == expected.tolist()
     assert expected[13] == "" and expected[12] == "Gov"
+    without = pd.Series(pd.Categorical([None, "Gov", None], categories=["Gov"]))
+    assert _leading(np.array([1, 2, 1]), without, 3).tolist() == ["", "", "Gov"]

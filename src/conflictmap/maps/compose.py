@@ -55,7 +55,7 @@ def incident_layers(
     around = around or view
     inside = frame.loc[hexbins.in_view(frame, around)] if around else frame
     seen = int(hexbins.in_view(frame, view).sum()) if view else len(frame)  # in view itself
-    present = [str(f) for f in pd.unique(inside["faction"].astype(object))] if len(inside) else []
+    present = [str(f) for f in inside["faction"].dropna().unique()]  # a category: by its codes
     w = spec.words
     if spec.aggregate == "areas" and units is not None:
         table = areas.count(units, frame)  # every unit, whatever the view

@@ -6,6 +6,7 @@ With no basemap tiles, this is what tells a reader where things are.
 from __future__ import annotations
 
 import json
+import weakref
 
 import folium
 from folium.template import Template
@@ -100,15 +101,33 @@ var {{ this.get_name() }} = L.featureGroup({{ this.options|tojavascript }});
 })({{ this.get_name() }}, {{ this.labels }});
 {% endmacro %}""")
 
-    def __init__(self, labels: list[tuple[float, float, str]], name: str = "Place names"):
+    def __init__(self, labels: str, name: str = "Place names"):
         super().__init__(name=name, control=True)
-        # names are escaped as HTML; json.dumps makes them JS string literals
-        self.labels = json.dumps([[lat, lon, html_text(name)] for lat, lon, name in labels])
+        self.labels = labels  # see _labels
 
 
 def place_labels(gaz: Gazetteer, w: Wording = ENGLISH) -> folium.FeatureGroup:
     """Names of the region's towns, drawn as text (offline context for the map); in
     Arabic, each town's Arabic name where the gazetteer has one."""
+    return PlaceLabels(_labels(gaz, w.rtl), html_text(w("Place names")))
+
+
+# (id, rtl) -> (the gazetteer, weakly: one it no longer holds is let go; its labels)
+_CHOSEN: dict[tuple[int, bool], tuple[weakref.ref, str]] = {}
+
+
+def _labels(gaz: Gazetteer, rtl: bool) -> str:
+    """The labels of ``gaz`` as a JS array, chosen once per gazetteer and direction (every
+    rerun draws them)."""
+    held = _CHOSEN.get((id(gaz), rtl))
+    if held is None or held[0]() is not gaz:
+        if len(_CHOSEN) >= 8:
+            _CHOSEN.clear()
+        held = _CHOSEN[id(gaz), rtl] = (weakref.ref(gaz), _choose_labels(gaz, rtl))
+    return held[1]
+
+
+def _choose_labels(gaz: Gazetteer, rtl: bool) -> str:
     labels, shown, placed = [], set(), []
     order = sorted(
         range(len(gaz.places)),
@@ -125,9 +144,10 @@ def place_labels(gaz: Gazetteer, w: Wording = ENGLISH) -> folium.FeatureGroup:
             continue  # the same town from another list (OCHA's and GeoNames' Abu Kamal)
         shown.add(place.name)
         placed.append(place)
-        name = gaz.arabic.get(index, place.name) if w.rtl else place.name
-        labels.append((place.latitude, place.longitude, name))
-    return PlaceLabels(labels, html_text(w("Place names")))
+        name = gaz.arabic.get(index, place.name) if rtl else place.name
+        # names are escaped as HTML; json.dumps makes them JS string literals
+        labels.append([place.latitude, place.longitude, html_text(name)])
+    return json.dumps(labels)
 
 
 def context_layers(settings: Settings, w: Wording = ENGLISH) -> list:

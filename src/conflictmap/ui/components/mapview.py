@@ -74,6 +74,7 @@ def show_map(ctx, shown, frame, factions, spec: MapSpec, store, timing, units, o
         use_container_width=True,
         center=found["point"] if found else None,  # moves the map, does not redraw it
         zoom=found["zoom"] if found else None,
+        render=False,  # st_folium renders the map itself as well: once is enough
         feature_group_to_add=[
             *drawn.layers,
             *([drawn.heat] if spec.heat and drawn.heat else []),  # st_folium shows every group

@@ -110,6 +110,7 @@ def show_group(ctx, group) -> None:
             height=420,
             use_container_width=True,
             returned_objects=["last_clicked"],
+            render=False,  # st_folium renders the map itself as well: once is enough
             feature_group_to_add=[clicked_layer(clicked, _)],
         )
         point = (state or {}).get("last_clicked")
