@@ -17,10 +17,9 @@ import folium
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 
-from conflictmap.settings import ROOT
+from conflictmap.settings import MODULES, ROOT
 
 STATIC = ROOT / "static"
-MODULES = STATIC / "node_modules"
 URL_PREFIX = "/app/static/node_modules/"
 
 # folium asset name -> file under node_modules (None: not needed by our maps, dropped).

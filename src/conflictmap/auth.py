@@ -22,6 +22,7 @@ import time
 import tomllib
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -38,8 +39,13 @@ MIN_PASSWORD = 10
 LOCAL_ADDRESSES = ("127.0.0.1", "localhost", "::1")
 _NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 _HASHER = PasswordHasher()
-# Checked when the name is unknown, so that a wrong name costs as long as a wrong password.
-_DUMMY = _HASHER.hash("not a password of anyone")
+
+
+@cache
+def _dummy() -> str:
+    """Checked when the name is unknown, so that a wrong name costs as long as a wrong
+    password (made at the first check: every CLI command would pay 0.1 s for it)."""
+    return _HASHER.hash("not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -142,7 +148,7 @@ def verify(users: dict[str, User], name: str, password: str) -> User | None:
     """The user when the password is theirs, else None (same cost either way)."""
     user = users.get(name)
     try:
-        _HASHER.verify(user.password_hash if user else _DUMMY, password)
+        _HASHER.verify(user.password_hash if user else _dummy(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
     return user

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from conflictmap.assets import MODULES
+from conflictmap.settings import MODULES
 
 OUTLINES = MODULES / "world-atlas" / "countries-50m.json"
 MARGIN_DEG = 0.15  # about 15 km: coasts and borders at 1:50m are that coarse

@@ -12,19 +12,19 @@ import json
 import tempfile
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
 
-from conflictmap.assets import inline
 from conflictmap.csvfile import csv_bytes
 from conflictmap.factions import Factions
 from conflictmap.filters import Filters
 from conflictmap.i18n import ENGLISH, Wording
-from conflictmap.maps.archive import is_archive
-from conflictmap.maps.base import MapSpec
-from conflictmap.maps.compose import full_map
 from conflictmap.schema import NAMES
+
+if TYPE_CHECKING:  # the maps are imported by the HTML export alone (folium takes 0.2 s)
+    from conflictmap.maps.base import MapSpec
 
 FORMATS = ("csv", "geojson", "gpkg", "html")
 EXTRA = ("faction", "faction1", "faction2", "linked_to")
@@ -77,10 +77,20 @@ def to_html(
     frame: pd.DataFrame,
     factions: Factions,
     filters: Filters,
-    spec: MapSpec = MapSpec(),
+    spec: MapSpec | None = None,
     context=(),
     units=None,
+    words: Wording | None = None,
 ) -> bytes:
+    """The standalone map (``spec``'s view, in ``words``' language when given)."""
+    from conflictmap.assets import inline
+    from conflictmap.maps.archive import is_archive
+    from conflictmap.maps.base import MapSpec
+    from conflictmap.maps.compose import full_map
+
+    spec = spec or MapSpec()
+    if words is not None:
+        spec = replace(spec, words=words)
     w = spec.words
     sources = sorted(
         {
@@ -104,7 +114,7 @@ def export(
     fmt: str,
     factions: Factions,
     filters: Filters,
-    spec: MapSpec = MapSpec(),
+    spec: MapSpec | None = None,
     context=(),
     units=None,
     words: Wording = ENGLISH,
@@ -117,5 +127,5 @@ def export(
     if fmt == "gpkg":
         return to_gpkg(frame, filters, words)
     if fmt == "html":
-        return to_html(frame, factions, filters, replace(spec, words=words), context, units)
+        return to_html(frame, factions, filters, spec, context, units, words)
     raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+MODULES = ROOT / "static" / "node_modules"  # the npm packages the set-up installs
 
 
 def _env_path(name: str, default: Path) -> Path:

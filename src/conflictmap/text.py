@@ -13,6 +13,8 @@ def plain(text: object) -> str:
     return _MARKDOWN.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
+# around the incident id in a popup: a click reads the id back between two of them
+ID_MARK = "\u2063"  # INVISIBLE SEPARATOR
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 

@@ -14,8 +14,8 @@ from conflictmap.factions import UNASSIGNED, Factions
 from conflictmap.filters import Filters
 from conflictmap.i18n import ENGLISH, N_, Wording
 from conflictmap.i18n.catalogue import msg
-from conflictmap.maps.incidents import ID_MARK
 from conflictmap.store import Query
+from conflictmap.text import ID_MARK
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def store_query(filters: Filters, factions: Factions, store) -> Query:
 
 def clicked_incident(state: dict | None) -> str | None:
     """The id of the incident whose popup the analyst opened: the popup writes it between
-    two invisible separators (``maps.incidents.ID_MARK``), so neither the label's language nor
+    two invisible separators (``text.ID_MARK``), so neither the label's language nor
     an id such as "sheet:Idlib-3" can mislead; a popup without them (an older page) has
     "Id <id>" as its last row."""
     text = ((state or {}).get("last_object_clicked_popup") or "").strip()

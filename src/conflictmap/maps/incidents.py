@@ -20,10 +20,7 @@ from conflictmap.assets import localise
 from conflictmap.factions import UNASSIGNED, Factions
 from conflictmap.i18n import ENGLISH, N_, Wording
 from conflictmap.maps.base import MAX_MARKERS
-from conflictmap.text import html_text
-
-ID_MARK = "\u2063"  # INVISIBLE SEPARATOR around the incident id in a popup
-
+from conflictmap.text import ID_MARK, html_text
 
 _MARK_HTML = f'<span class="cm-mark" style="user-select:none">{ID_MARK}</span>'
 
