@@ -271,3 +271,21 @@ def test_the_validation_report_in_arabic_from_the_cli(env_data):
     done = run("validate", str(DATA / "bad" / "unknown-place.csv"), "--lang", "ar")
     assert "ليس في المعجم الجغرافي" in done.stdout and "[خطأ]" in done.stdout
     assert "الأسطر 2" in done.stdout
+
+
+def test_an_import_loads_neither_the_maps_nor_the_report_lexicons(env_data):
+    """folium, the maps and report drafting are imported by the commands that use them,
+    and no password hash is made at start-up (each cost every command a tenth of a
+    second or more)."""
+    probe = (
+        "import sys\n"
+        "from conflictmap import auth\n"
+        "from conflictmap.cli import main\n"
+        f"assert main(['import', {str(DATA / 'acled-current.csv')!r}]) == 0\n"
+        "loaded = [m for m in ('folium', 'conflictmap.maps', 'conflictmap.extract')"
+        " if m in sys.modules]\n"
+        "print(loaded, auth._dummy.cache_info().currsize)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2] == "[] 0"

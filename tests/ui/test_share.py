@@ -124,6 +124,11 @@ def test_the_dashboard_opens_a_link_with_layers_and_playback(env_data):
     script = json.loads(map_component(at).proto.json_args)["script"]
     assert "PlaybackControl" in script or "cm-playback" in script
     assert "at = 2" in script  # the link's frame
+    heat = "L.heatLayer("
+    assert heat in json.loads(map_component(at).proto.json_args)["feature_group"]
+    at.sidebar.toggle(key="look_heat").set_value(False).run()
+    assert heat not in json.loads(map_component(at).proto.json_args)["feature_group"]
+    at.sidebar.toggle(key="look_heat").set_value(True).run()
     assert str(at.query_params["at"]).strip("[]'") == "2"
     assert str(at.query_params["play"]).strip("[]'") == "week"
     at.sidebar.toggle(key="play_on").set_value(False).run()

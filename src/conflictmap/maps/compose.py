@@ -28,7 +28,7 @@ class Drawn:
     present: list[str]
     hexagons: str = ""
     in_view: int = 0
-    heat: object = None  # the heat layer (the dashboard adds it only when switched on)
+    heat: object = None  # makes the heat layer (the dashboard draws it only when switched on)
     table: pd.DataFrame | None = None  # counts per area, when the map shows areas
     precisions: frozenset = frozenset()  # the place precisions drawn one by one
 
@@ -53,7 +53,8 @@ def incident_layers(
     if not spec.uncertain:  # hidden: neither drawn nor counted in hexagons
         frame = frame.loc[frame["geo_precision"].fillna(1) < 2]
     around = around or view
-    inside = frame.loc[hexbins.in_view(frame, around)] if around else frame
+    box = hexbins.in_view(frame, around)
+    inside = frame if box.all() else frame.loc[box]  # the whole store in view: no copy
     seen = int(hexbins.in_view(frame, view).sum()) if view else len(frame)  # in view itself
     present = [str(f) for f in inside["faction"].dropna().unique()]  # a category: by its codes
     w = spec.words
@@ -70,7 +71,7 @@ def incident_layers(
             incident_layer(rows, factions, spec.cluster, spec.uncertain, w),
             present,
             in_view=seen,
-            heat=heat_layer(rows, spec.heat, w),
+            heat=lambda: heat_layer(rows, spec.heat, w),
             precisions=frozenset(rows["geo_precision"].fillna(1).astype(int).clip(1, 3)),
         )
     bounds = view or extent(inside)
@@ -96,7 +97,7 @@ def incident_layers(
         present,
         key,
         len(inside),
-        heat=hexagon_heat_layer(hexagons, spec.heat, w),
+        heat=lambda: hexagon_heat_layer(hexagons, spec.heat, w),
     )
 
 
@@ -117,7 +118,7 @@ def full_map(
     fmap = base_map(spec, context)
     drawn = incident_layers(frame, factions, spec, spec.bounds, width_px, fetch, units)
     extra = [area_layer(area, spec.words)] if area else []
-    for layer in [*drawn.layers, *([drawn.heat] if drawn.heat else []), *extra]:
+    for layer in [*drawn.layers, *([drawn.heat()] if drawn.heat else []), *extra]:
         layer.add_to(fmap)
     fmap.add_child(
         Legend(

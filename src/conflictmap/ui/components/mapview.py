@@ -77,7 +77,7 @@ def show_map(ctx, shown, frame, factions, spec: MapSpec, store, timing, units, o
         render=False,  # st_folium renders the map itself as well: once is enough
         feature_group_to_add=[
             *drawn.layers,
-            *([drawn.heat] if spec.heat and drawn.heat else []),  # st_folium shows every group
+            *([drawn.heat()] if spec.heat and drawn.heat else []),  # it shows every group
             *overlays,
             area_layer(st.session_state.get(keys.AREA), _),
             highlight_layer(shown.loc[shown["incident_id"].isin(table_selection())], _),
