@@ -52,6 +52,18 @@ def own_geo(folder: Path) -> Path:
     return folder
 
 
+def dashboard_on_sheet(text: str, tmp_path: Path, monkeypatch):
+    """The dashboard, run, on a fresh store (``env_data``) holding one analyst's sheet
+    imported by the CLI, with its own ``geo/`` folder (see ``own_geo``)."""
+    from conflictmap.cli import main as cli
+
+    monkeypatch.setenv("CONFLICTMAP_GEO", str(own_geo(tmp_path / "geo")))
+    sheet = tmp_path / "week.csv"
+    sheet.write_text(text, encoding="utf-8")
+    assert cli(["import", str(sheet)]) == 0
+    return dashboard().run()
+
+
 @pytest.fixture
 def geo_settings(settings, tmp_path):
     """``settings`` with a geo/ folder of the test's own (see ``own_geo``)."""

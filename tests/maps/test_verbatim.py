@@ -16,14 +16,13 @@ from test_incidents import incidents
 
 from conflictmap import areas
 from conflictmap.changes import by_place
-from conflictmap.cli import main as cli
 from conflictmap.factions import load_factions
 from conflictmap.layers import RefLayer
 from conflictmap.maps import choropleth
 from conflictmap.maps.base import MapSpec
 from conflictmap.maps.changes import change_layer
 from conflictmap.maps.compose import full_map
-from conftest import ROOT, dashboard, map_component, on_page, own_geo
+from conftest import ROOT, dashboard_on_sheet, map_component, on_page
 
 # what Jinja would run (the last one reads the server's working folder) or choke on
 RUN = "{{ 7*7 }}"
@@ -91,11 +90,7 @@ SHEET = (  # the second place is where the file says; the third waits for the an
 
 @pytest.fixture
 def imported(env_data, tmp_path, monkeypatch):
-    monkeypatch.setenv("CONFLICTMAP_GEO", str(own_geo(tmp_path / "geo")))
-    sheet = tmp_path / "week.csv"
-    sheet.write_text(SHEET, encoding="utf-8")
-    assert cli(["import", str(sheet)]) == 0
-    return dashboard().run()
+    return dashboard_on_sheet(SHEET, tmp_path, monkeypatch)
 
 
 def test_the_dashboard_draws_such_notes_and_lists_such_places(imported):

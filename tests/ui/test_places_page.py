@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from conflictmap.cli import main as cli
 from conflictmap.settings import Settings
 from conflictmap.store import open_store
-from conftest import dashboard, on_page, own_geo, page_titles
+from conftest import dashboard_on_sheet, on_page, page_titles
 
 SHEET = (
     "date,place,country,governorate,actor 1,fatalities,notes\n"
@@ -20,11 +19,7 @@ SHEET = (
 
 @pytest.fixture
 def waiting(env_data, tmp_path, monkeypatch):
-    monkeypatch.setenv("CONFLICTMAP_GEO", str(own_geo(tmp_path / "geo")))
-    sheet = tmp_path / "week.csv"
-    sheet.write_text(SHEET, encoding="utf-8")
-    assert cli(["import", str(sheet)]) == 0
-    return dashboard().run()
+    return dashboard_on_sheet(SHEET, tmp_path, monkeypatch)
 
 
 def test_the_page_lists_the_names_and_their_rows(waiting):
