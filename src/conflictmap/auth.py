@@ -44,7 +44,8 @@ _HASHER = PasswordHasher()
 @cache
 def _dummy() -> str:
     """Checked when the name is unknown, so that a wrong name costs as long as a wrong
-    password (made at the first check: every CLI command would pay 0.1 s for it)."""
+    password (made when users are first read, not at import: every CLI command would
+    pay 0.1 s for it)."""
     return _HASHER.hash("not a password of anyone")
 
 
@@ -99,6 +100,8 @@ def load_users(path: Path) -> dict[str, User]:
                     role=f"{user.role!r}",
                 )
             )
+    if users:
+        _dummy()  # made before the first sign-in, so the first wrong name costs no more
     return users
 
 

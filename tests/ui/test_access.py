@@ -31,7 +31,9 @@ def test_passwords_are_stored_as_argon2_hashes_only(users):
     text = users.read_text(encoding="utf-8")
     assert PASSWORD not in text and text.count("$argon2id$") == 2
     assert stat.S_IMODE(os.stat(users).st_mode) == 0o600
+    auth._dummy.cache_clear()
     loaded = auth.load_users(users)
+    assert auth._dummy.cache_info().currsize == 1  # an unknown name's hash, made before
     assert auth.verify(loaded, "editor1", PASSWORD).role == auth.EDITOR
     assert auth.verify(loaded, "editor1", PASSWORD + "x") is None
     assert auth.verify(loaded, "nobody", PASSWORD) is None
