@@ -129,7 +129,11 @@ def phonetic_key(text: str) -> str:
 
 def skeleton_key(text: str) -> str:
     """Consonants only (after the first letter): Basira ~ Busayrah."""
-    key = phonetic_key(text)
+    return skeleton(phonetic_key(text))
+
+
+def skeleton(key: str) -> str:
+    """``skeleton_key`` of a ``phonetic_key`` (the gazetteer has one already)."""
     if not key or is_arabic(key):
         return key
     return key[0] + re.sub(r"[aiuwh]", "", key[1:])

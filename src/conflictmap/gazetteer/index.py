@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from conflictmap.gazetteer.lookup import lookup
 from conflictmap.gazetteer.model import SAME_PLACE_KM, Match, Place, distance_km
-from conflictmap.names import is_arabic, name_key, phonetic_key, skeleton_key
+from conflictmap.names import is_arabic, name_key, phonetic_key, skeleton
 from conflictmap.settings import Region
 
 
@@ -43,9 +43,10 @@ class Gazetteer:
                 self.arabic[index] = found
         for text in {name_key(n) for n in names if n and n.strip()}:
             if text:
+                sounds = phonetic_key(text)  # its key keyed again, as a lookup does
                 self._exact.setdefault(text, []).append(index)
-                self._phonetic.setdefault(phonetic_key(text), []).append(index)
-                self._skeleton.setdefault(skeleton_key(text), []).append(index)
+                self._phonetic.setdefault(sounds, []).append(index)
+                self._skeleton.setdefault(skeleton(sounds), []).append(index)
 
     def share_populations(self) -> None:
         """A listed village with no population takes that of the GeoNames place it is (a
