@@ -181,8 +181,17 @@ def test_a_bulk_batch_rebuilds_the_indexes_and_keeps_them(settings, monkeypatch)
     monkeypatch.setattr(SqliteStore, "BULK_ROWS", 50)
     url = f"sqlite:///{settings.data_dir / 'bulk.sqlite'}"
     store = open_store(url, settings)
-    report = import_bytes(synthetic(400), "a.csv", store, settings)
+    said = []
+    report = import_bytes(
+        synthetic(400), "a.csv", store, settings, progress=lambda f, m: said.append(str(m))
+    )
     assert report.added == 400
+    steps = [m for m in said if m.startswith(("Writing", "Building the store's", "Linking"))]
+    assert steps == [
+        "Writing 400 incidents into the store in one transaction",
+        "Building the store's indexes again, once for the whole batch",
+        "Linking the batch to the reports of other datasets",
+    ]  # the transaction's long steps are told as they start
     indexes = dict(
         store.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'").fetchall()
     )

@@ -46,7 +46,7 @@ from conflictmap.rows import keep_rows, take_rows
 from conflictmap.schema import NAMES
 from conflictmap.settings import Settings
 from conflictmap.store import BatchInfo
-from conflictmap.store.plan import stored_rows
+from conflictmap.store.plan import STEP_INDEXES, STEP_LINKS, stored_rows
 
 Progress = Callable[[float, str], None]
 
@@ -291,6 +291,19 @@ def import_file(
     return _store(report, good, store, settings, user, progress, link, stored)
 
 
+def _steps(progress: Progress):
+    """The long steps of a large batch's transaction, said as they start (see
+    ``SqlStore.add_batch``): at a million rows each takes a second or more."""
+
+    def told(step: str) -> None:
+        if step == STEP_INDEXES:
+            progress(0.985, msg("Building the store's indexes again, once for the whole batch"))
+        elif step == STEP_LINKS:
+            progress(0.99, msg("Linking the batch to the reports of other datasets"))
+
+    return told
+
+
 def _store(report: Report, good, store, settings, user, progress, link, stored) -> Report:
     """The checked rows stored as one batch (see ``import_bytes``)."""
     if len(good) or report.held:
@@ -321,7 +334,9 @@ def _store(report: Report, good, store, settings, user, progress, link, stored) 
                 if stored is not None:  # beside that write (C, off the interpreter)
                     stored.prepare(good)
 
-        outcome = store.add_batch(good, info, joiner, written, pending=report.pending)
+        outcome = store.add_batch(
+            good, info, joiner, written, pending=report.pending, steps=_steps(progress)
+        )
         report.batch_id, report.duplicate_of = outcome.batch_id, outcome.duplicate_of
         report.linked = outcome.linked
         report.added, report.updated = outcome.added, outcome.updated

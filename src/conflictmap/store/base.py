@@ -32,6 +32,8 @@ from conflictmap.store.links import Links
 from conflictmap.store.pending import Pending
 from conflictmap.store.plan import (
     ADDED,
+    STEP_INDEXES,
+    STEP_LINKS,
     UNCHANGED,
     UPDATED,
     Outcome,
@@ -94,16 +96,18 @@ class SqlStore(Reads, Links, Edits, Pending):
         raise NotImplementedError
 
     @contextlib.contextmanager
-    def _bulk(self, rows: int):
+    def _bulk(self, rows: int, steps=None):
         """Around writing ``rows`` rows: when they are most of the store, its secondary
         indexes are dropped and built again after (one sort each beats a million index
-        insertions)."""
+        insertions); ``steps("indexes")`` is told before they are built."""
         rebuild = rows >= max(self.BULK_ROWS, self.count() // 2)
         if rebuild:
             for name, _ in self.bulk_indexes:
                 self.db.execute(f"DROP INDEX IF EXISTS {name}")
         yield
         if rebuild:
+            if steps:
+                steps(STEP_INDEXES)
             for name, what in self.bulk_indexes:
                 self.db.execute(f"CREATE INDEX {name} ON incidents {what}")
 
@@ -176,25 +180,28 @@ class SqlStore(Reads, Links, Edits, Pending):
         progress=None,
         pending: pd.DataFrame | None = None,
         resolves: list[int] | None = None,
+        steps=None,
     ) -> Outcome:
         """Store a batch atomically: add new incidents, update changed ones, record all,
         and (with ``link``, see ``link.linker``) link them to other datasets' reports.
         ``pending`` are its rows to check (see ``ingest.pipeline.pending_rows``), kept
-        with it; ``resolves`` the ids of held rows this batch imports at last."""
+        with it; ``resolves`` the ids of held rows this batch imports at last.
+        ``steps(name)`` is told the long steps of a large batch's transaction as they
+        start (``plan.STEP_INDEXES``, ``plan.STEP_LINKS``)."""
         if (earlier := self.find_batch(info.sha256)) is not None:  # before staging it
             return Outcome(duplicate_of=earlier, unchanged=len(frame))
         made = Stored(frame, self.text_dates)  # fingerprinted while it is staged
         try:
-            return self._add(frame, made, info, link, progress, pending, resolves, compare=True)
+            return self._add(frame, made, info, link, progress, pending, resolves, steps, True)
         except _Raced:  # a batch changed rows between the comparison and this one
-            return self._add(frame, made, info, link, progress, pending, resolves, compare=False)
+            return self._add(frame, made, info, link, progress, pending, resolves, steps, False)
         except Exception:
             made.failed()  # the fingerprinting's own error, rather than a driver's report of it
             raise
         finally:
             made.stop()
 
-    def _add(self, rows, made, info, link, progress, pending, resolves, compare) -> Outcome:
+    def _add(self, rows, made, info, link, progress, pending, resolves, steps, compare) -> Outcome:
         """``add_batch``'s work. With ``compare`` (and a store that holds rows), the batch's
         ids and fingerprints are staged first and only the rows that differ are staged
         whole: an unchanged export stages four columns. If the store's version moved
@@ -218,7 +225,8 @@ class SqlStore(Reads, Links, Edits, Pending):
                 if not settled and self._unstaged(stage, batch_id, added + updated):
                     raise _Raced
                 if added + updated:
-                    self._write(stage, batch_id, len(rows), added)
+                    with self._bulk(len(rows), steps):
+                        self._write(stage, batch_id, len(rows), added)
                 self.run(
                     "UPDATE batches SET added = ?, updated = ?, unchanged = ? WHERE id = ?",
                     (added, updated, len(rows) - added - updated, batch_id),
@@ -228,6 +236,8 @@ class SqlStore(Reads, Links, Edits, Pending):
                 if resolves:
                     self._resolve_pending(resolves, info.user, batch_id)
                 self._reapply(batch_id)
+                if link and steps and added + updated >= self.BULK_ROWS:
+                    steps(STEP_LINKS)
                 linked = link_batch(self, changed_rows(rows, action), link) if link else 0
         self._committed()
         return outcome_of(batch_id, action, linked)

@@ -127,25 +127,23 @@ class PostgisStore(SqlStore):
 
     def _write(self, stage: str, batch_id: int, rows: int, added: int) -> None:
         """An updated row loses its old link (``linked_to`` is not staged); a batch of new
-        rows only is copied whole; one that is most of the store rebuilds the indexes
-        after it (one sort each, instead of a million insertions)."""
+        rows only is copied whole."""
         names = ", ".join(_STORED)
         picked = ", ".join(f"s.{n}" for n in STORED)
-        with self._bulk(rows):
-            if added == rows:
-                self.run(
-                    f"INSERT INTO incidents ({names}) SELECT {picked}, ? FROM {stage} s "
-                    "ORDER BY s.incident_id",  # its key's index filled in order
-                    (batch_id,),
-                )
-            else:
-                self.run(
-                    f"INSERT INTO incidents ({names}) SELECT {picked}, ? FROM {stage} s "
-                    "JOIN changes c ON c.incident_id = s.incident_id AND c.batch_id = ? "
-                    f"ON CONFLICT (incident_id) DO UPDATE SET {_assign(_STORED)}, "
-                    "linked_to = NULL",
-                    (batch_id, batch_id),
-                )
+        if added == rows:
+            self.run(
+                f"INSERT INTO incidents ({names}) SELECT {picked}, ? FROM {stage} s "
+                "ORDER BY s.incident_id",  # its key's index filled in order
+                (batch_id,),
+            )
+        else:
+            self.run(
+                f"INSERT INTO incidents ({names}) SELECT {picked}, ? FROM {stage} s "
+                "JOIN changes c ON c.incident_id = s.incident_id AND c.batch_id = ? "
+                f"ON CONFLICT (incident_id) DO UPDATE SET {_assign(_STORED)}, "
+                "linked_to = NULL",
+                (batch_id, batch_id),
+            )
 
     def _restore_updated(self, batch_id: int) -> int:
         names = ", ".join(_RESTORED)

@@ -124,19 +124,18 @@ class SqliteStore(SqlStore):
         """INSERT OR REPLACE writes each row whole, so its old link is gone; a batch of
         new rows only is copied whole."""
         names = ", ".join(STORED)
-        with self._bulk(rows):
-            if added == rows:
-                self.db.execute(
-                    f"INSERT INTO incidents ({names}, batch_id) SELECT {names}, ? FROM {stage}",
-                    (batch_id,),
-                )
-            else:
-                self.db.execute(
-                    f"INSERT OR REPLACE INTO incidents ({names}, batch_id) SELECT {names}, ? "
-                    f"FROM {stage} WHERE incident_id IN "
-                    "(SELECT incident_id FROM changes WHERE batch_id = ?)",
-                    (batch_id, batch_id),
-                )
+        if added == rows:
+            self.db.execute(
+                f"INSERT INTO incidents ({names}, batch_id) SELECT {names}, ? FROM {stage}",
+                (batch_id,),
+            )
+        else:
+            self.db.execute(
+                f"INSERT OR REPLACE INTO incidents ({names}, batch_id) SELECT {names}, ? "
+                f"FROM {stage} WHERE incident_id IN "
+                "(SELECT incident_id FROM changes WHERE batch_id = ?)",
+                (batch_id, batch_id),
+            )
 
     def _restore_updated(self, batch_id: int) -> int:
         restored = 0
