@@ -99,7 +99,7 @@ class SqlStore(Reads, Links, Edits, Pending):
     def _bulk(self, rows: int, steps=None):
         """Around writing ``rows`` rows: when they are most of the store, its secondary
         indexes are dropped and built again after (one sort each beats a million index
-        insertions); ``steps("indexes")`` is told before they are built."""
+        insertions); ``steps(STEP_INDEXES)`` is told before they are built."""
         rebuild = rows >= max(self.BULK_ROWS, self.count() // 2)
         if rebuild:
             for name, _ in self.bulk_indexes:
@@ -192,16 +192,20 @@ class SqlStore(Reads, Links, Edits, Pending):
             return Outcome(duplicate_of=earlier, unchanged=len(frame))
         made = Stored(frame, self.text_dates)  # fingerprinted while it is staged
         try:
-            return self._add(frame, made, info, link, progress, pending, resolves, steps, True)
+            return self._add(frame, made, info, link, progress, pending, resolves, steps)
         except _Raced:  # a batch changed rows between the comparison and this one
-            return self._add(frame, made, info, link, progress, pending, resolves, steps, False)
+            return self._add(
+                frame, made, info, link, progress, pending, resolves, steps, compare=False
+            )
         except Exception:
             made.failed()  # the fingerprinting's own error, rather than a driver's report of it
             raise
         finally:
             made.stop()
 
-    def _add(self, rows, made, info, link, progress, pending, resolves, steps, compare) -> Outcome:
+    def _add(
+        self, rows, made, info, link, progress, pending, resolves, steps, compare=True
+    ) -> Outcome:
         """``add_batch``'s work. With ``compare`` (and a store that holds rows), the batch's
         ids and fingerprints are staged first and only the rows that differ are staged
         whole: an unchanged export stages four columns. If the store's version moved
