@@ -46,7 +46,7 @@ from conflictmap.rows import keep_rows, take_rows
 from conflictmap.schema import NAMES
 from conflictmap.settings import Settings
 from conflictmap.store import BatchInfo
-from conflictmap.store.plan import STEP_INDEXES, STEP_LINKS, stored_rows
+from conflictmap.store.plan import STEP_INDEXES, STEP_LINKS, STEP_WRITE, stored_rows
 
 Progress = Callable[[float, str], None]
 
@@ -291,12 +291,24 @@ def import_file(
     return _store(report, good, store, settings, user, progress, link, stored)
 
 
-def _steps(progress: Progress):
-    """The long steps of a large batch's transaction, said as they start (see
-    ``SqlStore.add_batch``): at a million rows each takes a second or more."""
+def _steps(progress: Progress, good: pd.DataFrame, stored: Follower | None):
+    """The steps of the batch's transaction, said as they start (see
+    ``SqlStore.add_batch``; at a million rows each takes seconds). As the write starts,
+    ``stored`` prepares its rows beside it (C, off the interpreter), not beside the
+    staging, where the fingerprinting needs the interpreter."""
 
-    def told(step: str) -> None:
-        if step == STEP_INDEXES:
+    def told(step: str, rows: int) -> None:
+        if step == STEP_WRITE:
+            progress(
+                0.98,
+                msg(
+                    "Writing {total} incidents into the store in one transaction",
+                    total=f"{rows:,}",
+                ),
+            )
+            if stored is not None:
+                stored.prepare(good)
+        elif step == STEP_INDEXES:
             progress(0.985, msg("Building the store's indexes again, once for the whole batch"))
         elif step == STEP_LINKS:
             progress(0.99, msg("Linking the batch to the reports of other datasets"))
@@ -323,20 +335,9 @@ def _store(report: Report, good, store, settings, user, progress, link, stored) 
                 0.8 + 0.18 * done / total,
                 msg("Stored {done} of {total} incidents", done=f"{done:,}", total=f"{total:,}"),
             )
-            if done == total:  # staged: the transaction's write comes next, a while at 1M
-                progress(
-                    0.98,
-                    msg(
-                        "Writing {total} incidents into the store in one transaction",
-                        total=f"{total:,}",
-                    ),
-                )
-                if stored is not None:  # beside that write (C, off the interpreter)
-                    stored.prepare(good)
 
-        outcome = store.add_batch(
-            good, info, joiner, written, pending=report.pending, steps=_steps(progress)
-        )
+        steps = _steps(progress, good, stored)
+        outcome = store.add_batch(good, info, joiner, written, pending=report.pending, steps=steps)
         report.batch_id, report.duplicate_of = outcome.batch_id, outcome.duplicate_of
         report.linked = outcome.linked
         report.added, report.updated = outcome.added, outcome.updated

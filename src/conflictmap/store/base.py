@@ -34,6 +34,7 @@ from conflictmap.store.plan import (
     ADDED,
     STEP_INDEXES,
     STEP_LINKS,
+    STEP_WRITE,
     UNCHANGED,
     UPDATED,
     Outcome,
@@ -99,7 +100,7 @@ class SqlStore(Reads, Links, Edits, Pending):
     def _bulk(self, rows: int, steps=None):
         """Around writing ``rows`` rows: when they are most of the store, its secondary
         indexes are dropped and built again after (one sort each beats a million index
-        insertions); ``steps(STEP_INDEXES)`` is told before they are built."""
+        insertions); ``steps(STEP_INDEXES, rows)`` is told before they are built."""
         rebuild = rows >= max(self.BULK_ROWS, self.count() // 2)
         if rebuild:
             for name, _ in self.bulk_indexes:
@@ -107,7 +108,7 @@ class SqlStore(Reads, Links, Edits, Pending):
         yield
         if rebuild:
             if steps:
-                steps(STEP_INDEXES)
+                steps(STEP_INDEXES, rows)
             for name, what in self.bulk_indexes:
                 self.db.execute(f"CREATE INDEX {name} ON incidents {what}")
 
@@ -186,8 +187,9 @@ class SqlStore(Reads, Links, Edits, Pending):
         and (with ``link``, see ``link.linker``) link them to other datasets' reports.
         ``pending`` are its rows to check (see ``ingest.pipeline.pending_rows``), kept
         with it; ``resolves`` the ids of held rows this batch imports at last.
-        ``steps(name)`` is told the long steps of a large batch's transaction as they
-        start (``plan.STEP_INDEXES``, ``plan.STEP_LINKS``)."""
+        ``steps(name, rows)`` is told the steps of the batch's transaction as they start:
+        ``plan.STEP_WRITE`` with the rows staged to write, and for a large batch
+        ``plan.STEP_INDEXES`` and ``plan.STEP_LINKS``."""
         if (earlier := self.find_batch(info.sha256)) is not None:  # before staging it
             return Outcome(duplicate_of=earlier, unchanged=len(frame))
         made = Stored(frame, self.text_dates)  # fingerprinted while it is staged
@@ -216,13 +218,20 @@ class SqlStore(Reads, Links, Edits, Pending):
             keys, seen = None, self.version() if compare else None
             if seen and seen[2]:  # the store holds rows (``version``'s count)
                 keys = stack.enter_context(self.staged(made.stream(keys=True)))
-                whole = stream(take_table_rows(made.table(), self._differing(keys)), progress)
+                differing = self._differing(keys)
+                whole, staged = (
+                    stream(take_table_rows(made.table(), differing), progress),
+                    len(differing),
+                )
             else:
                 whole = made.stream(progress, last=True)  # read once: nothing compares
+                staged = len(rows)
             stage = stack.enter_context(self.staged(whole))
             with self.transaction():
                 if (earlier := self.find_batch(info.sha256)) is not None:  # it landed since
                     return Outcome(duplicate_of=earlier, unchanged=len(rows))
+                if steps and staged:
+                    steps(STEP_WRITE, staged)
                 settled = keys is None or self.version() == seen  # nothing landed since
                 batch_id = self._insert_batch(info, len(rows))
                 added, updated = self._plan(stage if settled else keys, batch_id)
@@ -241,7 +250,7 @@ class SqlStore(Reads, Links, Edits, Pending):
                     self._resolve_pending(resolves, info.user, batch_id)
                 self._reapply(batch_id)
                 if link and steps and added + updated >= self.BULK_ROWS:
-                    steps(STEP_LINKS)
+                    steps(STEP_LINKS, added + updated)
                 linked = link_batch(self, changed_rows(rows, action), link) if link else 0
         self._committed()
         return outcome_of(batch_id, action, linked)

@@ -110,8 +110,8 @@ def stored_table(rows: pd.DataFrame, text_dates: bool) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=STORED)
 
 
-# the long steps of a large batch's transaction that ``SqlStore.add_batch`` tells
-STEP_INDEXES, STEP_LINKS = "indexes", "links"
+# the steps of a batch's transaction that ``SqlStore.add_batch`` tells as they start
+STEP_WRITE, STEP_INDEXES, STEP_LINKS = "write", "indexes", "links"
 STAGE_ROWS = 65_536  # rows per Arrow batch a driver writes (and progress is told)
 
 
