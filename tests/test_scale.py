@@ -271,18 +271,6 @@ def test_hexagons_add_up_to_the_incidents_they_count(big_index):
         assert len(set(counted.cells.tolist())) == len(counted)
 
 
-def test_hexagons_are_numbered_as_numpy_would_number_them():
-    """The distinct cells sorted and each row's place among them, as ``np.unique`` gives."""
-    rng = np.random.default_rng(9)
-    cells = mapindex.parent_cells(
-        mapindex.cells_of(rng.uniform(30, 38, 4000), rng.uniform(35, 45, 4000)), 5
-    )
-    for values in (cells, cells[:0], np.array([7, 7, 3], dtype=np.uint64)):
-        got, where = hexbins._numbered(values)
-        expected, inverse = np.unique(values, return_inverse=True)
-        assert got.tolist() == expected.tolist() and where.tolist() == inverse.ravel().tolist()
-
-
 def test_hexagon_size_follows_the_map_scale():
     assert hexbins.resolution_for(2000) < hexbins.resolution_for(200) < hexbins.resolution_for(5)
     region = (34.0, 39.5, 36.0, 41.5)  # the valley on a 1,200 px map: hexagons of ~30 px

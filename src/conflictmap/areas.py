@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from conflictmap.counting import numbered
 from conflictmap.errors import InputError
 from conflictmap.i18n import N_
 from conflictmap.layers import RefLayer, find_layers, source_path
@@ -184,14 +185,12 @@ def _leading(units: np.ndarray, factions: pd.Series, n: int) -> np.ndarray:
     known = codes >= 0  # an incident without a faction leads nowhere
     if not known.any():
         return out
-    names = np.asarray(uniques.astype(str), dtype=object)
-    order = np.argsort(names, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))  # each faction's place in alphabetical order
+    # the factions in alphabetical order, and each one's place in it
+    names, rank = numbered(np.asarray(uniques.astype(str), dtype=object))
     cells = units[known] * len(names) + rank[codes[known]]
     counts = np.bincount(cells, minlength=n * len(names)).reshape(n, len(names))
     held = counts.sum(axis=1) > 0
-    out[held] = names[order][counts[held].argmax(axis=1)]
+    out[held] = names[counts[held].argmax(axis=1)]
     return out
 
 
