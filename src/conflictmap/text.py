@@ -19,7 +19,8 @@ _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 
 def html_text(text: object) -> str:
-    """Text for HTML: escaped, with braces as character references, so that no template
-    engine on the way (folium and streamlit-folium pass the map through Jinja) can read
-    `{{ ... }}` from a file as template code. Browsers show the braces as typed."""
+    """Text for HTML: escaped, with braces as character references, so that nothing on
+    the way reads `{{ ... }}` from a file as its own syntax (folium's pages are no longer
+    compiled, see ``maps.verbatim``, but streamlit-folium still rewrites `{{'name'}}`).
+    Browsers show the braces as typed."""
     return html.escape(str(text)).translate(_BRACES)

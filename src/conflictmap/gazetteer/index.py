@@ -11,7 +11,7 @@ from conflictmap.names import is_arabic, name_key, phonetic_key, skeleton
 from conflictmap.settings import Region
 
 
-@dataclass
+@dataclass(eq=False)  # one is itself only: what is worked out from it is kept by it
 class Gazetteer:
     places: list[Place] = field(default_factory=list)
     region: Region = field(default_factory=Region)

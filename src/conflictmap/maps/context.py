@@ -6,7 +6,7 @@ With no basemap tiles, this is what tells a reader where things are.
 from __future__ import annotations
 
 import json
-import weakref
+from functools import lru_cache
 
 import folium
 from folium.template import Template
@@ -112,22 +112,10 @@ def place_labels(gaz: Gazetteer, w: Wording = ENGLISH) -> folium.FeatureGroup:
     return PlaceLabels(_labels(gaz, w.rtl), html_text(w("Place names")))
 
 
-# (id, rtl) -> (the gazetteer, weakly: one it no longer holds is let go; its labels)
-_CHOSEN: dict[tuple[int, bool], tuple[weakref.ref, str]] = {}
-
-
+@lru_cache(maxsize=4)  # both directions of the gazetteer, and of the one before an edit
 def _labels(gaz: Gazetteer, rtl: bool) -> str:
     """The labels of ``gaz`` as a JS array, chosen once per gazetteer and direction (every
     rerun draws them)."""
-    held = _CHOSEN.get((id(gaz), rtl))
-    if held is None or held[0]() is not gaz:
-        if len(_CHOSEN) >= 8:
-            _CHOSEN.clear()
-        held = _CHOSEN[id(gaz), rtl] = (weakref.ref(gaz), _choose_labels(gaz, rtl))
-    return held[1]
-
-
-def _choose_labels(gaz: Gazetteer, rtl: bool) -> str:
     labels, shown, placed = [], set(), []
     order = sorted(
         range(len(gaz.places)),
