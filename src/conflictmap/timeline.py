@@ -77,15 +77,6 @@ def period_first_day(number: np.ndarray, period: str) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(days.astype("datetime64[ns]"))
 
 
-def period_start(dates: pd.Series, period: str) -> pd.Series:
-    """The first day of each date's day, week (Monday) or month."""
-    days = dates.to_numpy().astype("datetime64[D]")
-    dated = ~np.isnat(days)
-    starts = np.full(len(days), np.datetime64("NaT"), dtype="datetime64[ns]")
-    starts[dated] = period_first_day(period_number(days[dated], period), period).to_numpy()
-    return pd.Series(starts, index=dates.index)
-
-
 def month_names(lang: str = "en") -> list[str]:
     """The twelve months as the axis writes them: "Jan"…, or the Levantine Arabic names."""
     if lang != "ar":
