@@ -17,9 +17,8 @@ import folium
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 
-from conflictmap.settings import MODULES, ROOT
+from conflictmap.settings import MODULES
 
-STATIC = ROOT / "static"
 URL_PREFIX = "/app/static/node_modules/"
 
 # folium asset name -> file under node_modules (None: not needed by our maps, dropped).
