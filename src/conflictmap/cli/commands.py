@@ -26,11 +26,10 @@ from conflictmap.store import open_store
 from conflictmap.views import collapse_linked
 from conflictmap.workspace import Workspace
 
-if TYPE_CHECKING:
-    from conflictmap.maps.base import MapSpec
-
 # maps, snapshots and report drafting are imported by the commands that use them: the
 # rest (an import above all) start 0.3 s sooner without folium and the report lexicons
+if TYPE_CHECKING:
+    from conflictmap.maps.base import MapSpec
 
 SAMPLES = ROOT / "data" / "sample"
 
