@@ -155,6 +155,30 @@ def test_a_version_1_store_is_upgraded_in_place(settings):
     assert store.undo(1).added == -1 and store.count() == 0
 
 
+def test_a_version_6_store_loses_the_date_index_and_keeps_its_links(settings):
+    path = settings.data_dir / "six.sqlite"
+    path.parent.mkdir(parents=True)
+    with sqlite3.connect(path) as db:
+        for step in range(1, 7):
+            for statement in MIGRATIONS[step]():
+                db.execute(statement)
+        db.execute("INSERT INTO meta VALUES ('schema_version', '6')")
+        db.executemany(
+            "INSERT INTO incidents (incident_id, dataset, event_date, latitude, longitude, "
+            "linked_to) VALUES (?, ?, '2019-01-01', 34.4, 40.9, ?)",
+            [("acled:A", "acled", None), ("ucdp:B", "ucdp", "acled:A")],
+        )
+    store = open_store(f"sqlite:///{path}", settings)
+    indexes = dict(store.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"))
+    assert "incidents_date" not in indexes and "incidents_dataset" in indexes
+    assert indexes["incidents_linked"].endswith("WHERE linked_to IS NOT NULL")
+    assert store.linked() == {"ucdp:B": "acled:A"}
+    plan = store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM incidents WHERE event_date <= '2019-02-01'"
+    ).fetchall()
+    assert "SCAN incidents" in plan[-1][-1]  # a date bound alone reads the table in order
+
+
 def test_two_imports_at_once_both_land(settings, store_url):
     stores = [open_store(store_url, settings) for _ in range(2)]
     files = [

@@ -33,6 +33,7 @@ from conflictmap.ingest.detect import (
 )
 from conflictmap.ingest.formats import (
     Table,
+    digest_file,
     fast_file_table,
     file_ends,
     probe_file,
@@ -107,16 +108,22 @@ def check_file(
     progress(0.05, msg("Reading {name}", name=path.name))
     ends = file_ends(path)
     with ThreadPoolExecutor(2) as beside:  # while pyarrow parses (off the interpreter)
-        probed = beside.submit(probe_file, path)  # the digest and the line counts
+        probed = beside.submit(probe_file, path)  # the line counts
         places = beside.submit(load_gazetteer, settings)
-        table = fast_file_table(path, ends, settings.max_rows, lambda: probed.result()[0])
+        table = fast_file_table(path, ends, settings.max_rows, probed.result)
         if table is None:
             data = read_limited(path, settings)
+            digest = beside.submit(hashlib.sha256(data).hexdigest)
             table = read_table(data, settings.max_rows, settings.max_file_bytes)
+        else:  # beside the checks, which leave a core free
+            digest = beside.submit(digest_file, path, ends)
         report = Report(file=path.name)
-        report.sha256 = probed.result()[1]
         gazetteer = places.result()
-    return _checked(table, _ends_in_newline(ends.tail), report, gazetteer, progress, store)
+        report, good = _checked(
+            table, _ends_in_newline(ends.tail), report, gazetteer, progress, store
+        )
+        report.sha256 = digest.result()
+    return report, good
 
 
 def _beside_gazetteer(read, settings: Settings):

@@ -234,7 +234,9 @@ class SqlStore(Reads, Links, Edits, Pending):
                     steps(STEP_WRITE, staged)
                 settled = keys is None or self.version() == seen  # nothing landed since
                 batch_id = self._insert_batch(info, len(rows))
-                added, updated = self._plan(stage if settled else keys, batch_id)
+                added, updated = self._plan(
+                    stage if settled else keys, batch_id, staged if settled else len(rows)
+                )
                 if not settled and self._unstaged(stage, batch_id, added + updated):
                     raise _Raced
                 if added + updated:
@@ -273,10 +275,13 @@ class SqlStore(Reads, Links, Edits, Pending):
         ).fetchone()[0]
         return staged < changed
 
-    def _plan(self, stage: str, batch_id: int) -> tuple[int, int]:
-        """Record in ``changes`` what the staged batch adds and updates (the rule in
-        ``plan``'s text, applied by the database); returns (added, updated)."""
+    def _plan(self, stage: str, batch_id: int, staged: int) -> tuple[int, int]:
+        """Record in ``changes`` what the staged batch (of ``staged`` rows) adds and
+        updates (the rule in ``plan``'s text, applied by the database); returns (added,
+        updated). When it adds them all, no stored row shares an id to update."""
         added = self.run(PLAN_SQL[ADDED].format(stage=stage), (batch_id,)).rowcount
+        if added == staged:
+            return added, 0
         updated = self.run(
             PLAN_SQL[UPDATED].format(stage=stage, previous=self.previous), (batch_id,)
         ).rowcount

@@ -118,12 +118,12 @@ class PostgisStore(SqlStore):
         finally:
             self.db.execute(f"DROP TABLE IF EXISTS {name}")
 
-    def _plan(self, stage: str, batch_id: int) -> tuple[int, int]:
+    def _plan(self, stage: str, batch_id: int, staged: int) -> tuple[int, int]:
         """The batch's first work in its transaction, which sets its memory: sorts by id
         (the plan's and the write's) and index builds (``_bulk``) stay in memory."""
         self.db.execute("SET LOCAL work_mem = '256MB'")
         self.db.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        return super()._plan(stage, batch_id)
+        return super()._plan(stage, batch_id, staged)
 
     def _write(self, stage: str, batch_id: int, rows: int, added: int) -> None:
         """An updated row loses its old link (``linked_to`` is not staged); a batch of new
