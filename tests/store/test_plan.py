@@ -391,3 +391,57 @@ def test_staging_is_told_every_stage_of_rows_and_at_the_end(monkeypatch):
     assert reader.read_all().num_rows == 95
     assert [done for done, _ in told] == [12, 24, 36, 48, 60, 72, 84, 95]
     assert {total for _, total in told} == {95}
+
+
+def _numbers(count: int, progress=None) -> pa.RecordBatchReader:
+    table = pa.table({"n": pa.array(range(count), pa.int64())})
+    return plan._told(table.schema, table.to_batches(max_chunksize=10), count, progress)
+
+
+def test_a_split_write_gives_each_writer_every_other_batch_and_tells_progress_here():
+    written, told = {}, []
+
+    def writer(name):
+        def write(reader):
+            written[name] = [v for batch in reader for v in batch.column(0).to_pylist()]
+
+        return write
+
+    caller = threading.current_thread()
+    plan.write_split(
+        _numbers(45, lambda done, total: told.append((done, threading.current_thread()))),
+        [writer("a"), writer("b")],
+    )
+    assert written["a"] == [*range(0, 10), *range(20, 30), *range(40, 45)]
+    assert written["b"] == [*range(10, 20), *range(30, 40)]
+    assert [done for done, _ in told][-1] == 45
+    assert all(thread is caller for _, thread in told)  # a page's progress, on its thread
+
+
+def test_a_split_write_raises_a_writers_error_and_stops_the_others():
+    finished = []
+
+    def failing(reader):
+        next(iter(reader))
+        raise OSError("disk full")
+
+    def steady(reader):
+        for _ in reader:
+            pass
+        finished.append(True)
+
+    with pytest.raises(OSError, match="disk full"):
+        plan.write_split(_numbers(1000), [failing, steady])
+    assert finished == [True]  # the other writer was told the end, not left waiting
+
+
+def test_a_split_write_raises_the_readers_error_after_its_writers_end():
+    def broken():
+        yield pa.record_batch({"n": pa.array([1], pa.int64())})
+        raise ValueError("fingerprinting failed")
+
+    rows = pa.RecordBatchReader.from_batches(pa.schema([("n", pa.int64())]), broken())
+    ended = []
+    with pytest.raises(ValueError, match="fingerprinting failed"):
+        plan.write_split(rows, [lambda r: ended.append(len(list(r)))] * 2)
+    assert sorted(ended) == [0, 1]

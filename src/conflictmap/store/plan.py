@@ -10,8 +10,10 @@ batch's staged rows (``stored_table``) to its own (``base.PLAN_SQL``).
 
 from __future__ import annotations
 
+import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -135,6 +137,48 @@ def _told(schema: pa.Schema, batches, total: int, progress) -> pa.RecordBatchRea
                 tell = done + STAGE_ROWS
 
     return pa.RecordBatchReader.from_batches(schema, told())
+
+
+def write_split(rows: pa.RecordBatchReader, writers: list[Callable]) -> None:
+    """``rows`` written by all the ``writers`` at once, each on a thread of its own and
+    given every ``len(writers)``-th batch (a writer takes a reader and writes it in C,
+    without Python's lock: two of them stage a batch on two cores). This thread reads
+    ``rows``, so the progress it tells is told here (a page's own thread), and hands each
+    batch on; one batch at most waits for each writer. The first writer's error is
+    raised once they all stopped."""
+    waiting = [queue.Queue(maxsize=1) for _ in writers]
+
+    def fed(batches: queue.Queue):
+        while (batch := batches.get()) is not None:
+            yield batch
+
+    with ThreadPoolExecutor(len(writers)) as pool:
+        running = [
+            pool.submit(write, pa.RecordBatchReader.from_batches(rows.schema, fed(batches)))
+            for write, batches in zip(writers, waiting, strict=True)
+        ]
+        try:
+            for number, batch in enumerate(rows):
+                turn = number % len(writers)
+                _hand(waiting[turn], batch, running[turn])
+        finally:
+            for batches, writer in zip(waiting, running, strict=True):
+                _hand(batches, None, writer)
+        for writer in running:
+            writer.result()
+
+
+def _hand(batches: queue.Queue, batch, writer: Future) -> None:
+    """Put ``batch`` in ``writer``'s queue, unless the writer stopped (its error is raised
+    where ``write_split`` collects them)."""
+    while not writer.done():
+        try:
+            batches.put(batch, timeout=0.05)
+            return
+        except queue.Full:
+            continue
+    if batch is not None:
+        writer.result()  # raises what stopped it
 
 
 class Stored:

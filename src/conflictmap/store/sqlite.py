@@ -6,9 +6,10 @@ still all or nothing after a kill or a crash, and the log is flushed to disk whe
 copied into the file rather than at every commit (a power cut may lose the last batches,
 never half of one). Lists of ids travel as one JSON array read by
 ``json_each`` (far faster than a million bound parameters). A batch is staged by the ADBC
-SQLite driver (its Arrow table bound in C, no Python value per cell) into a file of its
-own next to the store, which the store's connection attaches and copies from in one
-statement; the driver never opens the store's file itself (it links its own SQLite, and
+SQLite driver (its Arrow table bound in C, no Python value per cell) into two files of
+its own next to the store, written at once on two cores (each with every other chunk),
+which the store's connection attaches and copies from in one statement (a view joins
+the two); the driver never opens the store's file itself (it links its own SQLite, and
 two SQLite libraries must not hold locks on one file). A batch that is most of the store
 drops and rebuilds the secondary indexes around its write. The file is checked when
 opened (``_verify``).
@@ -17,6 +18,7 @@ opened (``_verify``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sqlite3
@@ -31,10 +33,11 @@ from conflictmap.i18n.catalogue import msg
 from conflictmap.schema import NAMES
 from conflictmap.store.base import SqlStore
 from conflictmap.store.ddl import BULK_INDEXES, SQLITE_MIGRATIONS, SQLITE_TYPES
-from conflictmap.store.plan import STORED
+from conflictmap.store.plan import STORED, write_split
 
 _MAGIC = b"SQLite format 3\x00"
 _COLUMNS = [*NAMES, "row_hash", "batch_id"]
+STAGE_FILES = 2  # a batch is staged into two files at once, by two drivers on two cores
 
 
 class SqliteStore(SqlStore):
@@ -106,19 +109,27 @@ class SqliteStore(SqlStore):
         """Its commit does not copy the log into the file (a batch's log is its size):
         ``_committed`` does that beside whatever runs next (see ``_copy_log``)."""
         alias = f"stage_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        path = self.path.with_name(f".{self.path.name}-{alias}")
+        parts = [f"{alias}_{n}" for n in range(STAGE_FILES)]
+        paths = [self.path.with_name(f".{self.path.name}-{part}") for part in parts]
         try:
-            _bulk_write(path, "staged", rows)
-            self.db.execute(f"ATTACH DATABASE ? AS {alias}", (str(path),))
+            write_split(rows, [functools.partial(_bulk_write, path, "staged") for path in paths])
+            for part, path in zip(parts, paths, strict=True):
+                self.db.execute(f"ATTACH DATABASE ? AS {part}", (str(path),))
+            every = " UNION ALL ".join(f"SELECT * FROM {part}.staged" for part in parts)
+            self.db.execute(f"CREATE TEMP VIEW {alias} AS {every}")
             self.db.execute("PRAGMA wal_autocheckpoint=0")
             try:
-                yield f"{alias}.staged"
+                yield alias
             finally:
                 self.db.execute("PRAGMA wal_autocheckpoint=1000")
-                self.db.execute(f"DETACH DATABASE {alias}")
+                self.db.execute(f"DROP VIEW IF EXISTS temp.{alias}")
+                for part in parts:
+                    with contextlib.suppress(sqlite3.OperationalError):  # never attached
+                        self.db.execute(f"DETACH DATABASE {part}")
         finally:
-            for leftover in (path, path.with_name(path.name + "-journal")):
-                leftover.unlink(missing_ok=True)
+            for path in paths:
+                for leftover in (path, path.with_name(path.name + "-journal")):
+                    leftover.unlink(missing_ok=True)
 
     def _write(self, stage: str, batch_id: int, rows: int, added: int) -> None:
         """INSERT OR REPLACE writes each row whole, so its old link is gone; a batch of
