@@ -444,3 +444,21 @@ def test_a_full_disk_while_saving_the_map_index_still_reports_the_import(
     monkeypatch.setattr(pd.DataFrame, "to_parquet", real)
     store = open_store(None, Settings())
     assert len(mapindex.load(store, cache)) == store.count()  # rebuilt from the store
+
+
+def test_a_batch_staged_in_two_files_is_stored_in_its_own_order(settings, monkeypatch):
+    """Each staging file holds every other chunk; the copy reads them back in the batch's
+    order (so a file's ids in order fill the id index in order), and both files go."""
+    monkeypatch.setattr(plan, "STAGE_ROWS", 7)
+    monkeypatch.setattr(plan.Stored, "AHEAD", 7)
+    path = settings.data_dir / "order.sqlite"
+    store = open_store(f"sqlite:///{path}", settings)
+    from conflictmap.ingest.pipeline import check_bytes
+
+    data = synthetic(100, seed=5)
+    rows = check_bytes(data, "a.csv", settings)[1]
+    assert import_bytes(data, "a.csv", store, settings).added == len(rows)
+    stored = [r[0] for r in store.db.execute("SELECT incident_id FROM incidents ORDER BY rowid")]
+    assert stored == rows["incident_id"].tolist()
+    assert not list(path.parent.glob(".order.sqlite-stage_*"))
+    store.close()

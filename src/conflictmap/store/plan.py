@@ -139,13 +139,14 @@ def _told(schema: pa.Schema, batches, total: int, progress) -> pa.RecordBatchRea
     return pa.RecordBatchReader.from_batches(schema, told())
 
 
-def write_split(rows: pa.RecordBatchReader, writers: list[Callable]) -> None:
+def write_split(rows: pa.RecordBatchReader, writers: list[Callable]) -> list[tuple[int, int]]:
     """``rows`` written by all the ``writers`` at once, each on a thread of its own and
     given every ``len(writers)``-th batch (a writer takes a reader and writes it in C,
     without Python's lock: two of them stage a batch on two cores). This thread reads
     ``rows``, so the progress it tells is told here (a page's own thread), and hands each
-    batch on; one batch at most waits for each writer. The first writer's error is
-    raised once they all stopped."""
+    batch on; one batch at most waits for each writer. Returns, batch by batch in the
+    order of ``rows``, which writer wrote it and how many rows it held. The first
+    writer's error is raised once they all stopped."""
     waiting = [queue.Queue(maxsize=1) for _ in writers]
 
     def fed(batches: queue.Queue):
@@ -157,15 +158,18 @@ def write_split(rows: pa.RecordBatchReader, writers: list[Callable]) -> None:
             pool.submit(write, pa.RecordBatchReader.from_batches(rows.schema, fed(batches)))
             for write, batches in zip(writers, waiting, strict=True)
         ]
+        handed = []
         try:
             for number, batch in enumerate(rows):
                 turn = number % len(writers)
                 _hand(waiting[turn], batch, running[turn])
+                handed.append((turn, batch.num_rows))
         finally:
             for batches, writer in zip(waiting, running, strict=True):
                 _hand(batches, None, writer)
         for writer in running:
             writer.result()
+    return handed
 
 
 def _hand(batches: queue.Queue, batch, writer: Future) -> None:

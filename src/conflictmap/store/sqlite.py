@@ -48,6 +48,7 @@ class SqliteStore(SqlStore):
     def __init__(self, path: Path):
         self.path = path
         self.name = str(path)
+        self._in_order = {}
         self._check_file()
         existed = path.exists() and path.stat().st_size > 0
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +82,7 @@ class SqliteStore(SqlStore):
     # -- the dialect ----------------------------------------------------------------------
 
     _checkpoint: threading.Thread | None = None
+    _in_order: dict  # stage -> its rows in the batch's order: (file, first rowid, last)
 
     @contextlib.contextmanager
     def transaction(self):
@@ -112,7 +114,10 @@ class SqliteStore(SqlStore):
         parts = [f"{alias}_{n}" for n in range(STAGE_FILES)]
         paths = [self.path.with_name(f".{self.path.name}-{part}") for part in parts]
         try:
-            write_split(rows, [functools.partial(_bulk_write, path, "staged") for path in paths])
+            handed = write_split(
+                rows, [functools.partial(_bulk_write, path, "staged") for path in paths]
+            )
+            self._in_order[alias] = _spans(handed, parts)
             for part, path in zip(parts, paths, strict=True):
                 self.db.execute(f"ATTACH DATABASE ? AS {part}", (str(path),))
             every = " UNION ALL ".join(f"SELECT * FROM {part}.staged" for part in parts)
@@ -122,6 +127,7 @@ class SqliteStore(SqlStore):
                 yield alias
             finally:
                 self.db.execute("PRAGMA wal_autocheckpoint=1000")
+                self._in_order.pop(alias, None)
                 self.db.execute(f"DROP VIEW IF EXISTS temp.{alias}")
                 for part in parts:
                     with contextlib.suppress(sqlite3.OperationalError):  # never attached
@@ -135,11 +141,14 @@ class SqliteStore(SqlStore):
         """INSERT OR REPLACE writes each row whole, so its old link is gone; a batch of
         new rows only is copied whole."""
         names = ", ".join(STORED)
-        if added == rows:
-            self.db.execute(
-                f"INSERT INTO incidents ({names}, batch_id) SELECT {names}, ? FROM {stage}",
-                (batch_id,),
-            )
+        if added == rows:  # in the batch's order (a file's ids in order fill the id index
+            # in order: a third faster than the two files one after the other)
+            for part, first, last in self._in_order[stage]:
+                self.db.execute(
+                    f"INSERT INTO incidents ({names}, batch_id) SELECT {names}, ? FROM "
+                    f"{part}.staged WHERE rowid BETWEEN ? AND ?",
+                    (batch_id, first, last),
+                )
         else:
             self.db.execute(
                 f"INSERT OR REPLACE INTO incidents ({names}, batch_id) SELECT {names}, ? "
@@ -305,6 +314,17 @@ def _bulk_write(path: Path, name: str, rows: pa.RecordBatchReader) -> None:
         cursor.execute("BEGIN")
         cursor.adbc_ingest(name, rows, mode="create")
         cursor.execute("COMMIT")
+
+
+def _spans(handed: list[tuple[int, int]], parts: list[str]) -> list[tuple[str, int, int]]:
+    """``write_split``'s batches as rowid spans of the staging files, in the batch's order
+    (a driver's table numbers the rows it wrote from 1)."""
+    spans, written = [], [0] * len(parts)
+    for turn, rows in handed:
+        if rows:
+            spans.append((parts[turn], written[turn] + 1, written[turn] + rows))
+            written[turn] += rows
+    return spans
 
 
 def _alive(pid: int) -> bool:
