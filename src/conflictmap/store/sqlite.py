@@ -8,10 +8,11 @@ never half of one). Lists of ids travel as one JSON array read by
 ``json_each`` (far faster than a million bound parameters). A batch is staged by the ADBC
 SQLite driver (its Arrow table bound in C, no Python value per cell) into two files of
 its own next to the store, written at once on two cores (each with every other chunk),
-which the store's connection attaches and copies from in one statement (a view joins
-the two); the driver never opens the store's file itself (it links its own SQLite, and
-two SQLite libraries must not hold locks on one file). A batch that is most of the store
-drops and rebuilds the secondary indexes around its write. The file is checked when
+which the store's connection attaches and copies from in the batch's order (a view
+joins the two for the plan's joins). The driver never opens the store's file itself (it
+links its own SQLite, and two SQLite libraries must not hold locks on one file). A batch
+that is most of the store drops and rebuilds the secondary indexes around its write. The
+file is checked when
 opened (``_verify``).
 """
 
@@ -48,7 +49,7 @@ class SqliteStore(SqlStore):
     def __init__(self, path: Path):
         self.path = path
         self.name = str(path)
-        self._in_order = {}
+        self._in_order: dict = {}  # stage -> its rows in the batch's order (``_spans``)
         self._check_file()
         existed = path.exists() and path.stat().st_size > 0
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +83,6 @@ class SqliteStore(SqlStore):
     # -- the dialect ----------------------------------------------------------------------
 
     _checkpoint: threading.Thread | None = None
-    _in_order: dict  # stage -> its rows in the batch's order: (file, first rowid, last)
 
     @contextlib.contextmanager
     def transaction(self):
@@ -141,8 +141,8 @@ class SqliteStore(SqlStore):
         """INSERT OR REPLACE writes each row whole, so its old link is gone; a batch of
         new rows only is copied whole."""
         names = ", ".join(STORED)
-        if added == rows:  # in the batch's order (a file's ids in order fill the id index
-            # in order: a third faster than the two files one after the other)
+        if added == rows:  # span by span in the batch's order: ids in order fill the id
+            # index in order, as from one file (the view would give one file, then the other)
             for part, first, last in self._in_order[stage]:
                 self.db.execute(
                     f"INSERT INTO incidents ({names}, batch_id) SELECT {names}, ? FROM "
