@@ -3,8 +3,9 @@
 Geometry lives in a generated PostGIS point column with a GiST index, so bounding boxes
 are cut in the database. Writers are serialised by one advisory lock taken in each write
 transaction; lists of ids are bound as arrays (``= ANY(%s)``). A batch's rows arrive
-through the ADBC PostgreSQL driver (binary ``COPY`` from its Arrow table, in C) into an
-unlogged staging table of their own, committed before the batch's transaction reads it
+through the ADBC PostgreSQL driver (binary ``COPY`` from its Arrow table, in C, two
+sessions at once, each with every other chunk) into an unlogged staging table of their
+own, committed before the batch's transaction reads it
 with one upsert and dropped after.
 """
 
@@ -21,10 +22,11 @@ from conflictmap.i18n.catalogue import msg
 from conflictmap.schema import NAMES
 from conflictmap.store.base import SqlStore
 from conflictmap.store.ddl import BULK_INDEXES, POSTGIS_MIGRATIONS, POSTGIS_TYPES
-from conflictmap.store.plan import STORED
+from conflictmap.store.plan import STORED, write_split
 
 _LOCK = 7_201_511  # advisory lock: one writer at a time
 _STAGE = "conflictmap_stage_"  # + the staging session's process id
+STAGE_SESSIONS = 2  # binary COPYs at once into a batch's staging table (two cores)
 _PG_TYPES = {
     pa.large_string(): "text",
     pa.string(): "text",
@@ -106,12 +108,16 @@ class PostgisStore(SqlStore):
         name = f"{_STAGE}{self.db.info.backend_pid}_{uuid.uuid4().hex[:8]}"
         columns = ", ".join(f"{f.name} {_PG_TYPES[f.type]}" for f in rows.schema)
         self.db.execute(f"CREATE UNLOGGED TABLE {name} ({columns})")
-        try:
+
+        def copy(part: pa.RecordBatchReader) -> None:
             with (
                 adbc_driver_postgresql.dbapi.connect(self.url, autocommit=True) as bulk,
                 bulk.cursor() as cursor,
             ):
-                cursor.adbc_ingest(name, rows, mode="append")
+                cursor.adbc_ingest(name, part, mode="append")
+
+        try:
+            write_split(rows, [copy] * STAGE_SESSIONS)  # the write sorts by id: any order
             self.db.execute(f"CREATE UNIQUE INDEX ON {name} (incident_id)")
             self.db.execute(f"ANALYZE {name}")
             yield name
