@@ -153,3 +153,24 @@ def test_a_damaged_sqlite_store_is_refused_with_what_to_do(settings, env_data, t
         assert done.returncode == 1, (call, done.stdout)
         said = done.stderr.strip().splitlines()[-1]
         assert "is damaged" in said and ".recover" in said and "Traceback" not in done.stderr
+
+
+def test_a_new_sqlite_store_has_large_pages_and_an_old_one_keeps_its_own(settings):
+    from conflictmap.store.sqlite import PAGE_SIZE
+
+    new = settings.data_dir / "new.sqlite"
+    store = open_store(f"sqlite:///{new}", settings)
+    store.add_batch(rows(settings), BatchInfo("a.csv", "0" * 64, "acled", 3, 0))
+    assert store.db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16384
+    assert store.check() == "ok"
+    store.close()
+    old = settings.data_dir / "old.sqlite"
+    db = sqlite3.connect(old)  # a file made before, with SQLite's own pages
+    db.execute("PRAGMA page_size=4096")
+    db.execute("VACUUM")
+    db.close()
+    store = open_store(f"sqlite:///{old}", settings)
+    store.add_batch(rows(settings), BatchInfo("a.csv", "0" * 64, "acled", 3, 0))
+    assert store.db.execute("PRAGMA page_size").fetchone()[0] == 4096
+    assert store.count() == 3 and store.check() == "ok"
+    store.close()

