@@ -118,12 +118,13 @@ def test_a_corrupt_store_is_refused_and_not_overwritten(settings, tmp_path):
     assert path.read_bytes() == bytes(data)
 
 
-def corrupted(path, at: float = 0.5, size: int = 4096) -> None:
-    """Random bytes in the middle of a file (a bad disk, a half-copied file)."""
+def corrupted(path, at: float = 0.5, size: int = 16384) -> None:
+    """Random bytes over a whole page in the middle of a file (a bad disk, a half-copied
+    file); a store's pages are 16 KiB."""
     import random
 
     data = bytearray(path.read_bytes())
-    start = int(len(data) * at) // 4096 * 4096
+    start = int(len(data) * at) // size * size
     data[start : start + size] = random.Random(7).randbytes(size)
     path.write_bytes(bytes(data))
 
