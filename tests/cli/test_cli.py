@@ -30,6 +30,24 @@ def test_validate_json_stores_nothing(env_data):
     assert not (env_data / "conflictmap.sqlite").exists()
 
 
+def test_the_command_ends_fast_with_its_output_whole_and_its_store_finished(env_data):
+    """``cli.run`` ends the process without freeing its objects: what it printed still
+    arrives whole, through a pipe closed early too, and the store's log is copied in."""
+    done = run("import", str(DATA / "ucdp-ged.csv"), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["imported"] > 0
+    assert not (env_data / "conflictmap.sqlite-wal").exists()  # closed, log copied in
+    piped = subprocess.run(
+        f"{sys.executable} -m conflictmap.cli batches --json | head -c 5",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert len(piped.stdout) == 5
+    assert "Traceback" not in piped.stderr
+
+
 def test_import_json_reports_and_stores(env_data):
     done = run("import", str(DATA / "sheet-ar.csv"), "--json")
     assert done.returncode == 0, done.stderr

@@ -5,6 +5,7 @@ Exit codes: 0 done, 1 the input could not be used, 2 usage.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 
@@ -14,7 +15,7 @@ from conflictmap.errors import ConflictmapError
 from conflictmap.memory import hand_back_large_blocks
 from conflictmap.settings import Settings
 
-__all__ = ["COMMANDS", "main", "parser"]
+__all__ = ["COMMANDS", "main", "parser", "run"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,3 +48,15 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def run() -> None:
+    """The installed command: ``main``, then the process ends without freeing its objects
+    one by one (a million-row import's frames took 0.2 s to free; the system takes the
+    memory back at once). Everything is finished by then: the store closed, its log
+    copied into the file, the output written; only the streams are flushed."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to say
+            stream.flush()
+    os._exit(code)
