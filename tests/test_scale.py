@@ -116,6 +116,18 @@ def test_a_file_that_changes_while_it_is_read_is_refused(tmp_path):
         digest_file(path, ends)
 
 
+def test_a_file_for_either_reader_is_known_by_its_own_digest(settings, tmp_path):
+    from conflictmap.ingest.pipeline import check_file
+
+    for name, data in (
+        ("fast.csv", b"date,place\n2020-01-01,Hajin\n"),
+        ("careful.csv", "date,place\n2020-01-01,حجين\n".encode("cp1256")),
+    ):
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert check_file(path, settings)[0].sha256 == hashlib.sha256(data).hexdigest()
+
+
 def test_the_file_reader_reads_large_files_as_the_bytes_reader_does(tmp_path):
     """Past pyarrow's first block size (1 MiB): a plain file; one whose only line break
     inside a value is the last line break of the first block, then one where it lies

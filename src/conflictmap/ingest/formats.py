@@ -278,10 +278,10 @@ def _arrow_csv(opened, header: list[str], delimiter: str):
     """pyarrow's parse of the body (``opened()``: a context of something pyarrow reads),
     all strings, or None. First in blocks of 8 MiB, split at line breaks and parsed on
     every core (a million rows: 1.1 s; in blocks of 1 MiB, 2.0 s, the columns in eight
-    times as many chunks): right for a file with no line break inside a value (a break inside quotes
-    within a block is still read as part of the value, and one at a block's edge stops
-    pyarrow: "out of sync with chunker"). If that fails (such a break, a record longer
-    than a block), once more in large quote-aware blocks."""
+    times as many chunks): right for a file with no line break inside a value (a break
+    inside quotes within a block is still read as part of the value, and one at a
+    block's edge stops pyarrow: "out of sync with chunker"). If that fails (such a
+    break, a record longer than a block), once more in large quote-aware blocks."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 

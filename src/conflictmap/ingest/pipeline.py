@@ -113,7 +113,7 @@ def check_file(
         table = fast_file_table(path, ends, settings.max_rows, probed.result)
         if table is None:
             data = read_limited(path, settings)
-            digest = beside.submit(hashlib.sha256(data).hexdigest)
+            digest = beside.submit(lambda: hashlib.sha256(data).hexdigest())
             table = read_table(data, settings.max_rows, settings.max_file_bytes)
         else:  # beside the checks, which leave a core free
             digest = beside.submit(digest_file, path, ends)
