@@ -137,30 +137,24 @@ def probe_bytes(data: bytes) -> Probe:
 
 def probe_file(path: Path, piece: int = 1 << 24) -> Probe:
     """The file's ``Probe``, in one pass that holds a piece at a time."""
-    newlines, returns, size = 0, 0, 0
-    head, tail = b"", b""
-    for chunk in _pieces(path, piece):
+    newlines = returns = 0
+
+    def count(chunk: bytes) -> None:
+        nonlocal newlines, returns
         newlines += chunk.count(b"\n")
         returns += chunk.count(b"\r")
-        size += len(chunk)
-        if len(head) < HEAD:
-            head += chunk[: HEAD - len(head)]
-        tail = (tail + chunk[-TAIL:])[-TAIL:]
-    return Probe(head, tail, size, newlines, returns)
+
+    ends = _read_through(path, piece, count)
+    return Probe(ends.head, ends.tail, ends.size, newlines, returns)
 
 
 def digest_file(path: Path, ends: Ends, piece: int = 1 << 24) -> str:
     """The file's SHA-256, from a pass of its own (it runs beside the checks, once the
     parse no longer needs both cores); a file whose ends changed since ``ends`` were read
     is refused (what was read is no longer what the file holds)."""
-    digest, head, tail, size = hashlib.sha256(), b"", b"", 0
-    for chunk in _pieces(path, piece):
-        digest.update(chunk)
-        size += len(chunk)
-        if len(head) < HEAD:
-            head += chunk[: HEAD - len(head)]
-        tail = (tail + chunk[-TAIL:])[-TAIL:]
-    if (head, tail, size) != (ends.head, ends.tail, ends.size):
+    digest = hashlib.sha256()
+    read = _read_through(path, piece, digest.update)
+    if (read.head, read.tail, read.size) != (ends.head, ends.tail, ends.size):
         raise InputError(
             msg(
                 (
@@ -173,10 +167,17 @@ def digest_file(path: Path, ends: Ends, piece: int = 1 << 24) -> str:
     return digest.hexdigest()
 
 
-def _pieces(path: Path, piece: int):
+def _read_through(path: Path, piece: int, take: Callable[[bytes], object]) -> Ends:
+    """Every byte of the file given to ``take``, a piece at a time; its ``Ends`` as read."""
+    head, tail, size = b"", b"", 0
     with path.open("rb") as handle:
         while chunk := handle.read(piece):
-            yield chunk
+            take(chunk)
+            size += len(chunk)
+            if len(head) < HEAD:
+                head += chunk[: HEAD - len(head)]
+            tail = (tail + chunk[-TAIL:])[-TAIL:]
+    return Ends(head, tail, size)
 
 
 def _fast_table(data: bytes, max_rows: int) -> Table | None:

@@ -139,6 +139,9 @@ def _told(schema: pa.Schema, batches, total: int, progress) -> pa.RecordBatchRea
     return pa.RecordBatchReader.from_batches(schema, told())
 
 
+STAGE_WRITERS = 2  # drivers staging a batch at once (``write_split``): one per core
+
+
 def write_split(rows: pa.RecordBatchReader, writers: list[Callable]) -> list[tuple[int, int]]:
     """``rows`` written by all the ``writers`` at once, each on a thread of its own and
     given every ``len(writers)``-th batch (a writer takes a reader and writes it in C,

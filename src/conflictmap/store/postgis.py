@@ -5,8 +5,8 @@ are cut in the database. Writers are serialised by one advisory lock taken in ea
 transaction; lists of ids are bound as arrays (``= ANY(%s)``). A batch's rows arrive
 through the ADBC PostgreSQL driver (binary ``COPY`` from its Arrow table, in C, two
 sessions at once, each with every other chunk) into an unlogged staging table of their
-own, committed before the batch's transaction reads it
-with one upsert and dropped after.
+own, committed before the batch's transaction reads it with one upsert and dropped
+after.
 """
 
 from __future__ import annotations
@@ -22,11 +22,10 @@ from conflictmap.i18n.catalogue import msg
 from conflictmap.schema import NAMES
 from conflictmap.store.base import SqlStore
 from conflictmap.store.ddl import BULK_INDEXES, POSTGIS_MIGRATIONS, POSTGIS_TYPES
-from conflictmap.store.plan import STORED, write_split
+from conflictmap.store.plan import STAGE_WRITERS, STORED, write_split
 
 _LOCK = 7_201_511  # advisory lock: one writer at a time
 _STAGE = "conflictmap_stage_"  # + the staging session's process id
-STAGE_SESSIONS = 2  # binary COPYs at once into a batch's staging table (two cores)
 _PG_TYPES = {
     pa.large_string(): "text",
     pa.string(): "text",
@@ -117,7 +116,7 @@ class PostgisStore(SqlStore):
                 cursor.adbc_ingest(name, part, mode="append")
 
         try:
-            write_split(rows, [copy] * STAGE_SESSIONS)  # the write sorts by id: any order
+            write_split(rows, [copy] * STAGE_WRITERS)  # the write sorts by id: any order
             self.db.execute(f"CREATE UNIQUE INDEX ON {name} (incident_id)")
             self.db.execute(f"ANALYZE {name}")
             yield name

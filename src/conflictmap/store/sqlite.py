@@ -12,8 +12,7 @@ which the store's connection attaches and copies from in the batch's order (a vi
 joins the two for the plan's joins). The driver never opens the store's file itself (it
 links its own SQLite, and two SQLite libraries must not hold locks on one file). A batch
 that is most of the store drops and rebuilds the secondary indexes around its write. The
-file is checked when
-opened (``_verify``).
+file is checked when opened (``_verify``).
 """
 
 from __future__ import annotations
@@ -34,11 +33,10 @@ from conflictmap.i18n.catalogue import msg
 from conflictmap.schema import NAMES
 from conflictmap.store.base import SqlStore
 from conflictmap.store.ddl import BULK_INDEXES, SQLITE_MIGRATIONS, SQLITE_TYPES
-from conflictmap.store.plan import STORED, write_split
+from conflictmap.store.plan import STAGE_WRITERS, STORED, write_split
 
 _MAGIC = b"SQLite format 3\x00"
 _COLUMNS = [*NAMES, "row_hash", "batch_id"]
-STAGE_FILES = 2  # a batch is staged into two files at once, by two drivers on two cores
 # pages of 16 KiB rather than SQLite's 4 KiB (a store's rows are some 600 bytes): at a
 # million rows the copy into the store is a third faster, the index built and the log
 # copied into the file a fifth; a store made with other pages keeps them
@@ -117,7 +115,7 @@ class SqliteStore(SqlStore):
         """Its commit does not copy the log into the file (a batch's log is its size):
         ``_committed`` does that beside whatever runs next (see ``_copy_log``)."""
         alias = f"stage_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        parts = [f"{alias}_{n}" for n in range(STAGE_FILES)]
+        parts = [f"{alias}_{n}" for n in range(STAGE_WRITERS)]
         paths = [self.path.with_name(f".{self.path.name}-{part}") for part in parts]
         try:
             handed = write_split(
